@@ -1,0 +1,1 @@
+"""The matching engine of shared/contracts/matching.md (issue: choice of posts). Pure Python."""

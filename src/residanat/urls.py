@@ -1,0 +1,22 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from residanat.accounts.views import set_language
+from residanat.api.urls import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("lang/", set_language, name="set_language"),
+]
+
+# French without prefix, Arabic under /ar/.
+urlpatterns += i18n_patterns(
+    path("", include("residanat.web.urls")),
+    path("compte/", include("residanat.accounts.urls")),
+    path("personnes/", include("residanat.people.urls")),
+    path("referentiel/", include("residanat.referential.urls")),
+    path("documents/", include("residanat.documents.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
