@@ -29,18 +29,27 @@ class ScopedQuerySet(models.QuerySet):
         for assignment in user.active_roles():
             if action == "change" and assignment.role not in self.editor_roles:
                 continue
-            scope = assignment.scope
-            if scope == Scope.NATIONAL:
+            if assignment.scope == Scope.NATIONAL:
                 return self.all()
-            if scope == Scope.SELF:
-                path = self.scope_paths.get("self")
-                if path:
-                    condition |= Q(**{path: user})
-                continue
-            field = {Scope.FACULTY: "faculty", Scope.HOSPITAL: "hospital_centre", Scope.SERVICE: "service"}[scope]
-            path = self.scope_paths.get(field)
-            if path:
-                condition |= Q(**{f"{path}_id": getattr(assignment, f"{field}_id")})
+            condition |= self._condition(assignment)
+        return self._distinct(condition)
+
+    def within(self, assignment):
+        """The rows inside one role assignment's scope (a dashboard section per role)."""
+        if assignment.scope == Scope.NATIONAL:
+            return self.all()
+        return self._distinct(self._condition(assignment))
+
+    def _condition(self, assignment) -> Q:
+        scope = assignment.scope
+        if scope == Scope.SELF:
+            path = self.scope_paths.get("self")
+            return Q(**{path: assignment.user_id}) if path else Q(pk__in=[])
+        field = {Scope.FACULTY: "faculty", Scope.HOSPITAL: "hospital_centre", Scope.SERVICE: "service"}[scope]
+        path = self.scope_paths.get(field)
+        return Q(**{f"{path}_id": getattr(assignment, f"{field}_id")}) if path else Q(pk__in=[])
+
+    def _distinct(self, condition: Q):
         # A filter across a to-many relation can repeat rows: keep each once.
         return self.filter(pk__in=self.model.objects.filter(condition).values("pk"))
 

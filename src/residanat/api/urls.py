@@ -1,3 +1,20 @@
+"""The JSON API under /api/v1/: one router per domain; every operation needs a bearer token or a
+session (see auth.py) except the OpenAPI schema and the docs page."""
+
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="residanat", version="1", urls_namespace="api")
+from . import docs, me, people, referential, rules
+from .auth import API_AUTH
+
+api = NinjaAPI(
+    title="residanat",
+    version="1",
+    urls_namespace="api",
+    auth=API_AUTH,
+    docs=docs.OfflineSwagger(),
+)
+api.add_router("/", docs.router)
+api.add_router("/me", me.router)
+api.add_router("/rules", rules.router)
+api.add_router("/referential", referential.router)
+api.add_router("/people", people.router)

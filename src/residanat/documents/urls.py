@@ -3,4 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "documents"
-urlpatterns = []
+urlpatterns = [
+    path("verifier/", views.verify, name="verify"),
+    path("<int:pk>/telecharger/", views.download, name="download"),
+]

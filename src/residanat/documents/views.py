@@ -1,0 +1,44 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from . import kinds, verification
+from .forms import VerifyForm
+from .models import IssuedDocument
+
+
+def verify(request):
+    """Public: a number plus the printed hash or the PDF file; the QR code links here with both in GET."""
+    data = request.POST if request.method == "POST" else (request.GET if "number" in request.GET else None)
+    form = VerifyForm(data, request.FILES or None)
+    verdict = None
+    if data is not None and form.is_valid():
+        number, upload = form.cleaned_data["number"], form.cleaned_data.get("file")
+        if upload:
+            verdict = verification.verify_file(number, upload)
+        else:
+            verdict = verification.verify_hash(number, form.cleaned_data["hash"])
+    context = {
+        "form": form,
+        "verdict": verdict,
+        "kind_label": kinds.label(verdict.document.kind) if verdict and verdict.valid else "",
+    }
+    return render(request, "documents/verify.html", context)
+
+
+@login_required
+@never_cache
+def download(request, pk):
+    user = request.user
+    allowed = IssuedDocument.objects.filter(
+        Q(pk__in=IssuedDocument.objects.visible_to(user).values("pk")) | Q(issued_by=user)
+    )
+    document = allowed.filter(pk=pk).exclude(file="").first()
+    if document is None:
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=f"{document.number}.pdf",
+        content_type="application/pdf",
+    )

@@ -1,0 +1,83 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from residanat.accounts.scopes import can
+from residanat.documents.attestations import issue_status_attestation
+from residanat.documents.excel import Sheet, workbook_response
+
+from .history import history_rows
+from .models import Person, TraineeStatus
+
+
+def _search(request):
+    people = Person.objects.visible_to(request.user)
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        people = people.filter(
+            Q(last_name__icontains=q) | Q(first_name__icontains=q) | Q(last_name_ar__icontains=q)
+            | Q(first_name_ar__icontains=q) | Q(national_id__iexact=q) | Q(passport_number__iexact=q)
+        )
+    kind = request.GET.get("kind")
+    if kind in TraineeStatus.Kind.values:
+        people = people.filter(statuses__kind=kind).distinct()
+    return people.order_by("last_name", "first_name"), q, kind
+
+
+@login_required
+def person_list(request):
+    people, q, kind = _search(request)
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "q": q, "kind": kind, "kinds": TraineeStatus.Kind.choices}
+    template = "people/list_rows.html" if request.htmx else "people/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def person_export(request):
+    people, _q, _kind = _search(request)
+    language = get_language()
+    rows = [
+        (p.last_name, p.first_name, p.last_name_ar, p.first_name_ar, p.nationality, p.birth_date)
+        for p in people
+    ]
+    headers = [_("Nom"), _("Prénom"), _("Nom (arabe)"), _("Prénom (arabe)"), _("Nationalité"), _("Date de naissance")]
+    return workbook_response("personnes.xlsx", [Sheet(_("Personnes"), headers, rows, language)])
+
+
+@login_required
+def person_detail(request, pk):
+    # 404, not 403, outside the scope: an id must not reveal whether a person exists.
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    statuses = person.statuses.select_related("faculty", "hospital_centre", "establishment", "service", "specialty")
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "statuses": statuses,
+            "can_change": can(request.user, "change", person),
+            # Law 09-08: the identity number only to those who manage the file and to the person.
+            "show_identity": can(request.user, "change", person) or person.user_id == request.user.pk,
+            "can_issue": can(request.user, "change", person) or person.user_id == request.user.pk,
+            "history": history_rows(person),
+            "documents": person.documents.order_by("-issued_at")[:20],
+        },
+    )
+
+
+@login_required
+@require_POST
+def person_attestation(request, pk):
+    # Attestations are issued by those who manage the file (dean, hospital direction,
+    # ministry) or by the trainee for themself; a reader of the file cannot issue one.
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    if not (can(request.user, "change", person) or person.user_id == request.user.pk):
+        raise PermissionDenied
+    document = issue_status_attestation(person, get_language(), request.user)
+    return redirect("documents:download", document.pk)

@@ -3,4 +3,6 @@ from django.urls import path
 from . import views
 
 app_name = "referential"
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+]

@@ -32,7 +32,8 @@ class DurationClass(StrEnum):
 # D93 art. 23: 3 years for occupational and sports medicine; 5 for surgical specialties and
 # internal medicine; 4 for the rest (medical, pharmaceutical, biological, conservative dentistry).
 SHORT_RESIDENCY_CODES = frozenset({"occupational-medicine", "sports-medicine"})
-LONG_RESIDENCY_CODES = frozenset({"internal-medicine"})
+# Oral surgery is a surgical specialty of the dental group (docs/decisions/0003-dental-residency-length.md).
+LONG_RESIDENCY_CODES = frozenset({"internal-medicine", "oral-surgery"})
 
 
 def residency_duration_class(group: str, code: str) -> DurationClass:

@@ -3,4 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "web"
-urlpatterns = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("reglementation/", views.rules, name="rules"),
+]

@@ -1,0 +1,181 @@
+"""Persons and their trainee statuses, always read through `Person.objects.visible_to(user)`.
+
+A person the caller may not see answers 404, never 403, so that ids leak nothing.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError, ValidationError
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import ConfigDict
+
+from residanat.people.models import Person, TraineeStatus
+
+from .common import Message, UnitRef
+
+router = Router(tags=["people"])
+
+CONTACT_FIELDS = ("email", "phone", "address")
+
+
+def with_identity_access(persons, user):
+    """Annotate `identity_readable`: may `user` read these persons' identity documents?
+
+    Law 09-08 (art. 3, minimisation): the CIN and the passport number go only to the person
+    themself and to whoever may change the person's file (the units that keep it); every other
+    reader, a head of service for one, gets null. This is the only place that decides it.
+    """
+    changeable = Person.objects.visible_to(user, "change").values("pk")
+    return persons.annotate(
+        identity_readable=ExpressionWrapper(
+            Q(pk__in=changeable) | Q(user_id=user.pk), output_field=BooleanField()
+        )
+    )
+
+
+def visible_people(user):
+    return with_identity_access(Person.objects.visible_to(user), user)
+
+
+def do_update_person_contact(person: Person, by, changes: dict, reason: str = "") -> Person:
+    """Change a person's contact fields (email, phone, address); recorded in their history.
+
+    A service: it belongs in people/services.py once that module exists (the web form and this
+    endpoint should share it)."""
+    if not Person.objects.visible_to(by, "change").filter(pk=person.pk).exists():
+        raise PermissionDenied
+    unknown = set(changes) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValueError(f"not contact fields: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        cleaned, errors = {}, {}
+        for name, value in changes.items():
+            try:
+                cleaned[name] = Person._meta.get_field(name).clean(value, person)
+            except DjangoValidationError as exc:
+                errors[name] = exc.messages
+        if errors:
+            raise DjangoValidationError(errors)
+        changed = [name for name, value in cleaned.items() if getattr(person, name) != value]
+        if changed:
+            for name in changed:
+                setattr(person, name, cleaned[name])
+            # A token request has no session user for the history middleware: name the author.
+            person._history_user = by
+            person._change_reason = reason or _("Coordonnées modifiées : %s") % ", ".join(changed)
+            person.save(update_fields=changed)
+    return person
+
+
+class PersonOut(Schema):
+    id: int
+    last_name: str
+    first_name: str
+    last_name_ar: str
+    first_name_ar: str
+    nationality: str
+    birth_date: dt.date | None
+    email: str
+    phone: str
+    address: str
+    national_id: str | None = Field(None, description="null unless the caller may read it (law 09-08)")
+    passport_number: str | None = Field(None, description="null unless the caller may read it (law 09-08)")
+
+    @staticmethod
+    def resolve_national_id(obj):
+        return obj.national_id if getattr(obj, "identity_readable", False) else None
+
+    @staticmethod
+    def resolve_passport_number(obj):
+        return obj.passport_number if getattr(obj, "identity_readable", False) else None
+
+
+class ServiceRef(UnitRef):
+    establishment_id: int
+
+
+class StatusOut(Schema):
+    id: int
+    kind: TraineeStatus.Kind
+    regime: TraineeStatus.Regime
+    track: str
+    study_year: int | None
+    faculty: UnitRef | None
+    hospital_centre: UnitRef | None
+    establishment: UnitRef | None
+    service: ServiceRef | None
+    specialty: UnitRef | None
+    start_date: dt.date
+    end_date: dt.date | None
+    decision_ref: str
+
+
+class ContactIn(Schema):
+    """Only the fields sent are changed; send "" to clear one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(None, max_length=254)
+    phone: str = Field(None, max_length=30)
+    address: str = None
+
+
+@router.get("", response=list[PersonOut], url_name="people")
+@paginate(LimitOffsetPagination, max_limit=200)
+def list_people(request, q: str = ""):
+    """`q`: words that must each appear in a name (French or Arabic) or in a readable CIN."""
+    found = visible_people(request.auth)
+    for word in q.split():
+        found = found.filter(
+            Q(last_name__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name_ar__icontains=word)
+            | Q(first_name_ar__icontains=word)
+            # Searching by CIN must not confirm a CIN the caller may not read.
+            | Q(national_id__icontains=word, identity_readable=True)
+        )
+    return found.order_by("last_name", "first_name", "pk")
+
+
+@router.get("/{int:person_id}", response=PersonOut, url_name="person")
+def get_person(request, person_id: int):
+    return get_object_or_404(visible_people(request.auth), pk=person_id)
+
+
+@router.get("/{int:person_id}/statuses", response=list[StatusOut], url_name="person-statuses")
+def person_statuses(request, person_id: int):
+    """The person's statuses within the caller's own scope (a dean sees those at their faculty)."""
+    person = get_object_or_404(Person.objects.visible_to(request.auth), pk=person_id)
+    return (
+        TraineeStatus.objects.visible_to(request.auth)
+        .filter(person=person)
+        .select_related("faculty", "hospital_centre", "establishment", "service", "specialty")
+        .order_by("start_date", "pk")
+    )
+
+
+@router.patch(
+    "/{int:person_id}",
+    response={200: PersonOut, 403: Message, 404: Message},
+    url_name="person-update",
+)
+def update_person_contact(request, person_id: int, payload: ContactIn):
+    user = request.auth
+    person = get_object_or_404(Person.objects.visible_to(user), pk=person_id)
+    try:
+        do_update_person_contact(person, by=user, changes=payload.model_dump(exclude_unset=True))
+    except PermissionDenied:
+        raise HttpError(403, _("Vous ne pouvez pas modifier cette personne.")) from None
+    except DjangoValidationError as exc:
+        raise ValidationError(
+            [{"loc": ["body", "payload", name], "msg": " ".join(msgs)}
+             for name, msgs in exc.message_dict.items()]
+        ) from None
+    return visible_people(user).get(pk=person_id)

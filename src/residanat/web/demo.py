@@ -1,0 +1,192 @@
+"""Demo data: accounts for every role and a few hundred synthetic trainees.
+
+Everything here is invented (names, identity numbers); the referential it stands on is the real
+one shipped in referential/data. Deterministic: the same seed gives the same people.
+"""
+
+import datetime as dt
+import hashlib
+import random
+from base64 import b32encode
+from dataclasses import dataclass
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from residanat.accounts.models import RoleAssignment, User
+from residanat.accounts.roles import Role
+from residanat.people.models import Person, TraineeStatus
+from residanat.referential.loader import load_referential
+from residanat.referential.models import Establishment, Faculty, HospitalCentre, HospitalService, Specialty
+
+DEMO_PASSWORD = "residanat-demo-2026"
+
+LAST_NAMES = [
+    ("Alaoui", "العلوي"), ("Bennani", "بناني"), ("El Idrissi", "الإدريسي"), ("Tazi", "التازي"),
+    ("Berrada", "برادة"), ("Chraibi", "الشرايبي"), ("El Amrani", "العمراني"), ("Benjelloun", "بنجلون"),
+    ("Ouazzani", "الوزاني"), ("Lahlou", "لحلو"), ("Fassi Fihri", "الفاسي الفهري"), ("Zniber", "زنيبر"),
+    ("Benkirane", "بنكيران"), ("El Ouafi", "الوافي"), ("Naciri", "الناصري"), ("Sqalli", "السقلي"),
+    ("Bouzidi", "البوزيدي"), ("Amrani", "أمراني"), ("Ait Lahcen", "آيت لحسن"), ("Ouchen", "أوشن"),
+    ("Hajji", "الحجي"), ("Mernissi", "المرنيسي"), ("Kettani", "الكتاني"), ("Sebti", "السبتي"),
+]
+FIRST_NAMES = [
+    ("Salma", "سلمى"), ("Youssef", "يوسف"), ("Imane", "إيمان"), ("Mehdi", "المهدي"), ("Kenza", "كنزة"),
+    ("Othmane", "عثمان"), ("Hiba", "هبة"), ("Anas", "أنس"), ("Nour", "نور"), ("Hamza", "حمزة"),
+    ("Meryem", "مريم"), ("Ayoub", "أيوب"), ("Sara", "سارة"), ("Ilyas", "إلياس"), ("Ghita", "غيثة"),
+    ("Reda", "رضا"), ("Zineb", "زينب"), ("Amine", "أمين"), ("Chaimae", "شيماء"), ("Yassine", "ياسين"),
+]
+FOREIGN = [("SN", "Diop", "ديوب"), ("ML", "Traoré", "تراوري"), ("MR", "Ould Ahmed", "ولد أحمد"), ("TN", "Ben Salah", "بن صالح")]
+
+
+@dataclass
+class DemoAccount:
+    username: str
+    role: str
+    scope: str
+    totp_secret: str | None
+
+
+def _totp_key(username: str) -> str:
+    # Stable per account so the printed secret survives a reload of the demo.
+    return hashlib.sha1(f"residanat-demo-totp-{username}".encode()).hexdigest()
+
+
+def _account(username, role, first_name, last_name, language="fr", **scope) -> DemoAccount:
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"first_name": first_name, "last_name": last_name, "language": language}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    if role == "superuser":
+        user.is_superuser = user.is_staff = True
+        user.save()
+    elif not RoleAssignment.objects.filter(user=user, role=role).exists():
+        RoleAssignment.objects.create(user=user, role=role, valid_from=dt.date(2025, 1, 1), **scope)
+    secret = None
+    if role != Role.TRAINEE:
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="demo", defaults={"key": _totp_key(username), "confirmed": True}
+        )
+        secret = b32encode(device.bin_key).decode()
+    unit = next(iter(scope.values()), None)
+    return DemoAccount(username, str(Role(role).label) if role != "superuser" else "superuser",
+                       str(unit) if unit else ("self" if role == Role.TRAINEE else "national"), secret)
+
+
+class PersonMaker:
+    def __init__(self, seed=2026):
+        self.rng = random.Random(seed)
+        self.serial = 0
+
+    def make(self, foreign=False) -> Person:
+        self.serial += 1
+        first, first_ar = self.rng.choice(FIRST_NAMES)
+        if foreign:
+            nationality, last, last_ar = self.rng.choice(FOREIGN)
+            identity = {"passport_number": f"P{700000 + self.serial}", "nationality": nationality}
+        else:
+            last, last_ar = self.rng.choice(LAST_NAMES)
+            identity = {"national_id": f"{self.rng.choice('ABCDGHJKLMNPQRSTUWXYZ')}{self.rng.choice('ABCDEFGHJK')}{100000 + self.serial}"}
+        return Person.objects.create(
+            last_name=last, first_name=first, last_name_ar=last_ar, first_name_ar=first_ar,
+            birth_date=dt.date(1994, 1, 1) + dt.timedelta(days=self.rng.randrange(0, 365 * 8)),
+            email=f"demo{self.serial}@etu.example.ma", **identity,
+        )
+
+
+def _services(centre, kinds=None):
+    qs = HospitalService.objects.filter(establishment__hospital_centre=centre)
+    return list(qs.filter(kind__in=kinds) if kinds else qs)
+
+
+def _populate_centre(maker, faculty, centre, scale):
+    rng = maker.rng
+    services = _services(centre)
+    medicine_specialties = list(Specialty.objects.filter(track="medicine"))
+    pharmacy_specialties = list(Specialty.objects.filter(track="pharmacy"))
+    for _ in range(12 * scale):
+        year = rng.choice([3, 4, 5, 6])
+        TraineeStatus.objects.create(
+            person=maker.make(), kind=TraineeStatus.Kind.EXTERN, track="medicine", study_year=year,
+            faculty=faculty, hospital_centre=centre, start_date=dt.date(2025, 9, 15),
+            end_date=dt.date(2026, 7, 31),
+        )
+    for _ in range(8 * scale):
+        service = rng.choice(services) if services else None
+        TraineeStatus.objects.create(
+            person=maker.make(), kind=TraineeStatus.Kind.INTERN, track="medicine", faculty=faculty,
+            hospital_centre=centre, establishment=service.establishment if service else None,
+            service=service, start_date=dt.date(2025, 9, 1), decision_ref="Arrêté de nomination (démo)",
+        )
+    for i in range(10 * scale):
+        pharmacy = i % 8 == 0 and pharmacy_specialties
+        specialty = rng.choice(pharmacy_specialties if pharmacy else medicine_specialties)
+        person = maker.make(foreign=(i % 15 == 0))
+        start = dt.date(rng.choice([2022, 2023, 2024, 2025]), 11, 1)
+        years = specialty.residency_years(start)
+        TraineeStatus.objects.create(
+            person=person, kind=TraineeStatus.Kind.RESIDENT, track=specialty.track, specialty=specialty,
+            faculty=faculty, hospital_centre=centre, start_date=start,
+            end_date=start.replace(year=start.year + years) - dt.timedelta(days=1),
+        )
+
+
+@transaction.atomic
+def load_demo() -> list[DemoAccount]:
+    load_referential()
+    casablanca = Faculty.objects.get(code="fmp-casablanca")
+    rabat = Faculty.objects.get(code="fmp-rabat")
+    ibn_rochd = HospitalCentre.objects.get(code="chu-ibn-rochd")
+    ibn_sina = HospitalCentre.objects.get(code="chu-ibn-sina")
+    paediatrics = (
+        HospitalService.objects.filter(establishment__hospital_centre=ibn_rochd, kind="paediatrics")
+        .order_by("pk").first()
+    )
+    if not Person.objects.exists():
+        maker = PersonMaker()
+        _populate_centre(maker, casablanca, ibn_rochd, scale=5)
+        _populate_centre(maker, rabat, ibn_sina, scale=3)
+        for faculty_code, centre_code in (("fmp-fes", "chu-hassan-ii"), ("fmp-marrakech", "chu-mohammed-vi-marrakech")):
+            faculty = Faculty.objects.filter(code=faculty_code).first()
+            centre = HospitalCentre.objects.filter(code=centre_code).first()
+            if faculty and centre:
+                _populate_centre(maker, faculty, centre, scale=2)
+        public_health = list(Establishment.objects.filter(hospital_centre__isnull=True))
+        for i in range(30):
+            establishment = public_health[i % len(public_health)]
+            kind = TraineeStatus.Kind.PUBLIC_HEALTH_INTERN if i % 3 else TraineeStatus.Kind.SEVENTH_YEAR
+            TraineeStatus.objects.create(
+                person=maker.make(), kind=kind, track="medicine", establishment=establishment,
+                faculty=rabat if i % 2 else casablanca, start_date=dt.date(2025, 1, 1) if kind ==
+                TraineeStatus.Kind.SEVENTH_YEAR else dt.date(2024, 10, 1),
+            )
+        # The demo trainee account: an intern of FMP Casablanca in the paediatrics service.
+        person = maker.make()
+        person.last_name, person.first_name, person.last_name_ar, person.first_name_ar = "Bennani", "Salma", "بناني", "سلمى"
+        person.save()
+        TraineeStatus.objects.create(
+            person=person, kind=TraineeStatus.Kind.EXTERN, track="medicine", study_year=6,
+            faculty=casablanca, hospital_centre=ibn_rochd, start_date=dt.date(2024, 9, 15),
+            end_date=dt.date(2025, 7, 31),
+        )
+        TraineeStatus.objects.create(
+            person=person, kind=TraineeStatus.Kind.INTERN, track="medicine", faculty=casablanca,
+            hospital_centre=ibn_rochd, establishment=paediatrics.establishment, service=paediatrics,
+            start_date=dt.date(2025, 9, 1), decision_ref="Arrêté de nomination (démo)",
+        )
+    accounts = [
+        _account("admin", "superuser", "Admin", "Residanat"),
+        _account("drh", Role.MINISTRY_ADMIN, "Nadia", "Berrada"),
+        _account("enssup", Role.HIGHER_EDUCATION_OFFICER, "Karim", "Tazi"),
+        _account("doyen.casablanca", Role.DEAN_OFFICE, "Latifa", "Alaoui", faculty=casablanca),
+        _account("doyen.rabat", Role.DEAN_OFFICE, "Hicham", "Naciri", faculty=rabat),
+        _account("direction.ibnrochd", Role.HOSPITAL_DIRECTOR_OFFICE, "Omar", "Lahlou", hospital_centre=ibn_rochd),
+        _account("chef.pediatrie", Role.HEAD_OF_SERVICE, "Samira", "Kettani", language="ar", service=paediatrics),
+        _account("commission.ibnrochd", Role.COMMITTEE_MEMBER, "Driss", "Sebti", hospital_centre=ibn_rochd),
+        _account("paie.ministere", Role.PAYROLL_OFFICER, "Fatima", "Hajji"),
+        _account("interne.demo", Role.TRAINEE, "Salma", "Bennani"),
+    ]
+    trainee = User.objects.get(username="interne.demo")
+    Person.objects.filter(last_name="Bennani", first_name="Salma", statuses__service=paediatrics, user=None).update(user=trainee)
+    return accounts
