@@ -34,7 +34,7 @@ install: system-deps $(BIN)/residanat messages
 demo: install
 	DEBUG=1 HTTPS=0 $(BIN)/residanat migrate --no-input -v 0
 	DEBUG=1 HTTPS=0 $(BIN)/residanat load_demo
-	DEBUG=1 HTTPS=0 $(BIN)/residanat runserver 127.0.0.1:$(PORT)
+	DEBUG=1 HTTPS=0 PUBLIC_URL=http://127.0.0.1:$(PORT) $(BIN)/residanat runserver 127.0.0.1:$(PORT)
 
 test: install test-sqlite test-postgres
 

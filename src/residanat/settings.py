@@ -5,6 +5,7 @@ SECRET_KEY     required when DEBUG is off
 DEBUG          "1"/"true" for development
 ALLOWED_HOSTS  comma-separated
 HTTPS          secure cookies, HSTS and redirect to https (default: on when DEBUG is off)
+PUBLIC_URL     the site's public address, printed on documents (e.g. https://residanat.sante.gov.ma)
 """
 
 import os
@@ -171,6 +172,8 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 
+# The public address printed on documents (verification link and QR code).
+RESIDANAT_PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
 # Issued documents: every PDF is numbered with this prefix and archived under MEDIA_ROOT.
 RESIDANAT_DOCUMENT_PREFIX = os.environ.get("DOCUMENT_PREFIX", "RSD")
 

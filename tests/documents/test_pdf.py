@@ -185,3 +185,35 @@ def test_arabic_attestation_embeds_the_arabic_face_and_every_font_it_uses():
     assert any("Residanat-Arabic" in row[0] for row in rows)
     # Columns: name, type..., encoding, emb, sub, uni, object, generation.
     assert all(row[-5] == "yes" and row[-3] == "yes" for row in rows), listing
+
+
+OFFLINE_TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "OPTIONS": {
+            "loaders": [
+                ("django.template.loaders.locmem.Loader", {
+                    "documents/offline.html": (
+                        '{% load static %}<html><head><style>'
+                        '@font-face { font-family: Vendored; '
+                        'src: url("{% static "vendor/fonts/noto-sans-latin-400-normal.woff2" %}") }'
+                        'body { font-family: Vendored }</style></head><body>Bonjour'
+                        '<img src="file:///etc/passwd"><img src="http://example.com/pixel.png"></body></html>'
+                    ),
+                }),
+            ],
+        },
+    }
+]
+
+
+@override_settings(TEMPLATES=OFFLINE_TEMPLATES)
+def test_rendering_reads_static_files_but_neither_the_network_nor_other_local_files(caplog):
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    data = pdf.render_pdf_bytes(template="documents/offline.html", facts={}, kind="test", title="Essai",
+                                language="fr")
+    fonts = subprocess.run(["pdffonts", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    assert "Vendored" in fonts
+    refused = " ".join(r.getMessage() for r in caplog.records)
+    assert "file:///etc/passwd" in refused and "not allowed" in refused
+    assert "http://example.com/pixel.png" in refused and "disallowed protocol" in refused

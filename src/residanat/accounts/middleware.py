@@ -12,7 +12,6 @@ OPEN_URL_NAMES = {
     "accounts:logout",
     "set_language",
     "documents:verify",
-    "web:home",
 }
 
 

@@ -6,8 +6,6 @@ A person the caller may not see answers 404, never 403, so that ids leak nothing
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
-from django.db import transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
@@ -16,62 +14,15 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ConfigDict
 
 from residanat.people.models import Person, TraineeStatus
+from residanat.people.queries import search, visible_people
+from residanat.people.services import do_update_person_contact
 
 from .common import Message, UnitRef
 
 router = Router(tags=["people"])
 
-CONTACT_FIELDS = ("email", "phone", "address")
 
 
-def with_identity_access(persons, user):
-    """Annotate `identity_readable`: may `user` read these persons' identity documents?
-
-    Law 09-08 (art. 3, minimisation): the CIN and the passport number go only to the person
-    themself and to whoever may change the person's file (the units that keep it); every other
-    reader, a head of service for one, gets null. This is the only place that decides it.
-    """
-    changeable = Person.objects.visible_to(user, "change").values("pk")
-    return persons.annotate(
-        identity_readable=ExpressionWrapper(
-            Q(pk__in=changeable) | Q(user_id=user.pk), output_field=BooleanField()
-        )
-    )
-
-
-def visible_people(user):
-    return with_identity_access(Person.objects.visible_to(user), user)
-
-
-def do_update_person_contact(person: Person, by, changes: dict, reason: str = "") -> Person:
-    """Change a person's contact fields (email, phone, address); recorded in their history.
-
-    A service: it belongs in people/services.py once that module exists (the web form and this
-    endpoint should share it)."""
-    if not Person.objects.visible_to(by, "change").filter(pk=person.pk).exists():
-        raise PermissionDenied
-    unknown = set(changes) - set(CONTACT_FIELDS)
-    if unknown:
-        raise ValueError(f"not contact fields: {', '.join(sorted(unknown))}")
-    with transaction.atomic():
-        person = Person.objects.select_for_update().get(pk=person.pk)
-        cleaned, errors = {}, {}
-        for name, value in changes.items():
-            try:
-                cleaned[name] = Person._meta.get_field(name).clean(value, person)
-            except DjangoValidationError as exc:
-                errors[name] = exc.messages
-        if errors:
-            raise DjangoValidationError(errors)
-        changed = [name for name, value in cleaned.items() if getattr(person, name) != value]
-        if changed:
-            for name in changed:
-                setattr(person, name, cleaned[name])
-            # A token request has no session user for the history middleware: name the author.
-            person._history_user = by
-            person._change_reason = reason or _("Coordonnées modifiées : %s") % ", ".join(changed)
-            person.save(update_fields=changed)
-    return person
 
 
 class PersonOut(Schema):
@@ -131,16 +82,7 @@ class ContactIn(Schema):
 @paginate(LimitOffsetPagination, max_limit=200)
 def list_people(request, q: str = ""):
     """`q`: words that must each appear in a name (French or Arabic) or in a readable CIN."""
-    found = visible_people(request.auth)
-    for word in q.split():
-        found = found.filter(
-            Q(last_name__icontains=word)
-            | Q(first_name__icontains=word)
-            | Q(last_name_ar__icontains=word)
-            | Q(first_name_ar__icontains=word)
-            # Searching by CIN must not confirm a CIN the caller may not read.
-            | Q(national_id__icontains=word, identity_readable=True)
-        )
+    found = search(visible_people(request.auth), q)
     return found.order_by("last_name", "first_name", "pk")
 
 

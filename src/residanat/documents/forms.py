@@ -9,11 +9,13 @@ class VerifyForm(forms.Form):
     # Numbers and hashes are Latin even on the Arabic page.
     number = forms.CharField(
         label=_("Numéro du document"), max_length=32,
-        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off", "spellcheck": "false"}),
+        widget=forms.TextInput(attrs={"dir": "ltr", "class": "mono", "autocomplete": "off", "spellcheck": "false"}),
     )
     hash = forms.CharField(
         label=_("Empreinte de vérification"), required=False, max_length=200,
-        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off", "spellcheck": "false", "size": 70}),
+        widget=forms.TextInput(attrs={
+            "dir": "ltr", "class": "mono", "autocomplete": "off", "spellcheck": "false", "size": 66,
+        }),
         help_text=_("Les 64 caractères imprimés au bas du document."),
     )
     file = forms.FileField(

@@ -1,7 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -13,16 +12,12 @@ from residanat.documents.excel import Sheet, workbook_response
 
 from .history import history_rows
 from .models import Person, TraineeStatus
+from .queries import search, visible_people
 
 
 def _search(request):
-    people = Person.objects.visible_to(request.user)
     q = (request.GET.get("q") or "").strip()
-    if q:
-        people = people.filter(
-            Q(last_name__icontains=q) | Q(first_name__icontains=q) | Q(last_name_ar__icontains=q)
-            | Q(first_name_ar__icontains=q) | Q(national_id__iexact=q) | Q(passport_number__iexact=q)
-        )
+    people = search(visible_people(request.user), q)
     kind = request.GET.get("kind")
     if kind in TraineeStatus.Kind.values:
         people = people.filter(statuses__kind=kind).distinct()
@@ -53,7 +48,7 @@ def person_export(request):
 @login_required
 def person_detail(request, pk):
     # 404, not 403, outside the scope: an id must not reveal whether a person exists.
-    person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    person = get_object_or_404(visible_people(request.user), pk=pk)
     statuses = person.statuses.select_related("faculty", "hospital_centre", "establishment", "service", "specialty")
     return render(
         request,
@@ -62,8 +57,7 @@ def person_detail(request, pk):
             "person": person,
             "statuses": statuses,
             "can_change": can(request.user, "change", person),
-            # Law 09-08: the identity number only to those who manage the file and to the person.
-            "show_identity": can(request.user, "change", person) or person.user_id == request.user.pk,
+            "show_identity": person.identity_readable,
             "can_issue": can(request.user, "change", person) or person.user_id == request.user.pk,
             "history": history_rows(person),
             "documents": person.documents.order_by("-issued_at")[:20],

@@ -1,0 +1,216 @@
+"""Role × URL matrix: for every page and endpoint, every role, the expected answer.
+
+The world: two faculties (F1, F2) with their hospital centres (CHU1, CHU2), a service S1 in CHU1;
+person A is an intern of F1/CHU1 in S1 (and holds the trainee account), person B an intern of
+F2/CHU2. Each role below is scoped to F1/CHU1/S1 where it has a scope. A person outside the
+viewer's scope answers 404, never 403, so ids reveal nothing.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import URLResolver, get_resolver
+
+from residanat.accounts.roles import Role
+from residanat.documents.attestations import issue_status_attestation
+from tests.accounts.factories import UserFactory, totp_device, user_with_role
+from tests.people.factories import PersonFactory, TraineeStatusFactory
+from tests.referential.factories import (
+    EstablishmentFactory,
+    FacultyFactory,
+    HospitalCentreFactory,
+    HospitalServiceFactory,
+)
+
+ROLES = [
+    "anonymous", "superuser", Role.MINISTRY_ADMIN, Role.HIGHER_EDUCATION_OFFICER, Role.DEAN_OFFICE,
+    Role.HOSPITAL_DIRECTOR_OFFICE, Role.HEAD_OF_SERVICE, Role.COMMITTEE_MEMBER, Role.PAYROLL_OFFICER,
+    Role.TRAINEE,
+]
+LOGGED_IN = set(ROLES) - {"anonymous"}
+STAFF = LOGGED_IN - {Role.TRAINEE}
+SEES_A = LOGGED_IN
+SEES_B = {"superuser", Role.MINISTRY_ADMIN, Role.HIGHER_EDUCATION_OFFICER, Role.PAYROLL_OFFICER}
+CHANGES_A = {"superuser", Role.MINISTRY_ADMIN, Role.DEAN_OFFICE, Role.HOSPITAL_DIRECTOR_OFFICE}
+CHANGES_B = {"superuser", Role.MINISTRY_ADMIN}
+
+
+def expect(allowed, yes, no, anonymous=None, scope=None):
+    """`yes` for roles in `allowed`; for the others 404 when outside `scope`, else `no`."""
+
+    def status(role):
+        if role == "anonymous" and anonymous is not None:
+            return anonymous
+        if role in allowed:
+            return yes
+        if scope is not None and role not in scope:
+            return 404
+        return no
+
+    return status
+
+
+PAGE = expect(LOGGED_IN, 200, None, anonymous=302)
+API = expect(LOGGED_IN, 200, None, anonymous=401)
+PUBLIC = expect(set(ROLES), 200, None)
+
+# (url name, method, path builder, expected status per role, body)
+CASES = [
+    ("web:home", "get", lambda w: "/", PUBLIC, None),
+    ("web:rules", "get", lambda w: "/reglementation/?on=2025-06-01", PAGE, None),
+    ("set_language", "post", lambda w: "/lang/", expect(set(ROLES), 302, None), {"language": "fr", "next": "/"}),
+    ("accounts:login", "get", lambda w: "/compte/connexion/", expect({"anonymous"}, 200, 302), None),
+    ("accounts:logout", "post", lambda w: "/compte/deconnexion/", expect(set(ROLES), 302, None), None),
+    # Staff already passed the TOTP step (redirected on); a trainee may set one up.
+    ("accounts:otp", "get", lambda w: "/compte/verification/", expect({Role.TRAINEE}, 200, 302), None),
+    ("accounts:account", "get", lambda w: "/compte/", PAGE, None),
+    ("people:list", "get", lambda w: "/personnes/", PAGE, None),
+    ("people:export", "get", lambda w: "/personnes/export.xlsx", PAGE, None),
+    ("people:detail", "get", lambda w: f"/personnes/{w['A'].pk}/", expect(SEES_A, 200, 404, anonymous=302), None),
+    ("people:detail", "get", lambda w: f"/personnes/{w['B'].pk}/", expect(SEES_B, 200, 404, anonymous=302), None),
+    ("people:attestation", "post", lambda w: f"/personnes/{w['A'].pk}/attestation/",
+     expect(CHANGES_A | {Role.TRAINEE}, 302, 403, anonymous=302, scope=SEES_A), None),
+    ("people:attestation", "post", lambda w: f"/personnes/{w['B'].pk}/attestation/",
+     expect(CHANGES_B, 302, 403, anonymous=302, scope=SEES_B), None),
+    ("referential:index", "get", lambda w: "/referentiel/?tab=specialties", PAGE, None),
+    ("documents:verify", "get", lambda w: "/documents/verifier/", PUBLIC, None),
+    ("documents:download", "get", lambda w: f"/documents/{w['doc_A'].pk}/telecharger/",
+     expect(SEES_A, 200, 404, anonymous=302), None),
+    ("documents:download", "get", lambda w: f"/documents/{w['doc_B'].pk}/telecharger/",
+     expect(SEES_B, 200, 404, anonymous=302), None),
+    ("api:openapi-json", "get", lambda w: "/api/v1/openapi.json", PUBLIC, None),
+    ("api:openapi-view", "get", lambda w: "/api/v1/docs", PUBLIC, None),
+    ("api:docs-asset", "get", lambda w: "/api/v1/docs/assets/swagger-ui.css", PUBLIC, None),
+    ("api:api-root", "get", lambda w: "/api/v1/", expect(set(ROLES), 404, None), None),
+    ("api:me", "get", lambda w: "/api/v1/me", API, None),
+    ("api:rules", "get", lambda w: "/api/v1/rules?on=2025-06-01", API, None),
+    ("api:regions", "get", lambda w: "/api/v1/referential/regions", API, None),
+    ("api:faculties", "get", lambda w: "/api/v1/referential/faculties", API, None),
+    ("api:hospital-centres", "get", lambda w: "/api/v1/referential/hospital-centres", API, None),
+    ("api:establishments", "get", lambda w: "/api/v1/referential/establishments", API, None),
+    ("api:specialties", "get", lambda w: "/api/v1/referential/specialties", API, None),
+    ("api:people", "get", lambda w: "/api/v1/people", API, None),
+    ("api:person", "get", lambda w: f"/api/v1/people/{w['A'].pk}", expect(SEES_A, 200, 404, anonymous=401), None),
+    ("api:person", "get", lambda w: f"/api/v1/people/{w['B'].pk}", expect(SEES_B, 200, 404, anonymous=401), None),
+    ("api:person-statuses", "get", lambda w: f"/api/v1/people/{w['A'].pk}/statuses",
+     expect(SEES_A, 200, 404, anonymous=401), None),
+    ("api:person-statuses", "get", lambda w: f"/api/v1/people/{w['B'].pk}/statuses",
+     expect(SEES_B, 200, 404, anonymous=401), None),
+    ("api:person-update", "patch", lambda w: f"/api/v1/people/{w['A'].pk}",
+     expect(CHANGES_A, 200, 403, anonymous=401, scope=SEES_A), {"phone": "0522000000"}),
+    ("api:person-update", "patch", lambda w: f"/api/v1/people/{w['B'].pk}",
+     expect(CHANGES_B, 200, 403, anonymous=401, scope=SEES_B), {"phone": "0522000001"}),
+    ("admin:index", "get", lambda w: "/admin/", expect({"superuser"}, 200, 302), None),
+    ("admin:people_person_changelist", "get", lambda w: "/admin/people/person/", expect({"superuser"}, 200, 302), None),
+]
+
+
+def url_names():
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace or namespace
+                if ns == "admin":
+                    continue  # the admin is covered by its index and one changelist, superuser only
+                yield from walk(pattern.url_patterns, ns)
+            elif pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_the_matrix_covers_every_url():
+    covered = {name for name, *_ in CASES if not name.startswith("admin:")}
+    assert url_names() == covered
+
+
+def build_world():
+    f1, f2 = FacultyFactory(), FacultyFactory()
+    chu1, chu2 = HospitalCentreFactory(), HospitalCentreFactory()
+    chu1.faculties.add(f1)
+    chu2.faculties.add(f2)
+    s1 = HospitalServiceFactory(establishment=EstablishmentFactory(hospital_centre=chu1))
+    trainee = user_with_role(Role.TRAINEE)
+    a = PersonFactory(user=trainee, last_name_ar="العلوي")
+    b = PersonFactory()
+    TraineeStatusFactory(person=a, faculty=f1, hospital_centre=chu1, service=s1)
+    TraineeStatusFactory(person=b, faculty=f2, hospital_centre=chu2)
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    return {
+        "F1": f1, "CHU1": chu1, "S1": s1, "A": a, "B": b, "trainee": trainee, "admin": admin,
+        "doc_A": issue_status_attestation(a, "fr", admin),
+        "doc_B": issue_status_attestation(b, "fr", admin),
+    }
+
+
+def client_for(role, world):
+    client = Client()
+    if role == "anonymous":
+        return client
+    scope = {
+        Role.DEAN_OFFICE: {"faculty": world["F1"]},
+        Role.HOSPITAL_DIRECTOR_OFFICE: {"hospital_centre": world["CHU1"]},
+        Role.COMMITTEE_MEMBER: {"hospital_centre": world["CHU1"]},
+        Role.HEAD_OF_SERVICE: {"service": world["S1"]},
+    }
+    if role == "superuser":
+        user = world["admin"]
+    elif role == Role.TRAINEE:
+        user = world["trainee"]
+    else:
+        user = user_with_role(role, **scope.get(role, {}))
+    client.force_login(user)
+    if role in STAFF:
+        device = totp_device(user)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES, ids=str)
+def test_every_url_answers_each_role_as_its_scope_says(role):
+    world = build_world()
+    client = client_for(role, world)
+    failures = []
+    for name, method, path_of, expected_of, body in CASES:
+        path = path_of(world)
+        if method == "patch":
+            response = client.patch(path, body, content_type="application/json")
+        elif method == "post":
+            response = client.post(path, body or {})
+        else:
+            response = client.get(path)
+        expected = expected_of(role)
+        if response.status_code != expected:
+            failures.append(f"{method.upper()} {path} ({name}): {response.status_code}, expected {expected}")
+        if name == "accounts:logout":
+            client = client_for(role, world)  # log back in for the next URLs
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_a_dean_of_one_faculty_cannot_open_a_trainee_of_another_by_id(verified_client):
+    rabat, casablanca = FacultyFactory(code="fmp-rabat"), FacultyFactory(code="fmp-casablanca")
+    casablanca_trainee = TraineeStatusFactory(faculty=casablanca).person
+    rabat_trainee = TraineeStatusFactory(faculty=rabat).person
+    dean_of_rabat = user_with_role(Role.DEAN_OFFICE, faculty=rabat)
+    client = verified_client(dean_of_rabat)
+    assert client.get(f"/personnes/{casablanca_trainee.pk}/").status_code == 404
+    assert client.get(f"/api/v1/people/{casablanca_trainee.pk}").status_code == 404
+    listing = client.get("/personnes/").content.decode()
+    assert rabat_trainee.full_name in listing
+    assert casablanca_trainee.full_name not in listing
+
+
+@pytest.mark.django_db
+def test_the_people_list_shows_only_the_scope(verified_client):
+    world = build_world()
+    dean = user_with_role(Role.DEAN_OFFICE, faculty=world["F1"])
+    page = verified_client(dean).get("/personnes/").content.decode()
+    assert world["A"].full_name in page
+    assert world["B"].full_name not in page
+    own = Client()
+    own.force_login(world["trainee"])
+    page = own.get("/personnes/").content.decode()
+    assert world["A"].full_name in page and world["B"].full_name not in page
