@@ -109,8 +109,8 @@ def _populate_centre(maker, faculty, centre, scale):
         year = rng.choice([3, 4, 5, 6])
         TraineeStatus.objects.create(
             person=maker.make(), kind=TraineeStatus.Kind.EXTERN, track="medicine", study_year=year,
-            faculty=faculty, hospital_centre=centre, start_date=dt.date(2025, 9, 15),
-            end_date=dt.date(2026, 7, 31),
+            faculty=faculty, hospital_centre=centre, start_date=dt.date(2026, 9, 15),
+            end_date=dt.date(2027, 7, 31),
         )
     for _ in range(8 * scale):
         service = rng.choice(services) if services else None

@@ -1,0 +1,32 @@
+"""`make demo` loads the referential, a few hundred trainees and an account for every role."""
+
+import pytest
+from django.core.management import call_command
+
+from residanat.accounts.models import RoleAssignment, User
+from residanat.accounts.roles import Role
+from residanat.people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_an_account_for_every_role_and_is_idempotent(capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    roles = set(RoleAssignment.objects.values_list("role", flat=True))
+    assert roles == set(Role.values)
+    assert User.objects.get(username="admin").is_superuser
+    people = Person.objects.count()
+    assert people >= 300
+    for username in ("drh", "doyen.casablanca", "chef.pediatrie", "interne.demo"):
+        assert username in out
+    assert "residanat-demo-2026" in out
+    # The demo trainee is visible to their head of service, and sees only themself.
+    trainee = User.objects.get(username="interne.demo")
+    head = User.objects.get(username="chef.pediatrie")
+    assert Person.objects.visible_to(head).filter(user=trainee).exists()
+    assert list(Person.objects.visible_to(trainee)) == [trainee.person]
+    assignments = RoleAssignment.objects.count()
+    call_command("load_demo")
+    assert Person.objects.count() == people
+    assert RoleAssignment.objects.count() == assignments
