@@ -6,8 +6,9 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/residanat
 # Debian packages the project needs at run time and for its tests: gettext compiles the
 # translations, Pango renders PDFs (WeasyPrint), Amiri and DejaVu are the Arabic and Latin fonts,
-# poppler-utils gives pdftotext/pdftoppm to check the PDFs.
-SYSTEM_PACKAGES := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-hosny-amiri fonts-dejavu-core poppler-utils
+# poppler-utils gives pdftotext/pdftoppm to check the PDFs, chromium runs the browser journeys
+# (tests/e2e, driven by Playwright with this browser: no browser download).
+SYSTEM_PACKAGES := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-hosny-amiri fonts-dejavu-core poppler-utils chromium
 export RESIDANAT_HOME := $(CURDIR)
 
 .PHONY: demo test install system-deps messages test-sqlite test-postgres clean
