@@ -110,6 +110,18 @@ class RoleAssignment(models.Model):
             return Scope.NATIONAL
         return {"faculty": Scope.FACULTY, "hospital_centre": Scope.HOSPITAL, "service": Scope.SERVICE}[field]
 
+    def get_scope_display(self) -> str:
+        return self.scope.label
+
+    @property
+    def scope_unit_label(self) -> str:
+        unit = self.scope_unit
+        if unit is None:
+            return ""
+        if self.service_id:
+            return f"{unit} — {self.service.establishment}"
+        return str(unit)
+
     @property
     def scope_unit(self):
         field = SCOPE_FIELD[Role(self.role)]

@@ -1,0 +1,64 @@
+"""Each role's home dashboard counts inside its own scope."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from residanat.accounts.roles import Role
+from tests.accounts.factories import user_with_role
+from tests.people.factories import PersonFactory, TraineeStatusFactory
+from tests.referential.factories import FacultyFactory, HospitalServiceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def section(page, role):
+    start = page.index(f'data-role="{role}"')
+    return page[start:page.index("</section>", start)]
+
+
+def test_dean_dashboard_counts_only_the_faculty(verified_client):
+    mine, other = FacultyFactory(name_fr="FMP Casablanca"), FacultyFactory()
+    for _ in range(3):
+        TraineeStatusFactory(faculty=mine)
+    TraineeStatusFactory(faculty=mine, end_date=dt.date(2020, 1, 1), start_date=dt.date(2019, 1, 1))
+    for _ in range(5):
+        TraineeStatusFactory(faculty=other)
+    page = verified_client(user_with_role(Role.DEAN_OFFICE, faculty=mine)).get("/").content.decode()
+    block = section(page, Role.DEAN_OFFICE)
+    assert "faculté — FMP Casablanca" in block
+    # 4 people in scope, 3 of them interns today (one status ended in 2020).
+    assert '<div class="figure">4</div>' in block
+    assert '<div class="figure">3</div><div class="caption">interne' in block
+
+
+def test_head_of_service_sees_who_is_in_the_service(verified_client):
+    service = HospitalServiceFactory(name_fr="Pédiatrie I")
+    here = TraineeStatusFactory(service=service, hospital_centre=service.establishment.hospital_centre).person
+    elsewhere = TraineeStatusFactory().person
+    page = verified_client(user_with_role(Role.HEAD_OF_SERVICE, service=service)).get("/").content.decode()
+    block = section(page, Role.HEAD_OF_SERVICE)
+    assert f"Pédiatrie I — {service.establishment.name_fr}" in block
+    assert here.full_name in block and elsewhere.full_name not in block
+
+
+def test_payroll_officer_sees_the_rates_in_force_with_their_article(verified_client):
+    page = verified_client(user_with_role(Role.PAYROLL_OFFICER)).get("/").content.decode()
+    block = section(page, Role.PAYROLL_OFFICER)
+    assert "1500" in block and "D93 art. 18" in block
+    assert "3500" in block and "D93 art. 27" in block
+    assert "2400" in block and "RD68 ch. 14" in block
+
+
+def test_trainee_dashboard_shows_only_their_own_file():
+    trainee = user_with_role(Role.TRAINEE)
+    person = PersonFactory(user=trainee)
+    TraineeStatusFactory(person=person)
+    other = TraineeStatusFactory().person
+    client = Client()
+    client.force_login(trainee)
+    page = client.get("/").content.decode()
+    block = section(page, "trainee")
+    assert person.full_name in block
+    assert other.full_name not in page
