@@ -8,7 +8,8 @@ def _changes(record):
     if previous is None:
         return []
     delta = record.diff_against(previous)
-    return [(c.field, c.old, c.new) for c in delta.changes]
+    fields = record.instance_type._meta
+    return [(fields.get_field(c.field).verbose_name, c.old, c.new) for c in delta.changes]
 
 
 def history_rows(person, limit=50):
@@ -20,7 +21,7 @@ def history_rows(person, limit=50):
         {
             "when": r.history_date,
             "who": r.history_user,
-            "what": r._meta.model.instance_type._meta.verbose_name if hasattr(r._meta.model, "instance_type") else r._meta.verbose_name,
+            "what": r.instance_type._meta.verbose_name,
             "type": r.get_history_type_display(),
             "changes": _changes(r),
             "reason": r.history_change_reason,

@@ -79,7 +79,7 @@ class PersonMaker:
         self.rng = random.Random(seed)
         self.serial = 0
 
-    def make(self, foreign=False) -> Person:
+    def make(self, foreign=False, name=None) -> Person:
         self.serial += 1
         first, first_ar = self.rng.choice(FIRST_NAMES)
         if foreign:
@@ -87,6 +87,8 @@ class PersonMaker:
             identity = {"passport_number": f"P{700000 + self.serial}", "nationality": nationality}
         else:
             last, last_ar = self.rng.choice(LAST_NAMES)
+            if name:
+                (last, last_ar), (first, first_ar) = name
             identity = {"national_id": f"{self.rng.choice('ABCDGHJKLMNPQRSTUWXYZ')}{self.rng.choice('ABCDEFGHJK')}{100000 + self.serial}"}
         return Person.objects.create(
             last_name=last, first_name=first, last_name_ar=last_ar, first_name_ar=first_ar,
@@ -162,9 +164,7 @@ def load_demo() -> list[DemoAccount]:
                 TraineeStatus.Kind.SEVENTH_YEAR else dt.date(2024, 10, 1),
             )
         # The demo trainee account: an intern of FMP Casablanca in the paediatrics service.
-        person = maker.make()
-        person.last_name, person.first_name, person.last_name_ar, person.first_name_ar = "Bennani", "Salma", "بناني", "سلمى"
-        person.save()
+        person = maker.make(name=(("Bennani", "بناني"), ("Salma", "سلمى")))
         TraineeStatus.objects.create(
             person=person, kind=TraineeStatus.Kind.EXTERN, track="medicine", study_year=6,
             faculty=casablanca, hospital_centre=ibn_rochd, start_date=dt.date(2024, 9, 15),
