@@ -15,7 +15,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     pure = _pure_commands()
     if argv and argv[0] in pure:
-        return pure[argv[0]](argv[1:])
+        try:
+            return pure[argv[0]](argv[1:])
+        except BrokenPipeError:
+            # Output piped into `head` and closed early: not an error of ours.
+            sys.stderr.close()
+            return 0
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "residanat.settings")
     from django.core.management import execute_from_command_line
 
