@@ -18,4 +18,4 @@ class Command(BaseCommand):
             out.write(f"{a.username:<22}{a.role:<45}{a.scope[:53]:<55}{a.totp_secret or '(no 2FA: trainee)'}")
         out.write("")
         out.write("Staff accounts ask for a TOTP code after the password: add the secret to an")
-        out.write("authenticator app, or run `.venv/bin/residanat demo_otp USERNAME` for the current code.")
+        out.write("authenticator app, or run `DEBUG=1 .venv/bin/residanat demo_otp USERNAME` for the current code.")
