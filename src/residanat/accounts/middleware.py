@@ -30,7 +30,7 @@ class StaffTwoFactorMiddleware:
             return None
         match = request.resolver_match
         name = f"{match.namespace}:{match.url_name}" if match and match.namespace else (match.url_name if match else "")
-        if name in OPEN_URL_NAMES or request.path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL):
+        if name in OPEN_URL_NAMES:
             return None
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": _("Vérification en deux étapes requise.")}, status=403)
