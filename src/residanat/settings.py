@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "residanat.accounts",
     "residanat.referential",
     "residanat.people",
+    "residanat.concours",
     "residanat.documents",
     "residanat.web",
     "residanat.api",

@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from residanat.accounts.models import RoleAssignment, User
 from residanat.accounts.roles import Role
+from residanat.concours.models import PostAllocation
 from residanat.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +27,10 @@ def test_demo_has_an_account_for_every_role_and_is_idempotent(capsys):
     head = User.objects.get(username="chef.pediatrie")
     assert Person.objects.visible_to(head).filter(user=trainee).exists()
     assert list(Person.objects.visible_to(trainee)) == [trainee.person]
+    # The 2026 Casablanca posts of seed 000: 352 contract posts and a pool of 10 for foreigners.
+    posts = PostAllocation.objects.filter(competition__slug="residanat-2026-casablanca")
+    assert sum(posts.filter(seat_type="contract").values_list("seats", flat=True)) == 352
+    assert sum(posts.filter(seat_type="foreign_volunteer").values_list("seats", flat=True)) == 10
     assignments = RoleAssignment.objects.count()
     call_command("load_demo")
     assert Person.objects.count() == people

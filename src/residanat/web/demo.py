@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pathlib import Path
+
+from residanat import concours
 from residanat.accounts.models import RoleAssignment, User
+from residanat.concours.services import import_posts
 from residanat.accounts.roles import Role
 from residanat.people.models import Person, TraineeStatus
 from residanat.referential.loader import load_referential
@@ -175,6 +179,11 @@ def load_demo() -> list[DemoAccount]:
             hospital_centre=ibn_rochd, establishment=paediatrics.establishment, service=paediatrics,
             start_date=dt.date(2025, 9, 1), decision_ref="Arrêté de nomination (démo)",
         )
+    # The 2026 posts of FMP Casablanca, as validated by the Ministry's letter (seed 000).
+    posts = import_posts(Path(concours.__file__).with_name("data") / "posts_letter_2026_casablanca.txt",
+                         "residanat-2026-casablanca")
+    if posts.errors:
+        raise RuntimeError(f"demo posts letter refused: {posts.errors}")
     accounts = [
         _account("admin", "superuser", "Admin", "Residanat"),
         _account("drh", Role.MINISTRY_ADMIN, "Nadia", "Berrada"),
