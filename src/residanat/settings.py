@@ -180,6 +180,20 @@ RESIDANAT_DOCUMENT_PREFIX = os.environ.get("DOCUMENT_PREFIX", "RSD")
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Competitions (docs/decisions/0006-merit-ties-and-attempts.md).
+# Ties on the weighted total are broken by these criteria in turn, unless a competition sets its
+# own: "heaviest_test" (higher score in the test of largest weight), "test:<code>", "older",
+# "younger". Candidates still equal share the rank; the jury cannot deliberate while such a tie
+# straddles the last seat.
+RESIDANAT_TIE_BREAK = ["heaviest_test", "older"]
+# What counts as one of the attempts capped by D93 art. 8, 21 and RD68 ch. 1: an earlier candidacy
+# of the same person to a competition of the same kind where they sat at least one test ("sat"),
+# or any earlier candidacy found eligible when registration closed ("eligible").
+RESIDANAT_ATTEMPT_COUNTS = os.environ.get("ATTEMPT_COUNTS", "sat")
+# Documents a candidate uploads: accepted types and the largest size.
+RESIDANAT_UPLOAD_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+RESIDANAT_UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("personnes/", include("residanat.people.urls")),
     path("referentiel/", include("residanat.referential.urls")),
     path("documents/", include("residanat.documents.urls")),
+    path("concours/", include("residanat.concours.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

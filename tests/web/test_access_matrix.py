@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 
 from residanat.accounts.roles import Role
+from tests.web import cases_candidates, cases_competitions, cases_merit, cases_posts
 from residanat.documents.attestations import issue_status_attestation
 from tests.accounts.factories import UserFactory, totp_device, user_with_role
 from tests.people.factories import PersonFactory, TraineeStatusFactory
@@ -102,6 +103,10 @@ CASES = [
     ("admin:index", "get", lambda w: "/admin/", expect({"superuser"}, 200, 302), None),
     ("admin:people_person_changelist", "get", lambda w: "/admin/people/person/", expect({"superuser"}, 200, 302), None),
 ]
+# Each domain's rows live beside the world it adds (a `build(world)` that returns new objects).
+CASE_MODULES = [cases_competitions, cases_posts, cases_candidates, cases_merit]
+for module in CASE_MODULES:
+    CASES += module.CASES
 
 
 def url_names():
@@ -135,11 +140,15 @@ def build_world():
     TraineeStatusFactory(person=a, faculty=f1, hospital_centre=chu1, service=s1)
     TraineeStatusFactory(person=b, faculty=f2, hospital_centre=chu2)
     admin = UserFactory(is_superuser=True, is_staff=True)
-    return {
-        "F1": f1, "CHU1": chu1, "S1": s1, "A": a, "B": b, "trainee": trainee, "admin": admin,
+    world = {
+        "F1": f1, "F2": f2, "CHU1": chu1, "CHU2": chu2, "S1": s1, "A": a, "B": b, "trainee": trainee,
+        "admin": admin,
         "doc_A": issue_status_attestation(a, "fr", admin),
         "doc_B": issue_status_attestation(b, "fr", admin),
     }
+    for module in CASE_MODULES:
+        world.update(module.build(world))
+    return world
 
 
 def client_for(role, world):

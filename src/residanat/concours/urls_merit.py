@@ -1,0 +1,3 @@
+"""URLs of the merit pages (included by concours/urls.py, same namespace)."""
+
+urlpatterns = []
