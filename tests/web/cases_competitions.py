@@ -1,15 +1,44 @@
 """Access-matrix rows for competitions: the world gets C1 (résidanat of F1/CHU1, candidate
 person A) and C2 (résidanat of F2/CHU2, candidate person B), both with registration open."""
 
-from residanat.concours.models import Competition
+import datetime as dt
+
+from residanat.accounts.roles import Role
+from residanat.concours.models import Competition, MeritList
 from tests.concours.factories import CandidateFactory, CompetitionFactory
+
+ROLES = [
+    "anonymous", "superuser", Role.MINISTRY_ADMIN, Role.HIGHER_EDUCATION_OFFICER, Role.DEAN_OFFICE,
+    Role.HOSPITAL_DIRECTOR_OFFICE, Role.HEAD_OF_SERVICE, Role.COMMITTEE_MEMBER, Role.PAYROLL_OFFICER,
+    Role.TRAINEE,
+]
+NATIONAL = {"superuser", Role.MINISTRY_ADMIN, Role.HIGHER_EDUCATION_OFFICER, Role.PAYROLL_OFFICER}
+# Competition scope: its faculty (dean) and its CHU (director, committee); no service, no self.
+SEES_C1 = NATIONAL | {Role.DEAN_OFFICE, Role.HOSPITAL_DIRECTOR_OFFICE, Role.COMMITTEE_MEMBER}
+SEES_C2 = NATIONAL
+
+
+def status(allowed, yes, no, anonymous=None, scope=None):
+    def of(role):
+        if role == "anonymous" and anonymous is not None:
+            return anonymous
+        if role in allowed:
+            return yes
+        if scope is not None and role not in scope:
+            return 404
+        return no
+
+    return of
 
 
 def build(world):
     c1 = CompetitionFactory(faculty=world["F1"], hospital_centre=world["CHU1"],
-                            state=Competition.State.REGISTRATION_OPEN, slug="residanat-2026-f1")
+                            state=Competition.State.REGISTRATION_OPEN, slug="residanat-2026-f1",
+                            session_date=dt.date(2026, 12, 20), registration_closes_on=dt.date(2026, 12, 1))
     c2 = CompetitionFactory(faculty=world["F2"], hospital_centre=world["CHU2"],
-                            state=Competition.State.REGISTRATION_OPEN, slug="residanat-2026-f2")
+                            state=Competition.State.REGISTRATION_OPEN, slug="residanat-2026-f2",
+                            session_date=dt.date(2026, 12, 20), registration_closes_on=dt.date(2026, 12, 1))
+    MeritList.objects.create(competition=c1, version=1, created_by=world["admin"])
     return {
         "C1": c1, "C2": c2,
         "cand_A": CandidateFactory(competition=c1, person=world["A"]),
@@ -17,4 +46,28 @@ def build(world):
     }
 
 
-CASES = []
+LOGGED_IN = set(ROLES) - {"anonymous"}
+
+CASES = [
+    ("api:competitions", "get", lambda w: "/api/v1/competitions", status(LOGGED_IN, 200, None, anonymous=401), None),
+    ("api:competition", "get", lambda w: f"/api/v1/competitions/{w['C1'].slug}",
+     status(SEES_C1, 200, 404, anonymous=401), None),
+    ("api:competition", "get", lambda w: f"/api/v1/competitions/{w['C2'].slug}",
+     status(SEES_C2, 200, 404, anonymous=401), None),
+    ("api:competition-allocations", "get", lambda w: f"/api/v1/competitions/{w['C1'].slug}/allocations",
+     status(SEES_C1, 200, 404, anonymous=401), None),
+    ("api:competition-candidates", "get", lambda w: f"/api/v1/competitions/{w['C2'].slug}/candidates",
+     status(SEES_C2, 200, 404, anonymous=401), None),
+    ("api:competition-merit-list", "get", lambda w: f"/api/v1/competitions/{w['C1'].slug}/merit-list",
+     status(SEES_C1, 200, 404, anonymous=401), None),
+    ("api:competition-transition", "post_json", lambda w: f"/api/v1/competitions/{w['C1'].slug}/transitions",
+     status(SEES_C1, 400, 404, anonymous=401), {"to": "published"}),
+    ("concours:list", "get", lambda w: "/concours/", status(set(ROLES), 200, None), None),
+    ("concours:detail", "get", lambda w: f"/concours/{w['C1'].slug}/", status(SEES_C1, 200, 404, anonymous=302), None),
+    ("concours:detail", "get", lambda w: f"/concours/{w['C2'].slug}/", status(SEES_C2, 200, 404, anonymous=302), None),
+    # Closing registration is for the organisers (ministry, the dean of the faculty): others who
+    # can see C2 are refused, the rest do not find it.
+    ("concours:transition", "post", lambda w: f"/concours/{w['C2'].slug}/etat/",
+     status({"superuser", Role.MINISTRY_ADMIN}, 302, 403, anonymous=302, scope=SEES_C2),
+     {"to": "registration_closed"}),
+]

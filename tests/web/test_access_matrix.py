@@ -105,7 +105,8 @@ CASES = [
 ]
 # Each domain's rows live beside the world it adds (a `build(world)` that returns new objects).
 CASE_MODULES = [cases_competitions, cases_posts, cases_candidates, cases_merit]
-for module in CASE_MODULES:
+# The competitions' rows go last: one of them moves C2 to another state.
+for module in CASE_MODULES[1:] + CASE_MODULES[:1]:
     CASES += module.CASES
 
 
@@ -186,6 +187,8 @@ def test_every_url_answers_each_role_as_its_scope_says(role):
         path = path_of(world)
         if method == "patch":
             response = client.patch(path, body, content_type="application/json")
+        elif method == "post_json":
+            response = client.post(path, body, content_type="application/json")
         elif method == "post":
             response = client.post(path, body or {})
         else:

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from residanat.accounts.models import RoleAssignment, User
 from residanat.accounts.roles import Role
-from residanat.concours.models import PostAllocation
+from residanat.concours.models import Candidate, Competition, PostAllocation
 from residanat.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,22 @@ def test_demo_has_an_account_for_every_role_and_is_idempotent(capsys):
     posts = PostAllocation.objects.filter(competition__slug="residanat-2026-casablanca")
     assert sum(posts.filter(seat_type="contract").values_list("seats", flat=True)) == 352
     assert sum(posts.filter(seat_type="foreign_volunteer").values_list("seats", flat=True)) == 10
+    # A few hundred candidates, scored, the jury's list locked; the internat open for registration.
+    residanat = Competition.objects.get(slug="residanat-2026-casablanca")
+    assert residanat.state == Competition.State.DELIBERATED
+    assert residanat.candidates.count() >= 300
+    assert residanat.candidates.filter(state="ineligible").exists()
+    merit = residanat.merit_lists.get()
+    assert merit.locked
+    outcomes = set(merit.entries.values_list("outcome", flat=True))
+    assert {"admitted", "admitted_foreign", "not_admitted"} <= outcomes
+    assert Competition.objects.get(slug="internat-2026-casablanca").state == Competition.State.REGISTRATION_OPEN
+    # The demo candidate is on their fourth and last résidanat attempt, counted from history.
+    candidate = User.objects.get(username="candidat.demo").person.candidacies.get(competition=residanat)
+    assert candidate.attempt_number == 4
     assignments = RoleAssignment.objects.count()
+    candidates = Candidate.objects.count()
     call_command("load_demo")
     assert Person.objects.count() == people
     assert RoleAssignment.objects.count() == assignments
+    assert Candidate.objects.count() == candidates

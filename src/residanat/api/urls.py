@@ -3,7 +3,7 @@ session (see auth.py) except the OpenAPI schema and the docs page."""
 
 from ninja import NinjaAPI
 
-from . import docs, me, people, referential, rules
+from . import concours, docs, me, people, referential, rules
 from .auth import API_AUTH
 
 api = NinjaAPI(
@@ -18,3 +18,4 @@ api.add_router("/me", me.router)
 api.add_router("/rules", rules.router)
 api.add_router("/referential", referential.router)
 api.add_router("/people", people.router)
+api.add_router("/competitions", concours.router)

@@ -3,14 +3,24 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from residanat.accounts.roles import Role
 from residanat.accounts.scopes import ScopedQuerySet
 from residanat.referential.models import Faculty, HospitalCentre, Specialty
 
 
-class CompetitionQuerySet(ScopedQuerySet):
+# Competitions are run by the ministry and the faculty (decision 0008); hospital centres read them.
+COMPETITION_EDITOR_ROLES = frozenset({Role.MINISTRY_ADMIN, Role.DEAN_OFFICE})
+
+
+class CompetitionScopedQuerySet(ScopedQuerySet):
+    editor_roles = COMPETITION_EDITOR_ROLES
+
+
+class CompetitionQuerySet(CompetitionScopedQuerySet):
     scope_paths = {"faculty": "faculty", "hospital_centre": "hospital_centre"}
 
 
@@ -59,7 +69,7 @@ class Competition(models.Model):
         return f"{self.get_kind_display()} {self.year} – {self.faculty.city_fr}"
 
 
-class PostAllocationQuerySet(ScopedQuerySet):
+class PostAllocationQuerySet(CompetitionScopedQuerySet):
     scope_paths = {"faculty": "competition__faculty", "hospital_centre": "competition__hospital_centre"}
 
 
@@ -120,13 +130,19 @@ class CompetitionTransition(models.Model):
     at = models.DateTimeField(_("le"), auto_now_add=True)
     note = models.TextField(_("observation"), blank=True)
 
+    @property
+    def role_label(self):
+        from residanat.accounts.roles import Role
+
+        return Role(self.role).label if self.role in Role.values else self.role
+
     class Meta:
         ordering = ["competition", "at", "pk"]
         verbose_name = _("changement d'état")
         verbose_name_plural = _("changements d'état")
 
 
-class CandidateQuerySet(ScopedQuerySet):
+class CandidateQuerySet(CompetitionScopedQuerySet):
     scope_paths = {"faculty": "competition__faculty", "hospital_centre": "competition__hospital_centre",
                    "self": "person__user"}
 
@@ -215,7 +231,7 @@ class Candidate(models.Model):
         return not self.person.is_moroccan
 
 
-class CandidateDocumentQuerySet(ScopedQuerySet):
+class CandidateDocumentQuerySet(CompetitionScopedQuerySet):
     scope_paths = {"faculty": "candidate__competition__faculty",
                    "hospital_centre": "candidate__competition__hospital_centre",
                    "self": "candidate__person__user"}
@@ -256,7 +272,7 @@ class CandidateDocument(models.Model):
         verbose_name_plural = _("pièces du dossier")
 
 
-class CompetitionTestQuerySet(ScopedQuerySet):
+class CompetitionTestQuerySet(CompetitionScopedQuerySet):
     scope_paths = {"faculty": "competition__faculty", "hospital_centre": "competition__hospital_centre"}
 
 
@@ -287,8 +303,12 @@ class CompetitionTest(models.Model):
     def __str__(self):
         return self.name_fr
 
+    @property
+    def name(self):
+        return self.name_ar if (get_language() or "fr").startswith("ar") and self.name_ar else self.name_fr
 
-class ScoreQuerySet(ScopedQuerySet):
+
+class ScoreQuerySet(CompetitionScopedQuerySet):
     scope_paths = {"faculty": "candidate__competition__faculty",
                    "hospital_centre": "candidate__competition__hospital_centre",
                    "self": "candidate__person__user"}
@@ -320,7 +340,7 @@ class Score(models.Model):
         ]
 
 
-class MeritListQuerySet(ScopedQuerySet):
+class MeritListQuerySet(CompetitionScopedQuerySet):
     scope_paths = {"faculty": "competition__faculty", "hospital_centre": "competition__hospital_centre"}
 
 
@@ -355,7 +375,7 @@ class MeritList(models.Model):
         return self.locked_at is not None
 
 
-class MeritEntryQuerySet(ScopedQuerySet):
+class MeritEntryQuerySet(CompetitionScopedQuerySet):
     scope_paths = {"faculty": "merit_list__competition__faculty",
                    "hospital_centre": "merit_list__competition__hospital_centre",
                    "self": "candidate__person__user"}

@@ -295,3 +295,191 @@ def _replace_allocations(competition: Competition, result: PostsImport):
             result.counts["updated"] += 1
         else:
             result.counts["unchanged"] += 1
+
+
+# --- posts: an uploaded file (the ministry's letter or the template), with who imported it ---------
+
+def can_change_posts(user, competition: Competition) -> bool:
+    """Whether `user` may change this competition's posts: the ministry, or the dean's office of the
+    competition's faculty (decision 0008). The ministry's letter of posts (seed 000) is addressed to
+    the dean; the CHU's director receives it for information and sees the posts, does not set them
+    (D93 art. 9–10: the seats are set by joint order)."""
+    return Competition.objects.visible_to(user, "change").filter(pk=competition.pk).exists()
+
+
+def _check_can_change_posts(competition: Competition, by) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not can_change_posts(by, competition):
+        raise PermissionDenied
+
+
+def _posts_not_editable(competition: Competition) -> str:
+    from django.utils.translation import gettext as _
+
+    return _("Le concours est à l'état « %(state)s » : sa répartition des postes ne se modifie plus "
+             "(seulement à l'état brouillon ou postes validés).") % {"state": competition.get_state_display()}
+
+
+def _record_posts_change(competition: Competition, by, reason: str) -> None:
+    """PostAllocation keeps no history of its own: the change is a line of the competition's
+    history, with who made it and what changed. `competition` is the row locked by the caller."""
+    competition._history_user = by
+    competition._change_reason = reason
+    competition.save()
+
+
+def do_import_posts_table(competition: Competition, file, by, dry_run: bool = True):
+    """Replace the competition's posts with those of a filled template (xlsx or CSV, see
+    `posts_template`). Every row is checked first and each problem names its row and column; with
+    one problem nothing is written. The dry run takes the same path and rolls back, so its counts
+    are exact. Returns a `PostsTableImport` (the shape of `PostsImport.as_dict()`)."""
+    from django.utils.translation import gettext as _
+
+    from .posts_template import TableProblem, read_posts_table
+
+    _check_can_change_posts(competition, by)
+    data = file if isinstance(file, bytes) else file.read()
+    result = read_posts_table(data, competition.slug, dry_run)
+    if competition.state not in POSTS_EDITABLE_STATES:
+        result.errors.insert(0, TableProblem(None, "", _posts_not_editable(competition)))
+    if not result.ok:
+        return result
+    with transaction.atomic():
+        locked = Competition.objects.select_for_update().get(pk=competition.pk)
+        if locked.state not in POSTS_EDITABLE_STATES:  # moved since the check above
+            result.errors.insert(0, TableProblem(None, "", _posts_not_editable(locked)))
+            return result
+        wanted = result.wanted()
+        existing = {(a.seat_type, a.group, a.specialty_id): a for a in locked.allocations.all()}
+        stale = [a.pk for key, a in existing.items() if key not in wanted]
+        PostAllocation.objects.filter(pk__in=stale).delete()
+        result.counts["deleted"] = len(stale)
+        for (seat_type, group, specialty_id), seats in wanted.items():
+            allocation = existing.get((seat_type, group, specialty_id))
+            if allocation is None:
+                PostAllocation.objects.create(competition=locked, seat_type=seat_type, group=group,
+                                              track=_group_track(group), specialty_id=specialty_id, seats=seats)
+                result.counts["created"] += 1
+            elif allocation.seats != seats or allocation.track != _group_track(group):
+                # The figure no longer is the letter's: its line no longer says where it comes from.
+                allocation.seats, allocation.track, allocation.source_line = seats, _group_track(group), None
+                allocation.save()
+                result.counts["updated"] += 1
+            else:
+                result.counts["unchanged"] += 1
+        if dry_run:
+            transaction.set_rollback(True)
+        elif any(result.counts[k] for k in ("created", "updated", "deleted")):
+            _record_posts_change(locked, by, _(
+                "Répartition des postes importée d'un tableau : %(created)s créées, %(updated)s modifiées, "
+                "%(deleted)s supprimées, %(unchanged)s inchangées.") % result.counts)
+    return result
+
+
+def _group_track(group: str) -> str:
+    from .posts_template import group_track
+
+    return group_track(group)
+
+
+def _decode_letter(data: bytes) -> tuple[str, list[Problem]]:
+    try:
+        text, problems = data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+        problems = [Problem(None, "the file is not UTF-8: read as Windows-1252")]
+    # import_posts reads a one-line argument naming an existing file as a path: an upload is text.
+    return (text if "\n" in text else text + "\n"), problems
+
+
+def do_import_posts_file(competition: Competition, name: str, data: bytes, by, dry_run: bool = True):
+    """An uploaded file of posts: the ministry's tab-separated letter (`import_posts`) or the
+    template (`do_import_posts_table`), told apart by `posts_template.file_kind`. Returns the
+    `PostsImport` or the `PostsTableImport`; a written import is a line of the competition's history
+    with who made it. Raises ValueError for a file that is neither."""
+    from django.utils.translation import gettext as _
+
+    from .posts_template import file_kind
+
+    _check_can_change_posts(competition, by)
+    kind = file_kind(name, data)
+    if kind == "table":
+        return do_import_posts_table(competition, data, by, dry_run=dry_run)
+    if kind != "letter":
+        raise ValueError(_("Déposez la lettre du ministère (.txt) ou le modèle rempli (.xlsx ou .csv)."))
+    text, problems = _decode_letter(data)
+    with transaction.atomic():
+        locked = Competition.objects.select_for_update().get(pk=competition.pk)
+        result = import_posts(text, locked.slug, dry_run=dry_run)
+        result.warnings[:0] = problems
+        if result.written and any(result.counts[k] for k in ("created", "updated", "deleted")):
+            locked.refresh_from_db()
+            _record_posts_change(locked, by, _(
+                "Répartition des postes importée de la lettre « %(name)s » : %(created)s créées, %(updated)s "
+                "modifiées, %(deleted)s supprimées, %(unchanged)s inchangées.") % {"name": name, **result.counts})
+    return result
+
+
+# --- posts: one allocation set by hand on the posts page --------------------------------------------
+
+def do_save_post_allocation(competition: Competition, by, *, group: str, specialty: Specialty | None,
+                            seat_type: str, seats, adding: bool = False) -> PostAllocation | None:
+    """Set the seats of one seat type for one specialty of a group (or for the group's pool, when
+    `specialty` is None); 0 deletes the allocation. `adding` refuses a row that already has posts
+    of that type (the add form must not overwrite silently). Raises ValidationError (by field:
+    `seats`, `seat_type`, `specialty`, or none) and writes nothing on any problem. Returns the
+    allocation, or None when there is none left."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from .posts_template import parse_seats, seat_open
+
+    _check_can_change_posts(competition, by)
+    errors = {}
+    if seat_type not in PostAllocation.SeatType.values:
+        errors["seat_type"] = _("Type de postes inconnu.")
+    if group not in Specialty.Group.values:
+        errors["specialty"] = _("Groupe de spécialités inconnu.")
+    elif specialty is not None and specialty.group != group:
+        errors["specialty"] = _("%(name)s n'est pas du groupe %(group)s.") % {"name": specialty.name_fr, "group": group}
+    number, problem = parse_seats(seats)
+    if problem:
+        errors["seats"] = problem[:1].upper() + problem[1:] + "."
+    elif adding and not number:
+        errors["seats"] = _("Indiquez un nombre de postes supérieur à 0.")
+    elif number and "seat_type" not in errors and not seat_open(seat_type, specialty):
+        # D93 art. 27 bis: four specialties only, never a group's pool.
+        errors["seats"] = _("D93 art. 27 bis : les postes pour les candidats d'une administration publique ne "
+                            "s'ouvrent qu'en médecine sociale (santé publique), légale, du travail et du sport.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Competition.objects.select_for_update().get(pk=competition.pk)
+        if locked.state not in POSTS_EDITABLE_STATES:
+            raise ValidationError(_posts_not_editable(locked))
+        lookup = {"competition": locked, "seat_type": seat_type, "group": group}
+        lookup.update({"specialty": specialty} if specialty else {"specialty__isnull": True})
+        allocation = PostAllocation.objects.filter(**lookup).first()
+        what = specialty.name_fr if specialty else _("contingent du groupe %(group)s") % {"group": group}
+        label = PostAllocation.SeatType(seat_type).label
+        if adding and allocation is not None:
+            raise ValidationError(_("%(what)s a déjà %(seats)s postes (%(type)s) : modifiez la ligne.")
+                                  % {"what": what, "seats": allocation.seats, "type": label})
+        before = allocation.seats if allocation else 0
+        if number == before:
+            return allocation
+        if number == 0:
+            allocation.delete()
+            allocation = None
+        elif allocation is not None:
+            # The figure no longer is the letter's: its line no longer says where it comes from.
+            allocation.seats, allocation.source_line = number, None
+            allocation.save()
+        else:
+            allocation = PostAllocation.objects.create(
+                competition=locked, seat_type=seat_type, group=group, track=_group_track(group),
+                specialty=specialty, seats=number)
+        _record_posts_change(locked, by, _("Postes %(what)s (%(type)s) : %(before)s → %(after)s.")
+                             % {"what": what, "type": label, "before": before, "after": number})
+    return allocation

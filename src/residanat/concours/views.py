@@ -1,15 +1,71 @@
-"""Competition list, detail and state changes."""
+"""Competition list, detail and state changes (the pages of the other steps are in views_*.py)."""
 
-from django.http import HttpResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .models import Candidate, Competition, PostAllocation
+from .workflow import available_steps, do_transition
+
+PUBLIC_STATES = (Competition.State.REGISTRATION_OPEN, Competition.State.PUBLISHED)
 
 
 def competition_list(request):
-    return HttpResponse("todo")
+    """Anyone sees the competitions open for registration and those whose results are out; staff
+    also see every competition of their scope, whatever its state."""
+    mine = Competition.objects.visible_to(request.user).select_related("faculty", "hospital_centre")
+    public = (Competition.objects.filter(state__in=PUBLIC_STATES).exclude(pk__in=mine.values("pk"))
+              .select_related("faculty", "hospital_centre"))
+    return render(request, "concours/list.html", {
+        "competitions": mine.annotate(candidate_count=Count("candidates")),
+        "public": public,
+    })
 
 
+def _visible(request, slug):
+    # Outside the scope a competition answers 404, so slugs reveal nothing.
+    return get_object_or_404(
+        Competition.objects.visible_to(request.user).select_related("faculty", "hospital_centre"), slug=slug)
+
+
+@login_required
 def competition_detail(request, slug):
-    return HttpResponse("todo")
+    competition = _visible(request, slug)
+    seats = dict(competition.allocations.values_list("seat_type").annotate(n=Sum("seats")).order_by())
+    candidates = competition.candidates.aggregate(
+        total=Count("pk"),
+        eligible=Count("pk", filter=Q(state=Candidate.State.ELIGIBLE)),
+        ineligible=Count("pk", filter=Q(state=Candidate.State.INELIGIBLE)),
+        foreign=Count("pk", filter=~Q(person__nationality="MA")),
+    )
+    states = list(Competition.State)
+    current = states.index(competition.state)
+    return render(request, "concours/detail.html", {
+        "competition": competition,
+        "seats": [(label, seats.get(value, 0)) for value, label in PostAllocation.SeatType.choices],
+        "seats_total": sum(seats.values()),
+        "candidates": candidates,
+        "steps": available_steps(request.user, competition),
+        "stepper": [(state, i < current, i == current) for i, state in enumerate(states)],
+        "transitions": competition.transitions.select_related("by"),
+        "tests": competition.tests.all(),
+    })
 
 
+@login_required
+@require_POST
 def competition_transition(request, slug):
-    return HttpResponse("todo")
+    competition = _visible(request, slug)
+    try:
+        do_transition(competition, request.POST.get("to", ""), request.user, request.POST.get("note", "").strip())
+    except PermissionDenied:
+        raise
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, competition.get_state_display())
+    return redirect("concours:detail", slug=competition.slug)

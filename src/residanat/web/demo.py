@@ -13,12 +13,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pathlib import Path
-
-from residanat import concours
 from residanat.accounts.models import RoleAssignment, User
-from residanat.concours.services import import_posts
 from residanat.accounts.roles import Role
+from residanat.concours.demo import link_demo_candidate, load_competitions_demo
 from residanat.people.models import Person, TraineeStatus
 from residanat.referential.loader import load_referential
 from residanat.referential.models import Establishment, Faculty, HospitalCentre, HospitalService, Specialty
@@ -79,9 +76,9 @@ def _account(username, role, first_name, last_name, language="fr", **scope) -> D
 
 
 class PersonMaker:
-    def __init__(self, seed=2026):
+    def __init__(self, seed=2026, serial_from=0):
         self.rng = random.Random(seed)
-        self.serial = 0
+        self.serial = serial_from
 
     def make(self, foreign=False, name=None) -> Person:
         self.serial += 1
@@ -179,11 +176,6 @@ def load_demo() -> list[DemoAccount]:
             hospital_centre=ibn_rochd, establishment=paediatrics.establishment, service=paediatrics,
             start_date=dt.date(2025, 9, 1), decision_ref="Arrêté de nomination (démo)",
         )
-    # The 2026 posts of FMP Casablanca, as validated by the Ministry's letter (seed 000).
-    posts = import_posts(Path(concours.__file__).with_name("data") / "posts_letter_2026_casablanca.txt",
-                         "residanat-2026-casablanca")
-    if posts.errors:
-        raise RuntimeError(f"demo posts letter refused: {posts.errors}")
     accounts = [
         _account("admin", "superuser", "Admin", "Residanat"),
         _account("drh", Role.MINISTRY_ADMIN, "Nadia", "Berrada"),
@@ -195,7 +187,11 @@ def load_demo() -> list[DemoAccount]:
         _account("commission.ibnrochd", Role.COMMITTEE_MEMBER, "Driss", "Sebti", hospital_centre=ibn_rochd),
         _account("paie.ministere", Role.PAYROLL_OFFICER, "Fatima", "Hajji"),
         _account("interne.demo", Role.TRAINEE, "Salma", "Bennani"),
+        _account("candidat.demo", Role.TRAINEE, "Candidat", "Démo"),
     ]
+    # The 2026 competitions of FMP Casablanca (posts of seed 000, candidates, scores, deliberation).
+    load_competitions_demo(PersonMaker(seed=2027, serial_from=10_000))
+    link_demo_candidate(User.objects.get(username="candidat.demo"))
     trainee = User.objects.get(username="interne.demo")
     Person.objects.filter(last_name="Bennani", first_name="Salma", statuses__service=paediatrics, user=None).update(user=trainee)
     return accounts

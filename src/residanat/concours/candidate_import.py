@@ -1,0 +1,494 @@
+"""Bulk registration of candidates by the faculty, from a spreadsheet (xlsx or CSV).
+
+Every row is checked before anything is written (required columns, identity numbers, dates, yes/no
+answers, faculty codes, duplicates within the file, people already candidates); a single error and
+nothing is written, each error naming its row and column. The dry run then takes the same path as
+the commit and rolls back, so the preview shows the exact numbers and provisional eligibility. The
+commit writes every row in one transaction: the person is matched on the CIN (else passport and
+nationality) or created, the number allocated under the competition's lock, eligibility judged.
+
+Imports run while registration is open, as self-registration does: after the close the list is the
+one eligibility was re-judged on (docs/decisions/0010-candidate-registration.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from residanat.documents.excel import Sheet, workbook_bytes
+from residanat.people.models import Person
+from residanat.referential.models import Faculty
+
+from . import registration
+from .models import Candidate, Competition
+from .scores import NO, YES, RowError, read_table
+
+Kind = Competition.Kind
+Route = Candidate.Route
+REQUIRED_FACTS = {"enrolment_faculty", "study_year", "validated_years", "diploma", "diploma_date",
+                  "practice_since", "internat_months_validated"}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    target: str  # a Person field, a Candidate field, or "route"/"track"
+    parse: str  # text, date, bool, int, faculty, track, route, diploma, country
+    help: str
+    example: str = ""
+    kinds: tuple = tuple(Kind.values)
+    bounds: tuple | None = None
+
+
+# The columns, in the template's order. Keys are the header row; case, accents and spaces are ignored.
+COLUMNS = (
+    Column("cin", "national_id", "text", "CIN (candidats marocains) : une ou deux lettres puis des chiffres", "BK123456"),
+    Column("passeport", "passport_number", "text", "Numéro de passeport (candidats étrangers)", "A1234567"),
+    Column("nationalite", "nationality", "country", "Code ISO du pays de nationalité ; vide = MA", "MA"),
+    Column("nom", "last_name", "text", "Nom (lettres latines) — obligatoire", "ALAOUI"),
+    Column("prenom", "first_name", "text", "Prénom (lettres latines) — obligatoire", "Salma"),
+    Column("nom_ar", "last_name_ar", "text", "Nom en arabe", "العلوي"),
+    Column("prenom_ar", "first_name_ar", "text", "Prénom en arabe", "سلمى"),
+    Column("date_naissance", "birth_date", "date", "Date de naissance (jj/mm/aaaa ou aaaa-mm-jj)", "14/03/1999"),
+    Column("courriel", "email", "email", "Courriel", "salma.alaoui@example.ma"),
+    Column("telephone", "phone", "text", "Téléphone", "0612345678"),
+    Column("voie", "route", "route", "Voie d'accès : concours, titres_interne, titres_militaire ; vide = concours",
+           "concours", kinds=(Kind.RESIDANAT,)),
+    Column("filiere", "track", "track", "Filière : medecine, pharmacie, dentaire — obligatoire", "medecine"),
+    Column("faculte_inscription", "enrolment_faculty", "faculty",
+           "Code de la faculté d'inscription (liste ci-dessous) — obligatoire", "fmp-casablanca",
+           kinds=(Kind.INTERNAT, Kind.PUBLIC_HEALTH_INTERNAT)),
+    Column("annee_etudes", "study_year", "int", "Année d'études (1 à 7) — obligatoire", "6",
+           kinds=(Kind.INTERNAT, Kind.PUBLIC_HEALTH_INTERNAT), bounds=(1, 7)),
+    Column("annees_validees", "validated_years", "int",
+           "Années d'études dont tous les modules et stages sont validés (0 à 7) — obligatoire", "5",
+           kinds=(Kind.INTERNAT,), bounds=(0, 7)),
+    Column("examens_5e_annee", "year5_exams_passed", "bool", "Examens de fin de 5e année réussis : oui / non", "oui",
+           kinds=(Kind.PUBLIC_HEALTH_INTERNAT,)),
+    Column("these_soutenue_le", "thesis_defended_on", "date", "Date de soutenance de la thèse ; vide si non soutenue",
+           "", kinds=(Kind.INTERNAT, Kind.PUBLIC_HEALTH_INTERNAT)),
+    Column("diplome", "diploma", "diploma",
+           "Diplôme : medecine, pharmacie, dentaire, veterinaire — obligatoire (voie concours)", "medecine",
+           kinds=(Kind.RESIDANAT,)),
+    Column("date_diplome", "diploma_date", "date", "Date du diplôme — obligatoire (voie concours)", "01/07/2023",
+           kinds=(Kind.RESIDANAT,)),
+    Column("pays_diplome", "diploma_country", "country", "Pays du diplôme (code ISO) ; vide = MA", "MA",
+           kinds=(Kind.RESIDANAT,)),
+    Column("equivalence", "diploma_equivalence", "text", "Référence de la décision d'équivalence (diplôme étranger)",
+           "", kinds=(Kind.RESIDANAT,)),
+    Column("exercice_depuis", "practice_since", "date", "Exercice effectif depuis le — obligatoire (voie concours)",
+           "01/09/2023", kinds=(Kind.RESIDANAT,)),
+    Column("service_civil", "civil_service_in_order", "bool", "En règle vis-à-vis du service civil : oui / non",
+           "oui", kinds=(Kind.RESIDANAT,)),
+    Column("administration", "public_administration", "text",
+           "Administration publique d'origine (D93 art. 27 bis) ; vide sinon", "", kinds=(Kind.RESIDANAT,)),
+    Column("mois_internat", "internat_months_validated", "int",
+           "Mois d'internat effectif validés — obligatoire (voie titres_interne)", "",
+           kinds=(Kind.RESIDANAT,), bounds=(0, 120)),
+    Column("assistant_militaire", "military_assistant_passed", "bool",
+           "Reçu au concours d'assistanat des hôpitaux militaires : oui / non (voie titres_militaire)", "",
+           kinds=(Kind.RESIDANAT,)),
+)
+BY_KEY = {c.key: c for c in COLUMNS}
+PERSON_FIELDS = ("national_id", "passport_number", "nationality", "last_name", "first_name", "last_name_ar",
+                 "first_name_ar", "birth_date", "email", "phone")
+TRACKS = {"medecine": "medicine", "medicine": "medicine", "pharmacie": "pharmacy", "pharmacy": "pharmacy",
+          "dentaire": "dental", "medecine_dentaire": "dental", "dental": "dental"}
+ROUTES = {"": Route.COMPETITION, "concours": Route.COMPETITION, "sur_concours": Route.COMPETITION,
+          "titres_interne": Route.TITLES_INTERN, "sur_titres_interne": Route.TITLES_INTERN,
+          "titres_militaire": Route.TITLES_MILITARY, "sur_titres_militaire": Route.TITLES_MILITARY}
+DIPLOMAS = {"medecine": "medicine", "pharmacie": "pharmacy", "dentaire": "dental", "medecine_dentaire": "dental",
+            "veterinaire": "veterinary"}
+ALLOWED = {"track": "medecine, pharmacie, dentaire", "route": "concours, titres_interne, titres_militaire",
+           "diploma": "medecine, pharmacie, dentaire, veterinaire"}
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+
+
+def columns_for(kind: str) -> list[Column]:
+    return [c for c in COLUMNS if kind in c.kinds]
+
+
+def key_of(header) -> str:
+    text = unicodedata.normalize("NFKD", str(header or "")).encode("ascii", "ignore").decode()
+    return re.sub(r"[\s\-]+", "_", text.strip().lower().replace("°", "").replace("'", ""))
+
+
+# --- result ------------------------------------------------------------------------------------
+
+@dataclass
+class ImportRow:
+    row: int
+    identity: dict
+    candidacy: dict
+    person: Person | None = None  # the existing person, when matched
+    number: str = ""
+    state: str = ""
+    failures: list = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return f"{(self.identity.get('last_name') or '').upper()} {self.identity.get('first_name') or ''}".strip()
+
+    @property
+    def identifier(self) -> str:
+        return self.identity.get("national_id") or self.identity.get("passport_number") or ""
+
+    @property
+    def state_label(self) -> str:
+        return Candidate.State(self.state).label if self.state else ""
+
+    @property
+    def route_label(self) -> str:
+        return Route(self.candidacy["route"]).label
+
+    @property
+    def reasons(self) -> list[tuple[str, str]]:
+        """The failures as (message, article) in the active language."""
+        key = "message_ar" if (translation.get_language() or "fr").startswith("ar") else "message_fr"
+        return [(f.get(key) or f.get("message_fr", ""), f.get("ref", "")) for f in self.failures]
+
+
+@dataclass
+class CandidatesImport:
+    """What `do_import_candidates` read and wrote (or would write: `dry_run`)."""
+
+    competition: Competition
+    dry_run: bool
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    rows: list[ImportRow] = field(default_factory=list)
+    counts: dict = field(default_factory=lambda: dict.fromkeys(
+        ("rows", "new_persons", "existing_persons", "eligible", "ineligible"), 0))
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def written(self) -> bool:
+        return self.ok and not self.dry_run
+
+    def error_messages(self) -> list[str]:
+        return [str(e) for e in self.errors]
+
+
+# --- reading one cell --------------------------------------------------------------------------
+
+class CellError(Exception):
+    pass
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%d/%m/%Y")
+    return str(value).strip()
+
+
+def parse_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value)
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise CellError(_("« %(value)s » n'est pas une date (jj/mm/aaaa ou aaaa-mm-jj)") % {"value": text})
+
+
+def parse_bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _text(value).lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise CellError(_("« %(value)s » : répondez oui ou non") % {"value": text})
+
+
+def _parse(column: Column, value, faculties: dict):
+    kind = column.parse
+    if kind == "date":
+        return parse_date(value)
+    if kind == "bool":
+        return parse_bool(value)
+    text = _text(value)
+    if kind == "int":
+        if not re.fullmatch(r"\d+", text):
+            raise CellError(_("« %(value)s » n'est pas un nombre entier") % {"value": text})
+        number, (low, high) = int(text), column.bounds
+        if not low <= number <= high:
+            raise CellError(_("%(value)s n'est pas entre %(low)s et %(high)s") % {"value": number, "low": low,
+                                                                                 "high": high})
+        return number
+    if kind == "faculty":
+        faculty = faculties.get(text.lower())
+        if faculty is None:
+            raise CellError(_("code de faculté inconnu « %(value)s » (voir la feuille Aide du modèle)")
+                            % {"value": text})
+        return faculty
+    if kind in ("track", "route", "diploma"):
+        table = {"track": TRACKS, "route": ROUTES, "diploma": DIPLOMAS}[kind]
+        value = table.get(key_of(text))
+        if value is None:
+            choices = ALLOWED[kind]
+            raise CellError(_("« %(value)s » n'est pas une valeur permise (%(choices)s)")
+                            % {"value": text, "choices": choices})
+        return value
+    if kind == "country":
+        text = text.upper()
+        problem = registration.country_problem(text)
+        if problem:
+            raise CellError(problem)
+        return text
+    if kind == "email":
+        try:
+            validate_email(text)
+        except ValidationError as exc:
+            raise CellError(_("« %(value)s » n'est pas une adresse de courriel") % {"value": text}) from exc
+        return text.lower()
+    return text
+
+
+# --- the import --------------------------------------------------------------------------------
+
+def check_can_import(competition: Competition, by) -> None:
+    if not Competition.objects.visible_to(by, "change").filter(pk=competition.pk).exists():
+        raise PermissionDenied(_("Vous ne pouvez pas inscrire de candidats à ce concours."))
+    problem = registration.registration_problem(competition)
+    if problem:
+        raise ValidationError(problem)
+
+
+def do_import_candidates(competition: Competition, file, by, dry_run: bool = True) -> CandidatesImport:
+    """Read candidates from a spreadsheet (the columns of `columns_for(competition.kind)`), check
+    every row, then write them all in one transaction, or none (dry run: rolled back)."""
+    result = CandidatesImport(competition, dry_run)
+    check_can_import(competition, by)
+    try:
+        table = read_table(file)
+    except ValueError as exc:
+        result.errors.append(RowError(1, "", str(exc)))
+        return result
+    table = [(n, values) for n, values in table if not all(_blank(v) for v in values)]
+    if not table:
+        result.errors.append(RowError(1, "", _("le fichier est vide")))
+        return result
+    header_row, header = table[0]
+    position = _positions(competition, header_row, header, result)
+    if result.errors:
+        return result
+    if len(table) == 1:
+        result.errors.append(RowError(header_row, "", _("le fichier ne contient aucune ligne de candidat")))
+        return result
+    faculties = {f.code.lower(): f for f in Faculty.objects.all()}
+    seen: dict[tuple, int] = {}
+    for row, values in table[1:]:
+        parsed = _read_row(competition, row, values, position, faculties, result)
+        if parsed is not None:
+            _match(competition, parsed, seen, result)
+    if result.errors:
+        result.rows = []
+        return result
+    _write(competition, result, by)
+    return result
+
+
+def _positions(competition, header_row, header, result) -> dict[str, int]:
+    wanted = {c.key for c in columns_for(competition.kind)}
+    position = {}
+    for index, name in enumerate(header):
+        key = key_of(name)
+        if not key:
+            continue
+        if key in BY_KEY and key not in wanted:
+            result.errors.append(RowError(header_row, key, _("colonne sans objet pour un concours de type « %(kind)s »")
+                                          % {"kind": competition.get_kind_display()}))
+        elif key in position:
+            result.errors.append(RowError(header_row, key, _("colonne en double")))
+        elif key in BY_KEY:
+            position[key] = index
+        # Other columns (a row number, remarks) are ignored.
+    for key in ("nom", "prenom", "filiere"):
+        if key not in position:
+            result.errors.append(RowError(header_row, key, _("colonne absente de l'en-tête")))
+    if "cin" not in position and "passeport" not in position:
+        result.errors.append(RowError(header_row, "cin", _("il faut au moins une colonne cin ou passeport")))
+    return position
+
+
+def _read_row(competition, row, values, position, faculties, result) -> ImportRow | None:
+    errors_before = len(result.errors)
+    read = {}
+    for key, index in position.items():
+        column = BY_KEY[key]
+        value = values[index] if index < len(values) else None
+        if _blank(value):
+            continue
+        try:
+            read[key] = _parse(column, value, faculties)
+        except CellError as exc:
+            result.errors.append(RowError(row, key, str(exc)))
+
+    def error(key, message):
+        result.errors.append(RowError(row, key, message))
+
+    for key in ("nom", "prenom", "filiere"):
+        if key not in read and not any(e.row == row and e.column == key for e in result.errors):
+            error(key, _("valeur obligatoire"))
+    nationality = read.get("nationalite", "MA")
+    national_id = registration.normalise_identifier(read.get("cin")) or None
+    passport = registration.normalise_identifier(read.get("passeport")) or None
+    if nationality == "MA":
+        if national_id is None:
+            if "cin" not in [e.column for e in result.errors if e.row == row]:
+                error("cin", _("la CIN est obligatoire pour un candidat marocain"))
+        elif problem := registration.cin_problem(national_id):
+            error("cin", problem)
+    else:
+        if national_id:
+            error("cin", _("un candidat étranger n'a pas de CIN : indiquez son passeport"))
+        if passport is None:
+            error("passeport", _("le passeport est obligatoire pour un candidat étranger (nationalité %(country)s)")
+                  % {"country": nationality})
+    if passport and (problem := registration.passport_problem(passport)):
+        error("passeport", problem)
+
+    route = read.get("voie", Route.COMPETITION)
+    facts = {}
+    relevant = set(registration.fact_fields(competition.kind, route))
+    for column in columns_for(competition.kind):
+        if column.target not in relevant:
+            continue  # a fact of another route: not read (the Aide sheet says which route reads it)
+        if column.key in read:
+            facts[column.target] = read[column.key]
+        elif column.target in REQUIRED_FACTS:
+            if not any(e.row == row and e.column == column.key for e in result.errors):
+                error(column.key, _("valeur obligatoire pour la voie « %(route)s »") % {"route": Route(route).label})
+    if "diploma_country" in relevant:
+        facts.setdefault("diploma_country", "MA")
+    if len(result.errors) > errors_before:
+        return None
+    identity = {
+        "national_id": national_id, "passport_number": passport, "nationality": nationality,
+        "last_name": read["nom"], "first_name": read["prenom"], "last_name_ar": read.get("nom_ar", ""),
+        "first_name_ar": read.get("prenom_ar", ""), "birth_date": read.get("date_naissance"),
+        "email": read.get("courriel", ""), "phone": read.get("telephone", ""),
+    }
+    return ImportRow(row, identity, {"route": route, "track": read["filiere"], **facts})
+
+
+def _match(competition, parsed: ImportRow, seen: dict, result: CandidatesImport) -> None:
+    identity = parsed.identity
+    if identity["national_id"]:
+        key, column = ("cin", identity["national_id"]), "cin"
+        person = Person.objects.filter(national_id=identity["national_id"]).first()
+    else:
+        key, column = ("passport", identity["nationality"], identity["passport_number"]), "passeport"
+        person = Person.objects.filter(passport_number=identity["passport_number"],
+                                       nationality=identity["nationality"]).first()
+    if key in seen:
+        what = _("la même CIN") if column == "cin" else _("le même passeport")
+        result.errors.append(RowError(parsed.row, column, _("%(what)s figure déjà ligne %(row)s")
+                                      % {"what": what, "row": seen[key]}))
+        return
+    seen[key] = parsed.row
+    if person is not None:
+        existing = Candidate.objects.filter(competition=competition, person=person).first()
+        if existing is not None:
+            result.errors.append(RowError(parsed.row, column, _("déjà candidat à ce concours (n° %(number)s)")
+                                          % {"number": existing.number}))
+            return
+        if _same_name(person, identity) is False:
+            result.warnings.append(RowError(parsed.row, "nom", _(
+                "personne déjà enregistrée sous le nom %(name)s : son dossier est repris tel quel")
+                % {"name": person.full_name}))
+        parsed.person = person
+    result.rows.append(parsed)
+
+
+def _same_name(person: Person, identity: dict) -> bool:
+    def norm(text):
+        return key_of(text).replace("_", "")
+
+    return (norm(person.last_name), norm(person.first_name)) == (norm(identity["last_name"]),
+                                                                 norm(identity["first_name"]))
+
+
+def _write(competition: Competition, result: CandidatesImport, by) -> None:
+    from .eligibility import check_candidate
+
+    reason = "Import des candidats par la faculté"
+    try:
+        with transaction.atomic():
+            locked = registration.lock_competition(competition)
+            check_can_import(locked, by)  # the state may have moved since the file was read
+            numbers = registration.next_candidate_numbers(locked, len(result.rows))
+            for parsed, number in zip(result.rows, numbers):
+                person = parsed.person
+                if person is None:
+                    values = {name: parsed.identity[name] for name in PERSON_FIELDS}
+                    person = Person(**values)
+                    person._history_user = by
+                    person._change_reason = reason
+                    person.save()
+                    result.counts["new_persons"] += 1
+                else:
+                    result.counts["existing_persons"] += 1
+                candidate = Candidate(competition=locked, person=person, number=number, self_registered=False,
+                                      registered_by=by, **parsed.candidacy)
+                candidate._history_user = by
+                candidate._change_reason = reason
+                candidate.save()
+                check_candidate(candidate)
+                parsed.number, parsed.state = number, candidate.state
+                parsed.failures = list(candidate.eligibility)
+                result.counts[candidate.state] += 1
+            result.counts["rows"] = len(result.rows)
+            if result.dry_run:
+                transaction.set_rollback(True)
+    except IntegrityError as exc:
+        # Someone registered the same person meanwhile: nothing was written, say so.
+        result.errors.append(RowError(1, "", _("l'enregistrement a échoué (%(error)s) : rien n'a été écrit, "
+                                               "vérifiez à nouveau le fichier") % {"error": exc}))
+        result.rows = []
+
+
+# --- the template ------------------------------------------------------------------------------
+
+def import_template(competition: Competition) -> bytes:
+    """An empty xlsx whose header row is the columns to fill, and an "Aide" sheet that explains
+    each column and lists the faculty codes."""
+    columns = columns_for(competition.kind)
+    candidates = Sheet(_("Candidats"), [c.key for c in columns], [])
+    help_rows = [[c.key, c.help, c.example] for c in columns]
+    help_rows.append(["", "", ""])
+    help_rows.append([_("Dates"), _("jj/mm/aaaa (ou aaaa-mm-jj, ou une cellule date d'Excel)"), "14/03/1999"])
+    help_rows.append([_("Oui / non"), _("oui, non (ou 1, 0, x)"), "oui"])
+    help_rows.append([_("Une ligne par candidat"), _("Lignes vides ignorées ; autres colonnes ignorées. La "
+                                                     "personne est retrouvée par sa CIN (ou passeport et "
+                                                     "nationalité) ; sinon elle est créée."), ""])
+    if any(c.parse == "faculty" for c in columns):
+        help_rows.append(["", "", ""])
+        help_rows.append([_("Codes des facultés"), "", ""])
+        help_rows += [[f.code, f.name_fr, ""] for f in Faculty.objects.order_by("kind", "city_fr")]
+    aide = Sheet(_("Aide"), [_("Colonne"), _("Contenu"), _("Exemple")], help_rows)
+    return workbook_bytes([candidates, aide])

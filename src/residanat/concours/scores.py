@@ -1,0 +1,380 @@
+"""Scores of a competition's tests: one by one, or a whole test from a spreadsheet.
+
+Scores are entered while registration is closed and until the jury deliberates; after that a
+changed score goes through a new, motivated version of the merit list (concours/merit.py,
+`do_revise_merit_list(..., corrections=...)`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from residanat.documents.excel import Sheet, workbook_bytes
+
+from .models import Candidate, Competition, CompetitionTest, Score
+
+State = Competition.State
+SCORE_ENTRY_STATES = (State.REGISTRATION_CLOSED, State.SCORES_ENTERED)
+AFTER_DELIBERATION = (State.DELIBERATED, State.PUBLISHED)
+# Score.value has two decimal places.
+SCORE_PLACES = 2
+COLUMNS = ("numero", "note", "absent")
+YES = {"oui", "o", "1", "x", "yes", "vrai", "true", "نعم"}
+NO = {"", "non", "n", "0", "no", "faux", "false", "لا"}
+
+
+# --- checks shared by one score and an import --------------------------------------------------
+
+def check_can_enter_scores(competition: Competition, by) -> None:
+    """Raise unless `by` may change this competition and its state lets scores be entered."""
+    if not Competition.objects.visible_to(by, "change").filter(pk=competition.pk).exists():
+        raise PermissionDenied(_("Vous ne pouvez pas saisir les notes de ce concours."))
+    if competition.state in AFTER_DELIBERATION:
+        raise ValidationError(_(
+            "Le jury a délibéré : une note ne peut plus être saisie ni modifiée que par une nouvelle "
+            "version motivée de la liste de mérite."))
+    if competition.state not in SCORE_ENTRY_STATES:
+        raise ValidationError(
+            _("Les notes se saisissent une fois les inscriptions closes et avant la délibération "
+              "(état actuel : %(state)s).") % {"state": competition.get_state_display()})
+
+
+def candidate_problem(candidate: Candidate) -> str | None:
+    """Why this candidate cannot have a score, or None."""
+    if candidate.state == Candidate.State.WITHDRAWN:
+        return _("le candidat %(number)s s'est désisté") % {"number": candidate.number}
+    if candidate.state == Candidate.State.INELIGIBLE:
+        return _("le candidat %(number)s n'est pas recevable") % {"number": candidate.number}
+    if candidate.state != Candidate.State.ELIGIBLE:
+        return _("la recevabilité du candidat %(number)s n'est pas encore établie") % {"number": candidate.number}
+    if candidate.route != Candidate.Route.COMPETITION:
+        # D93 art. 21 1.a/b: admitted on titles, without the tests.
+        return _("le candidat %(number)s est admis sur titres et ne compose pas") % {"number": candidate.number}
+    return None
+
+
+def show(value: Decimal) -> str:
+    """A score as typed in French: no useless zeros, decimal comma (12,5; 20)."""
+    text = f"{Decimal(value).normalize():f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def value_problem(value: Decimal, test: CompetitionTest) -> str | None:
+    if value < 0:
+        return _("la note %(value)s est négative") % {"value": show(value)}
+    if value > test.max_score:
+        return _("%(value)s dépasse la note maximale %(max)s") % {"value": show(value), "max": show(test.max_score)}
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > SCORE_PLACES:
+        return _("%(value)s a plus de deux décimales") % {"value": show(value)}
+    return None
+
+
+def _clean_pair(test: CompetitionTest, value, absent: bool) -> Decimal | None:
+    if absent:
+        if value not in (None, ""):
+            raise ValidationError(_("Un candidat absent n'a pas de note."))
+        return None
+    if value in (None, ""):
+        raise ValidationError(_("Saisissez une note, ou cochez « absent »."))
+    number = parse_number(value)
+    if number is None:
+        raise ValidationError(_("« %(value)s » n'est pas un nombre.") % {"value": value})
+    problem = value_problem(number, test)
+    if problem:
+        raise ValidationError(problem[:1].upper() + problem[1:] + ".")
+    return number
+
+
+def parse_number(raw) -> Decimal | None:
+    """A number typed with a decimal comma or dot (or read from a spreadsheet), or None."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, Decimal):
+        return raw
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(repr(raw))
+    text = str(raw).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+# --- one score ----------------------------------------------------------------------------------
+
+def do_enter_score(candidate: Candidate, test: CompetitionTest, value: Decimal | str | None, absent: bool, by) -> Score:
+    """Enter (or correct) one candidate's score in one test. `value` is None when absent."""
+    competition = candidate.competition
+    if test.competition_id != competition.pk:
+        raise ValidationError(_("L'épreuve « %(test)s » n'appartient pas au concours du candidat.") % {"test": test})
+    with transaction.atomic():
+        competition = Competition.objects.select_for_update().get(pk=competition.pk)
+        check_can_enter_scores(competition, by)
+        candidate = Candidate.objects.get(pk=candidate.pk)
+        problem = candidate_problem(candidate)
+        if problem:
+            raise ValidationError(problem[:1].upper() + problem[1:] + ".")
+        number = _clean_pair(test, value, absent)
+        return write_score(candidate, test, number, absent, by)
+
+
+def write_score(candidate: Candidate, test: CompetitionTest, value: Decimal | None, absent: bool, by,
+                reason: str = "") -> Score:
+    """Write one checked score (callers validated it and hold the transaction)."""
+    score = Score.objects.filter(candidate=candidate, test=test).first() or Score(candidate=candidate, test=test)
+    score.value, score.absent, score.entered_by = value, bool(absent), by
+    score._history_user = by
+    if reason:
+        score._change_reason = reason
+    score.save()
+    return score
+
+
+# --- a whole test from a file -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __iter__(self):  # unpacks as (row, column, message)
+        return iter((self.row, self.column, self.message))
+
+    def __str__(self):
+        where = _("ligne %(row)s") % {"row": self.row}
+        if self.column:
+            where += ", " + _("colonne %(column)s") % {"column": self.column}
+        return f"{where} : {self.message}"
+
+
+@dataclass
+class ScoreRow:
+    row: int
+    number: str
+    name: str
+    value: Decimal | None
+    absent: bool
+    previous: str  # "" (no score yet), "12,5" or "absent"
+    change: str  # "created", "updated", "unchanged"
+
+
+@dataclass
+class ScoresImport:
+    """What `do_import_scores` read and wrote (or would write: `dry_run`)."""
+
+    competition: Competition
+    test: CompetitionTest
+    dry_run: bool
+    errors: list[RowError] = field(default_factory=list)
+    rows: list[ScoreRow] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        ("rows", "created", "updated", "unchanged", "absent", "missing"), 0))
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def written(self) -> bool:
+        return self.ok and not self.dry_run
+
+    def error_messages(self) -> list[str]:
+        return [str(e) for e in self.errors]
+
+
+def _header_key(text) -> str:
+    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
+    return text.strip().lower().replace("°", "").replace(" ", "_")
+
+
+def read_table(file) -> list[tuple[int, list]]:
+    """The rows of the first sheet of an xlsx file, or of a CSV (`;`, `,` or tab separated), each
+    with its line number in the file (1 = header). Raises ValueError when unreadable."""
+    data = file if isinstance(file, bytes) else file.read()
+    if data[:4] == b"PK\x03\x04":
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        except Exception as exc:  # openpyxl raises many kinds on a damaged file
+            raise ValueError(_("fichier Excel illisible (%(error)s)") % {"error": exc}) from exc
+        return [(n, list(values)) for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValueError(_("fichier illisible : ni Excel (.xlsx) ni CSV en UTF-8 ou Windows-1252"))
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if ";" in first else "\t" if "\t" in first else ","
+    return [(n, row) for n, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)]
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def do_import_scores(competition: Competition, test: CompetitionTest, file, by, dry_run: bool = True) -> ScoresImport:
+    """Read one test's scores from a spreadsheet (columns "numero", "note", optional "absent";
+    other columns ignored). Every row is checked first; a single error and nothing is written.
+    The dry run returns the preview; the commit writes every row in one transaction."""
+    result = ScoresImport(competition, test, dry_run)
+    if test.competition_id != competition.pk:
+        raise ValidationError(_("L'épreuve « %(test)s » n'appartient pas à ce concours.") % {"test": test})
+    check_can_enter_scores(competition, by)
+    try:
+        table = read_table(file)
+    except ValueError as exc:
+        result.errors.append(RowError(1, "", str(exc)))
+        return result
+    if not table:
+        result.errors.append(RowError(1, "", _("le fichier est vide")))
+        return result
+    header_row, header = table[0]
+    position = {}
+    for index, name in enumerate(header):
+        key = _header_key(name)
+        if key in COLUMNS and key not in position:
+            position[key] = index
+    for column in ("numero", "note"):
+        if column not in position:
+            result.errors.append(RowError(header_row, column, _("colonne absente de l'en-tête")))
+    if result.errors:
+        return result
+
+    candidates = {c.number: c for c in Candidate.objects.filter(competition=competition).select_related("person")}
+    existing = {s.candidate_id: s for s in Score.objects.filter(test=test, candidate__competition=competition)}
+    seen: dict[str, int] = {}
+    planned: list[tuple[Candidate, Decimal | None, bool, ScoreRow]] = []
+
+    def cell(values, column):
+        index = position.get(column)
+        return values[index] if index is not None and index < len(values) else None
+
+    for row, values in table[1:]:
+        if all(_blank(v) for v in values):
+            continue
+        errors_before = len(result.errors)
+        raw_number, raw_note, raw_absent = cell(values, "numero"), cell(values, "note"), cell(values, "absent")
+        number = "" if _blank(raw_number) else str(raw_number).strip()
+        if isinstance(raw_number, float) and raw_number.is_integer():
+            number = str(int(raw_number))
+        candidate = None
+        if not number:
+            result.errors.append(RowError(row, "numero", _("numéro de candidat manquant")))
+        elif number in seen:
+            result.errors.append(RowError(row, "numero", _("le candidat %(number)s figure déjà ligne %(row)s")
+                                          % {"number": number, "row": seen[number]}))
+        else:
+            seen[number] = row
+            candidate = candidates.get(number)
+            if candidate is None:
+                result.errors.append(RowError(row, "numero", _("aucun candidat n° %(number)s dans ce concours")
+                                              % {"number": number}))
+            else:
+                problem = candidate_problem(candidate)
+                if problem:
+                    result.errors.append(RowError(row, "numero", problem))
+        absent_text = "" if _blank(raw_absent) else str(raw_absent).strip().lower()
+        if isinstance(raw_absent, (int, float)) and not isinstance(raw_absent, bool):
+            absent_text = str(int(raw_absent)) if float(raw_absent).is_integer() else str(raw_absent)
+        absent = raw_absent is True or absent_text in YES
+        readable = raw_absent is True or raw_absent is False or absent_text in YES or absent_text in NO
+        if not readable:
+            result.errors.append(RowError(row, "absent", _("« %(value)s » : répondez oui ou non (ou 1/0, x)")
+                                          % {"value": raw_absent}))
+        value = None
+        if not readable:
+            pass  # whether a note is due depends on the unreadable "absent": one error is enough
+        elif absent:
+            if not _blank(raw_note):
+                result.errors.append(RowError(row, "note", _("un candidat absent n'a pas de note")))
+        elif _blank(raw_note):
+            result.errors.append(RowError(row, "note", _("note manquante (ou indiquez absent : oui)")))
+        else:
+            value = parse_number(raw_note)
+            if value is None:
+                result.errors.append(RowError(row, "note", _("« %(value)s » n'est pas un nombre")
+                                              % {"value": raw_note}))
+            else:
+                problem = value_problem(value, test)
+                if problem:
+                    result.errors.append(RowError(row, "note", problem))
+        if len(result.errors) > errors_before or candidate is None:
+            continue
+        before = existing.get(candidate.pk)
+        if before is None:
+            previous, change = "", "created"
+        else:
+            previous = "absent" if before.absent else show(before.value)
+            same = before.absent == absent and (absent or before.value == value)
+            change = "unchanged" if same else "updated"
+        preview = ScoreRow(row, number, candidate.person.full_name, value, absent, previous, change)
+        result.rows.append(preview)
+        planned.append((candidate, value, absent, preview))
+
+    if result.errors:
+        result.rows = []
+        return result
+    counts = result.counts
+    counts["rows"] = len(result.rows)
+    for preview in result.rows:
+        counts[preview.change] += 1
+        counts["absent"] += preview.absent
+    sitting = {c.pk for c in candidates.values() if candidate_problem(c) is None}
+    counts["missing"] = len(sitting - {c.pk for c, *rest in planned} - set(existing))
+    if not dry_run:
+        _write(competition, test, planned, existing, by)
+    return result
+
+
+def _write(competition, test, planned, existing, by):
+    now = timezone.now()
+    reason = _("Import des notes de l'épreuve %(test)s") % {"test": test.code}
+    with transaction.atomic():
+        # The state may have moved since the file was checked: check again under the lock.
+        locked = Competition.objects.select_for_update().get(pk=competition.pk)
+        check_can_enter_scores(locked, by)
+        new, changed = [], []
+        for candidate, value, absent, preview in planned:
+            if preview.change == "unchanged":
+                continue
+            score = existing.get(candidate.pk) or Score(candidate=candidate, test=test)
+            score.value, score.absent, score.entered_by, score.entered_at = value, absent, by, now
+            (changed if score.pk else new).append(score)
+        if new:
+            bulk_create_with_history(new, Score, default_user=by, default_change_reason=reason)
+        if changed:
+            bulk_update_with_history(changed, Score, ["value", "absent", "entered_by", "entered_at"],
+                                     default_user=by, default_change_reason=reason)
+
+
+def scores_template(competition: Competition, test: CompetitionTest) -> bytes:
+    """An xlsx to fill: one row per candidate who sits the test (eligible, by competition), with an
+    empty note column; `do_import_scores` reads it back."""
+    candidates = (Candidate.objects.filter(competition=competition, state=Candidate.State.ELIGIBLE,
+                                           route=Candidate.Route.COMPETITION)
+                  .select_related("person").order_by("number"))
+    rows = [[c.number, c.person.last_name, c.person.first_name, c.person.full_name_ar, None, None]
+            for c in candidates]
+    title = f"{test.code} (/{show(test.max_score)})"
+    return workbook_bytes([Sheet(title, ["numero", "nom", "prénom", "الاسم", "note", "absent"], rows)])

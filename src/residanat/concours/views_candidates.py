@@ -1,0 +1,400 @@
+"""Pages of the candidates: self-registration, the candidate's own space and receipt, the faculty's
+import, the list with its export, the detail with the documents, and the withdrawal.
+
+Views stay thin: they find the competition or the candidacy in the user's scope (404 outside it,
+403 when visible but not changeable), parse the request and call `registration` or
+`candidate_import`."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from residanat.documents.excel import XLSX_CONTENT_TYPE, Sheet, workbook_response
+
+from . import registration
+from .candidate_import import columns_for, do_import_candidates, import_template
+from .eligibility import failures_in
+from .forms import ImportForm, RegistrationForm, WithdrawForm
+from .models import Candidate, CandidateDocument, Competition
+
+State = Competition.State
+PAGE_SIZE = 50
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+IMPORT_EXTENSIONS = (".xlsx", ".csv", ".txt")
+NATIONALITY_FILTERS = {"ma": Q(person__nationality="MA"), "foreign": ~Q(person__nationality="MA")}
+LANGUAGES = ("fr", "ar")
+
+
+# --- finding things in the scope ---------------------------------------------------------------
+
+def _competition(request, slug) -> Competition:
+    # Outside the scope a competition answers 404, so slugs reveal nothing.
+    return get_object_or_404(
+        Competition.objects.visible_to(request.user).select_related("faculty", "hospital_centre"), slug=slug)
+
+
+def _can_change(user, competition) -> bool:
+    return Competition.objects.visible_to(user, "change").filter(pk=competition.pk).exists()
+
+
+def _candidate(request, pk) -> Candidate:
+    return get_object_or_404(
+        Candidate.objects.visible_to(request.user)
+        .select_related("competition__faculty", "competition__hospital_centre", "person", "enrolment_faculty"),
+        pk=pk)
+
+
+def _document_language(request) -> str:
+    asked = (request.GET.get("lang") or "").lower()[:2]
+    if asked in LANGUAGES:
+        return asked
+    current = (get_language() or "fr")[:2]
+    return current if current in LANGUAGES else "fr"
+
+
+def _add_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- self-registration -------------------------------------------------------------------------
+
+def register(request, slug):
+    """Public while registration is open (404 otherwise, whoever asks): an anonymous visitor
+    creates their account here; a signed-in user registers with their own person file."""
+    competition = get_object_or_404(Competition.objects.select_related("faculty", "hospital_centre"),
+                                    slug=slug, state=State.REGISTRATION_OPEN)
+    routes = registration.routes_of(competition)
+    route = request.POST.get("route") or request.GET.get("voie") or routes[0]
+    if route not in routes:
+        route = routes[0]
+    user = request.user
+    existing = None
+    if user.is_authenticated:
+        existing = (Candidate.objects.visible_to(user)
+                    .filter(competition=competition, person__user=user).first())
+    form = None
+    if existing is None:
+        form = RegistrationForm(competition, route, user, data=request.POST or None, files=request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                candidate = registration.do_register_candidate(
+                    competition, form.registration_data(), user=user if user.is_authenticated else None,
+                    password=form.cleaned_data.get("password1"), language=_document_language(request))
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                if not user.is_authenticated:
+                    login(request, candidate.person.user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, _("Inscription enregistrée : vous êtes le candidat n° %(number)s.")
+                                 % {"number": candidate.number})
+                return redirect(f"{reverse('concours:my_candidacies')}?inscrit={candidate.pk}")
+    return render(request, "concours/candidates/register.html", {
+        "competition": competition,
+        "form": form,
+        "existing": existing,
+        "route": route,
+        "routes": [(value, Candidate.Route(value).label) for value in routes] if len(routes) > 1 else [],
+        "person": form.person if form else None,
+        "upload_types": ", ".join(ext.lstrip(".").upper() for ext in
+                                  dict.fromkeys(settings.RESIDANAT_UPLOAD_TYPES.values())),
+        "upload_max_mb": settings.RESIDANAT_UPLOAD_MAX_BYTES // (1024 * 1024),
+    })
+
+
+# --- the candidate's own space -----------------------------------------------------------------
+
+@login_required
+def my_candidacies(request):
+    """The user's own candidacies with their state, the reasons of ineligibility, the receipt and,
+    once the results are out, the result slip."""
+    candidacies = list(
+        Candidate.objects.visible_to(request.user).filter(person__user=request.user)
+        .select_related("competition__faculty", "competition__hospital_centre")
+        .prefetch_related("documents").order_by("-registered_at"))
+    for candidate in candidacies:
+        candidate.reasons = failures_in(candidate)
+    just_registered = next((c for c in candidacies if str(c.pk) == request.GET.get("inscrit")), None)
+    return render(request, "concours/candidates/mine.html", {
+        "candidacies": candidacies, "just_registered": just_registered,
+    })
+
+
+@login_required
+@never_cache
+def receipt(request, pk):
+    """The registration receipt of a candidacy the user may see (the candidate, the staff of the
+    competition): the one already issued when nothing changed, else a new one."""
+    candidate = _candidate(request, pk)
+    document = registration.registration_receipt(candidate, _document_language(request), request.user)
+    response = HttpResponse(document.file.open("rb").read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="recepisse-{candidate.number}-{document.language}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- list and export ---------------------------------------------------------------------------
+
+def _filtered(request, competition):
+    candidates = (Candidate.objects.visible_to(request.user).filter(competition=competition)
+                  .select_related("person"))
+    filters = {
+        "state": request.GET.get("state") or "",
+        "route": request.GET.get("route") or "",
+        "nationality": request.GET.get("nationality") or "",
+        "q": (request.GET.get("q") or "").strip(),
+    }
+    if filters["state"] in Candidate.State.values:
+        candidates = candidates.filter(state=filters["state"])
+    if filters["route"] in Candidate.Route.values:
+        candidates = candidates.filter(route=filters["route"])
+    if filters["nationality"] in NATIONALITY_FILTERS:
+        candidates = candidates.filter(NATIONALITY_FILTERS[filters["nationality"]])
+    for word in filters["q"].split():
+        candidates = candidates.filter(
+            Q(number__icontains=word) | Q(person__last_name__icontains=word) | Q(person__first_name__icontains=word)
+            | Q(person__last_name_ar__icontains=word) | Q(person__first_name_ar__icontains=word))
+    return candidates.order_by("number"), filters
+
+
+@login_required
+def candidates(request, slug):
+    competition = _competition(request, slug)
+    found, filters = _filtered(request, competition)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = dict(Candidate.objects.visible_to(request.user).filter(competition=competition)
+                  .values_list("state").annotate(n=Count("pk")).order_by())
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "concours/candidates/list.html", {
+        "competition": competition,
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        "counts": [(value, label, counts.get(value, 0)) for value, label in Candidate.State.choices],
+        "total": sum(counts.values()),
+        "states": Candidate.State.choices,
+        "routes": Candidate.Route.choices if competition.kind == Competition.Kind.RESIDANAT else [],
+        "can_change": _can_change(request.user, competition),
+        "registration_open": competition.state == State.REGISTRATION_OPEN,
+    })
+
+
+@login_required
+@never_cache
+def candidates_export(request, slug):
+    """The list as filtered, one row per candidate. The national id and the passport are internal
+    data (law 09-08): only the staff who may change the competition get them."""
+    competition = _competition(request, slug)
+    found, _filters = _filtered(request, competition)
+    with_identity = _can_change(request.user, competition)
+    language = _document_language(request)
+    headers = [_("N° de candidat"), _("Nom"), _("Prénom"), _("Nom (arabe)"), _("Prénom (arabe)"),
+               _("Nationalité")]
+    if with_identity:
+        headers += [_("CIN"), _("Passeport")]
+    headers += [_("Date de naissance"), _("Voie d'accès"), _("Filière"), _("Recevabilité"), _("Participation n°"),
+                _("Motifs"), _("Inscription en ligne"), _("Inscrit le")]
+    rows = []
+    for c in found:
+        p = c.person
+        row = [c.number, p.last_name, p.first_name, p.last_name_ar, p.first_name_ar, p.nationality]
+        if with_identity:
+            row += [p.national_id or "", p.passport_number or ""]
+        reasons = "; ".join(f"{message} ({ref})" for message, ref in failures_in(c, language))
+        row += [p.birth_date, str(c.get_route_display()), str(c.get_track_display()), str(c.get_state_display()),
+                c.attempt_number, reasons, _("oui") if c.self_registered else _("non"), c.registered_at]
+        rows.append(row)
+    return workbook_response(f"candidats-{competition.slug}.xlsx", [Sheet(_("Candidats"), headers, rows, language)])
+
+
+# --- import ------------------------------------------------------------------------------------
+
+def _import_key(competition) -> str:
+    return f"candidates_import:{competition.pk}"
+
+
+@login_required
+def candidates_import(request, slug):
+    """Upload → dry run (every error with its row and column, or the preview with numbers and
+    eligibility) → confirm → one atomic write. The previewed file is kept in the session, so what
+    is written is exactly what was shown."""
+    competition = _competition(request, slug)
+    if not _can_change(request.user, competition):
+        raise PermissionDenied
+    key = _import_key(competition)
+    editable = competition.state == State.REGISTRATION_OPEN
+    context = {"competition": competition, "editable": editable, "form": ImportForm(), "result": None,
+               "token": "", "file_name": "", "columns": columns_for(competition.kind)}
+    if request.method == "POST" and editable:
+        if request.POST.get("action") == "confirm":
+            stored = request.session.get(key)
+            if not stored or stored["token"] != request.POST.get("token"):
+                messages.error(request, _("Le fichier prévisualisé n'est plus disponible : déposez-le à nouveau."))
+                return redirect("concours:candidates_import", slug=competition.slug)
+            try:
+                result = do_import_candidates(competition, base64.b64decode(stored["data"]), request.user,
+                                              dry_run=False)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("concours:candidates_import", slug=competition.slug)
+            if result.ok:
+                del request.session[key]
+                messages.success(request, _(
+                    "%(rows)s candidats inscrits (%(eligible)s recevables, %(ineligible)s non recevables à titre "
+                    "provisoire).") % result.counts)
+                return redirect("concours:candidates", slug=competition.slug)
+            context.update(result=result, file_name=stored["name"])
+        else:
+            form = ImportForm(request.POST, request.FILES)
+            context["form"] = form
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                problem = _upload_problem(upload)
+                if problem:
+                    form.add_error("file", problem)
+                else:
+                    data = upload.read()
+                    try:
+                        result = do_import_candidates(competition, data, request.user, dry_run=True)
+                    except ValidationError as error:
+                        messages.error(request, " ".join(error.messages))
+                    else:
+                        token = hashlib.sha256(data).hexdigest()
+                        if result.ok:
+                            request.session[key] = {"token": token, "name": upload.name,
+                                                    "data": base64.b64encode(data).decode("ascii")}
+                        else:
+                            request.session.pop(key, None)
+                        context.update(result=result, token=token, file_name=upload.name)
+    elif not editable:
+        messages.info(request, _("Les candidats ne s'importent que pendant les inscriptions (état actuel : %(state)s).")
+                      % {"state": competition.get_state_display()})
+    return render(request, "concours/candidates/import.html", context)
+
+
+def _upload_problem(upload) -> str:
+    if not upload.name.lower().endswith(IMPORT_EXTENSIONS):
+        return _("Déposez un fichier Excel (.xlsx) ou CSV.")
+    if upload.size > IMPORT_MAX_BYTES:
+        return _("Le fichier dépasse %(size)s Mo.") % {"size": IMPORT_MAX_BYTES // (1024 * 1024)}
+    return ""
+
+
+@login_required
+@never_cache
+def candidates_template(request, slug):
+    competition = _competition(request, slug)
+    response = HttpResponse(import_template(competition), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="candidats-{competition.slug}-modele.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- one candidate -----------------------------------------------------------------------------
+
+def _changes(record):
+    previous = record.prev_record
+    if previous is None:
+        return []
+    rows = []
+    for change in record.diff_against(previous).changes:
+        if change.field in ("eligibility", "eligibility_checked_at"):
+            continue  # the reasons are shown above; the check's time says nothing more
+        field = Candidate._meta.get_field(change.field)
+        labels = dict(field.flatchoices) if field.choices else {}
+        rows.append((capfirst(field.verbose_name), labels.get(change.old, change.old),
+                     labels.get(change.new, change.new)))
+    return rows
+
+
+def _history(candidate, limit=50):
+    rows = []
+    for record in candidate.history.select_related("history_user").all()[:limit]:
+        rows.append({"when": record.history_date, "who": record.history_user,
+                     "type": record.get_history_type_display(), "changes": _changes(record),
+                     "reason": record.history_change_reason})
+    return rows
+
+
+@login_required
+def candidate_detail(request, pk):
+    candidate = _candidate(request, pk)
+    competition, person = candidate.competition, candidate.person
+    can_change = registration.can_change_candidate(request.user, candidate)
+    fields = registration.fact_fields(competition.kind, candidate.route)
+    facts = []
+    for name in fields:
+        field = Candidate._meta.get_field(name)
+        value = getattr(candidate, name)
+        if name == "diploma":
+            value = candidate.get_diploma_display()
+        elif name == "enrolment_faculty":
+            value = value.name if value else ""
+        facts.append((capfirst(field.verbose_name), value, field.get_internal_type()))
+    return render(request, "concours/candidates/detail.html", {
+        "candidate": candidate,
+        "competition": competition,
+        "person": person,
+        # Law 09-08: the identity numbers go to the candidate and to the staff who manage the competition.
+        "show_identity": can_change or person.user_id == request.user.pk,
+        "facts": facts,
+        "documents": candidate.documents.order_by("kind", "uploaded_at"),
+        "reasons": failures_in(candidate),
+        "can_withdraw": can_change and candidate.state != Candidate.State.WITHDRAWN
+        and competition.state in registration.WITHDRAWAL_STATES,
+        "withdraw_form": WithdrawForm(),
+        "history": _history(candidate),
+        "is_self": person.user_id == request.user.pk,
+    })
+
+
+@login_required
+@never_cache
+def candidate_document(request, pk, doc_pk):
+    document = get_object_or_404(CandidateDocument.objects.visible_to(request.user).exclude(file=""),
+                                 candidate_id=pk, pk=doc_pk)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
+                        content_type=document.content_type)
+
+
+@login_required
+@require_POST
+def candidate_withdraw(request, pk):
+    candidate = _candidate(request, pk)
+    if not registration.can_change_candidate(request.user, candidate):
+        raise PermissionDenied
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indiquez le motif du désistement."))
+        return redirect("concours:candidate", pk=candidate.pk)
+    try:
+        registration.do_withdraw_candidate(candidate, request.user, form.cleaned_data["reason"])
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Désistement du candidat %(number)s enregistré le %(day)s.")
+                         % {"number": candidate.number, "day": timezone.localdate().strftime("%d/%m/%Y")})
+    return redirect("concours:candidate", pk=candidate.pk)

@@ -1,0 +1,538 @@
+"""Pages of the tests, the scores, the merit list and the published results of a competition.
+
+Views stay thin: they find the competition in the user's scope, parse the request and call the
+services (`competition_tests`, `scores`, `merit`, `publication`)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from residanat.documents.excel import XLSX_CONTENT_TYPE, workbook_response
+from residanat.rules.merit import weighted_total
+
+from . import publication
+from .competition_tests import can_change_tests, do_save_competition_test
+from .merit import current_merit_list, do_compute_merit_list, do_revise_merit_list, explanation
+from .models import Candidate, Competition, CompetitionTest, MeritEntry, MeritList, Score
+from .scores import SCORE_ENTRY_STATES, do_enter_score, do_import_scores, scores_template, show
+from .workflow import available_steps
+
+State = Competition.State
+GRID_PAGE_SIZE = 50
+# An import file is a spreadsheet of a few hundred rows; anything much bigger is a mistake.
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+IMPORT_EXTENSIONS = (".xlsx", ".csv", ".txt")
+
+
+# --- finding the competition ---------------------------------------------------------------------
+
+def _competition(request, slug) -> Competition:
+    # Outside the scope a competition answers 404, so slugs reveal nothing.
+    return get_object_or_404(
+        Competition.objects.visible_to(request.user).select_related("faculty", "hospital_centre"), slug=slug)
+
+
+def _can_change(user, competition) -> bool:
+    return Competition.objects.visible_to(user, "change").filter(pk=competition.pk).exists()
+
+
+def _changeable(request, slug) -> Competition:
+    """The competition, when the user may change it: 404 outside the scope, 403 when only visible."""
+    competition = _competition(request, slug)
+    if not _can_change(request.user, competition):
+        raise PermissionDenied
+    return competition
+
+
+def _test(competition, code) -> CompetitionTest:
+    return get_object_or_404(competition.tests, code=code)
+
+
+# --- tests (épreuves) ----------------------------------------------------------------------------
+
+class CompetitionTestForm(forms.Form):
+    code = forms.SlugField(label=gettext_lazy("Code"), max_length=30,
+                           help_text=gettext_lazy("Lettres, chiffres et tirets, par ex. « qcm-clinique »."))
+    name_fr = forms.CharField(label=gettext_lazy("Épreuve (français)"), max_length=150)
+    name_ar = forms.CharField(label=gettext_lazy("Épreuve (arabe)"), max_length=150, required=False,
+                              widget=forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}))
+    # Typed with a decimal comma or point: the service reads both.
+    weight = forms.CharField(label=gettext_lazy("Coefficient"), max_length=12,
+                             widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}))
+    max_score = forms.CharField(label=gettext_lazy("Note maximale"), max_length=12, initial="20",
+                                widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}))
+    order = forms.IntegerField(label=gettext_lazy("Ordre"), min_value=0, max_value=999, required=False,
+                               widget=forms.NumberInput(attrs={"size": 4}))
+
+
+def _test_initial(test: CompetitionTest) -> dict:
+    return {"code": test.code, "name_fr": test.name_fr, "name_ar": test.name_ar, "weight": show(test.weight),
+            "max_score": show(test.max_score), "order": test.order}
+
+
+@login_required
+def competition_tests(request, slug):
+    """The tests with their weights and maximum scores; those who can change the competition add
+    or edit one (POST, with `test` = the pk of the one edited) until the jury deliberates."""
+    competition = _competition(request, slug)
+    editable = can_change_tests(request.user, competition)
+    editing = None
+    if request.method == "POST":
+        if not _can_change(request.user, competition):
+            raise PermissionDenied
+        if request.POST.get("test"):
+            editing = get_object_or_404(competition.tests, pk=request.POST["test"])
+        form = CompetitionTestForm(request.POST)
+        if form.is_valid():
+            try:
+                saved = do_save_competition_test(competition, request.user, test=editing, **form.cleaned_data)
+            except ValidationError as error:
+                if not hasattr(error, "error_dict"):
+                    # Not about a field: the state of the competition (the form is no longer shown).
+                    for message in error.messages:
+                        messages.error(request, message)
+                    return redirect("concours:tests", slug=competition.slug)
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Épreuve « %(name)s » enregistrée.") % {"name": saved.name})
+                return redirect("concours:tests", slug=competition.slug)
+    else:
+        code = request.GET.get("modifier")
+        if code and editable:
+            editing = _test(competition, code)
+        form = CompetitionTestForm(initial=_test_initial(editing) if editing else None)
+    tests = list(competition.tests.all())
+    total_weight = sum((t.weight for t in tests), 0)
+    return render(request, "concours/merit/tests.html", {
+        "competition": competition, "tests": tests, "total_weight": total_weight,
+        "editable": editable, "form": form, "editing": editing,
+    })
+
+
+# --- scores grid ---------------------------------------------------------------------------------
+
+def _sitting(user, competition):
+    """The candidates who sit the tests: eligible, by competition (D93 art. 21 1.a/b: those on
+    titles do not)."""
+    return (Candidate.objects.visible_to(user)
+            .filter(competition=competition, state=Candidate.State.ELIGIBLE, route=Candidate.Route.COMPETITION)
+            .select_related("person"))
+
+
+def scores_editable(user, competition) -> bool:
+    return competition.state in SCORE_ENTRY_STATES and _can_change(user, competition)
+
+
+def _cell(candidate, test, score=None, *, value=None, absent=None, error="", saved=False):
+    if value is None:
+        value = show(score.value) if score is not None and score.value is not None else ""
+    if absent is None:
+        absent = bool(score and score.absent)
+    return {"candidate": candidate, "test": test, "value": value, "absent": absent, "error": error,
+            "saved": saved, "entered": score is not None}
+
+
+def _row_total(candidate, tests, scores_of):
+    """The weighted mean of a row once every test has a score (None while one is missing or absent)."""
+    if not tests:
+        return None
+    scores = {}
+    for test in tests:
+        score = scores_of.get((candidate.pk, test.pk))
+        if score is None:
+            return None
+        scores[test.code] = score.value
+    return weighted_total(scores, {t.code: t.weight for t in tests}, {t.code: t.max_score for t in tests})
+
+
+@login_required
+def scores(request, slug):
+    """Candidates × tests: every cell saved on its own (HTMX POST here, one cell per request)."""
+    competition = _competition(request, slug)
+    if request.method == "POST":
+        return _save_cell(request, competition)
+    tests = list(competition.tests.all())
+    candidates = _sitting(request.user, competition)
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        candidates = candidates.filter(
+            Q(number__icontains=q) | Q(person__last_name__icontains=q) | Q(person__first_name__icontains=q)
+            | Q(person__last_name_ar__icontains=q) | Q(person__first_name_ar__icontains=q))
+    track = request.GET.get("track") or ""
+    tracks = Candidate._meta.get_field("track").choices
+    if track in dict(tracks):
+        candidates = candidates.filter(track=track)
+    missing = request.GET.get("missing") == "1"
+    if missing and tests:
+        complete = (Score.objects.filter(candidate__competition=competition).values("candidate")
+                    .order_by().annotate(n=Count("pk")).filter(n__gte=len(tests)).values("candidate"))
+        candidates = candidates.exclude(pk__in=complete)
+    page = Paginator(candidates.order_by("number"), GRID_PAGE_SIZE).get_page(request.GET.get("page"))
+    on_page = list(page.object_list)
+    scores_of = {(s.candidate_id, s.test_id): s
+                 for s in Score.objects.visible_to(request.user).filter(candidate__in=on_page)}
+    rows = [(c, [_cell(c, t, scores_of.get((c.pk, t.pk))) for t in tests], _row_total(c, tests, scores_of))
+            for c in on_page]
+    sitting = _sitting(request.user, competition)
+    progress = {"entered": Score.objects.filter(candidate__in=sitting).count(),
+                "expected": sitting.count() * len(tests)}
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "concours/merit/scores.html", {
+        "competition": competition, "tests": tests, "rows": rows, "page": page,
+        "editable": scores_editable(request.user, competition), "q": q, "track": track, "tracks": tracks,
+        "missing": missing, "progress": progress, "query": query.urlencode(),
+    })
+
+
+def _save_cell(request, competition):
+    if not _can_change(request.user, competition):
+        raise PermissionDenied
+    candidate = get_object_or_404(_sitting(request.user, competition), number=request.POST.get("candidate") or "")
+    test = get_object_or_404(competition.tests, code=request.POST.get("test") or "")
+    absent = request.POST.get("absent") in ("on", "1", "true")
+    # Ticking "absent" wins over a score left in the box: the box is emptied, not refused.
+    value = None if absent else (request.POST.get("value") or "").strip()
+    try:
+        score = do_enter_score(candidate, test, value, absent, request.user)
+    except ValidationError as error:
+        message = " ".join(error.messages)
+        if not request.htmx:
+            messages.error(request, f"{candidate.number} — {test.name} : {message}")
+            return redirect(_grid_url(competition, request))
+        cell = _cell(candidate, test, Score.objects.filter(candidate=candidate, test=test).first(),
+                     value=value or "", absent=absent, error=message)
+        return _cell_response(request, competition, cell, status=200)
+    if not request.htmx:
+        messages.success(request, _("Note enregistrée."))
+        return redirect(_grid_url(competition, request))
+    tests = list(competition.tests.all())
+    scores_of = {(s.candidate_id, s.test_id): s for s in Score.objects.filter(candidate=candidate)}
+    return _cell_response(request, competition, _cell(candidate, test, score, saved=True), status=200,
+                          total=(candidate, _row_total(candidate, tests, scores_of)))
+
+
+def _grid_url(competition, request):
+    url = reverse("concours:scores", args=[competition.slug])
+    back = request.POST.get("back") or ""
+    return f"{url}?{back}" if back and "//" not in back else url
+
+
+def _cell_response(request, competition, cell, *, status, total=None):
+    return render(request, "concours/merit/score_cell.html", {
+        "competition": competition, "cell": cell, "editable": True, "total": total, "oob": total is not None,
+    }, status=status)
+
+
+# --- scores import -------------------------------------------------------------------------------
+
+def _import_key(competition, test) -> str:
+    return f"scores_import:{competition.pk}:{test.pk}"
+
+
+@login_required
+def scores_import(request, slug, code):
+    """Upload → dry run (every error with its row and column) → confirm → one atomic write.
+    The previewed file is kept in the session, so what is written is exactly what was shown."""
+    competition = _changeable(request, slug)
+    test = _test(competition, code)
+    key = _import_key(competition, test)
+    context = {"competition": competition, "test": test, "editable": competition.state in SCORE_ENTRY_STATES,
+               "result": None, "token": "", "file_name": ""}
+    if request.method == "POST" and context["editable"]:
+        if request.POST.get("action") == "confirm":
+            stored = request.session.get(key)
+            if not stored or stored["token"] != request.POST.get("token"):
+                messages.error(request, _("Le fichier prévisualisé n'est plus disponible : déposez-le à nouveau."))
+                return redirect("concours:scores_import", slug=competition.slug, code=test.code)
+            data = base64.b64decode(stored["data"])
+            try:
+                result = do_import_scores(competition, test, data, request.user, dry_run=False)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("concours:scores_import", slug=competition.slug, code=test.code)
+            if result.ok:
+                del request.session[key]
+                counts = result.counts
+                messages.success(request, _(
+                    "Notes de « %(test)s » importées : %(created)s nouvelles, %(updated)s modifiées, "
+                    "%(unchanged)s inchangées.") % {"test": test.name, **counts})
+                return redirect("concours:scores", slug=competition.slug)
+            context.update(result=result, file_name=stored["name"])
+        else:
+            upload = request.FILES.get("file")
+            problem = _upload_problem(upload)
+            if problem:
+                messages.error(request, problem)
+            else:
+                data = upload.read()
+                try:
+                    result = do_import_scores(competition, test, data, request.user, dry_run=True)
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
+                else:
+                    token = hashlib.sha256(data).hexdigest()
+                    if result.ok:
+                        request.session[key] = {"token": token, "name": upload.name,
+                                                "data": base64.b64encode(data).decode("ascii")}
+                    else:
+                        request.session.pop(key, None)
+                    context.update(result=result, token=token, file_name=upload.name)
+    elif not context["editable"]:
+        messages.info(request, _("Les notes ne se saisissent qu'entre la clôture des inscriptions et la délibération."))
+    return render(request, "concours/merit/scores_import.html", context)
+
+
+def _upload_problem(upload) -> str:
+    if upload is None:
+        return _("Choisissez un fichier.")
+    if not upload.name.lower().endswith(IMPORT_EXTENSIONS):
+        return _("Déposez un fichier Excel (.xlsx) ou CSV.")
+    if upload.size > IMPORT_MAX_BYTES:
+        return _("Le fichier dépasse %(size)s Mo.") % {"size": IMPORT_MAX_BYTES // (1024 * 1024)}
+    return ""
+
+
+@login_required
+@never_cache
+def scores_template_download(request, slug, code):
+    competition = _competition(request, slug)
+    test = _test(competition, code)
+    response = HttpResponse(scores_template(competition, test), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="notes-{competition.slug}-{test.code}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- merit list ----------------------------------------------------------------------------------
+
+MERIT_COMPUTE_STATES = (State.SCORES_ENTERED,)
+MERIT_REVISE_STATES = (State.DELIBERATED, State.PUBLISHED)
+CORRECTION_ROWS = 3
+
+
+def _version(competition, request) -> MeritList | None:
+    """`?version=N` (404 when there is no such version), else the current one."""
+    wanted = request.GET.get("version")
+    if wanted:
+        if not wanted.isdigit():
+            raise Http404
+        return get_object_or_404(MeritList.objects.visible_to(request.user).filter(competition=competition),
+                                 version=int(wanted))
+    return current_merit_list(competition)
+
+
+@login_required
+def merit(request, slug):
+    """The merit list: the current version (or `?version=N`), each foreign candidate with the rule
+    applied and the threshold, the seats used, every version kept; the jury's actions."""
+    competition = _competition(request, slug)
+    merit_list = _version(competition, request)
+    entries, summary = [], None
+    if merit_list is not None:
+        entries = list(MeritEntry.objects.visible_to(request.user).filter(merit_list=merit_list)
+                       .select_related("candidate__person").order_by("pool", "rank", "candidate__number"))
+        language = "ar" if (get_language() or "").startswith("ar") else "fr"
+        for entry in entries:
+            entry.shown_explanation = explanation(entry, language)
+            entry.shown_rule = publication.rule_label(entry.rule, language)
+            entry.shown_pool = publication.pool_label(entry.pool)
+        # Titles first (admitted without the tests), then the ranked line, then the absentees.
+        order = {MeritEntry.Outcome.ADMITTED_ON_TITLES: 0, MeritEntry.Outcome.ABSENT: 2}
+        entries.sort(key=lambda e: (e.pool, order.get(e.outcome, 1), e.rank is None, e.rank or 0, e.candidate.number))
+        summary = publication.merit_summary(merit_list)
+    versions = (MeritList.objects.visible_to(request.user).filter(competition=competition)
+                .select_related("created_by", "locked_by").order_by("-version"))
+    can_change = _can_change(request.user, competition)
+    latest = versions[0] if versions else None
+    deliberate_step = next((item for item in available_steps(request.user, competition)
+                            if item[0].target == State.DELIBERATED), None)
+    return render(request, "concours/merit/merit.html", {
+        "competition": competition, "merit_list": merit_list, "entries": entries, "summary": summary,
+        "versions": versions, "latest": latest,
+        "is_current": merit_list is not None and latest is not None and merit_list.pk == latest.pk,
+        "draft": merit_list is not None and publication.is_draft(competition, merit_list),
+        "can_compute": can_change and competition.state in MERIT_COMPUTE_STATES and not (latest and latest.locked),
+        "can_revise": can_change and competition.state in MERIT_REVISE_STATES and latest is not None and latest.locked,
+        "deliberate_step": deliberate_step,
+        "tests": competition.tests.all(), "correction_rows": range(1, CORRECTION_ROWS + 1),
+        "is_residanat": competition.kind == Competition.Kind.RESIDANAT,
+        "pools": any(e.pool for e in entries),
+    })
+
+
+@login_required
+@require_POST
+def merit_compute(request, slug):
+    competition = _changeable(request, slug)
+    try:
+        merit_list = do_compute_merit_list(competition, request.user, request.POST.get("reason", "").strip())
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Liste de mérite calculée (version %(version)s, non délibérée).")
+                         % {"version": merit_list.version})
+    return redirect("concours:merit", slug=competition.slug)
+
+
+def _corrections(request, competition) -> list:
+    """The score corrections typed with a revision: (candidate, test, value, absent) per filled row."""
+    corrections = []
+    for n in range(1, CORRECTION_ROWS + 1):
+        number = (request.POST.get(f"number_{n}") or "").strip()
+        code = (request.POST.get(f"test_{n}") or "").strip()
+        value = (request.POST.get(f"value_{n}") or "").strip()
+        absent = request.POST.get(f"absent_{n}") in ("on", "1")
+        if not (number or value or absent):
+            continue
+        candidate = Candidate.objects.visible_to(request.user).filter(competition=competition, number=number).first()
+        if candidate is None:
+            raise ValidationError(_("Correction %(n)s : aucun candidat n° %(number)s dans ce concours.")
+                                  % {"n": n, "number": number or "—"})
+        test = competition.tests.filter(code=code).first()
+        if test is None:
+            raise ValidationError(_("Correction %(n)s : choisissez l'épreuve.") % {"n": n})
+        corrections.append((candidate, test, None if absent else value, absent))
+    return corrections
+
+
+@login_required
+@require_POST
+def merit_revise(request, slug):
+    """After the deliberation: a new version, locked at once, with its mandatory reason and, if
+    any, the score corrections it is made for."""
+    competition = _changeable(request, slug)
+    reason = (request.POST.get("reason") or "").strip()
+    try:
+        if not reason:
+            raise ValidationError(_("Une nouvelle version de la liste de mérite doit être motivée."))
+        merit_list = do_revise_merit_list(competition, request.user, reason,
+                                          corrections=_corrections(request, competition))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Version %(version)s de la liste de mérite enregistrée et arrêtée.")
+                         % {"version": merit_list.version})
+    return redirect("concours:merit", slug=competition.slug)
+
+
+# --- publication ---------------------------------------------------------------------------------
+
+def _list_for_download(request, slug):
+    """(competition, merit list, public): the jury's list for the staff of the competition's scope
+    (any version, a draft until published), the admitted list for everybody once published, 404
+    otherwise."""
+    competition = Competition.objects.select_related("faculty", "hospital_centre").filter(slug=slug).first()
+    if competition is None:
+        raise Http404
+    staff = Competition.objects.visible_to(request.user).filter(pk=competition.pk).exists()
+    if staff and request.GET.get("public") != "1":
+        merit_list = _version(competition, request)
+        if merit_list is None:
+            raise Http404
+        return competition, merit_list, False
+    merit_list = publication.published_merit_list(competition)
+    if merit_list is None:
+        raise Http404
+    return competition, merit_list, True
+
+
+def _document_language(request) -> str:
+    return publication.language_of(request.GET.get("lang"), default=publication.language_of(get_language()))
+
+
+@never_cache
+def merit_pdf(request, slug):
+    """The list as PDF, from the stored copy; a long list not rendered yet is rendered in the
+    background while a page polls (HTMX) and then sends the browser to the file."""
+    competition, merit_list, public = _list_for_download(request, slug)
+    language = _document_language(request)
+    pdf = publication.stored_merit_list_pdf(competition, merit_list, language, public=public)
+    entries = merit_list.entries.all()
+    rows = (entries.filter(outcome__in=publication.ADMITTED) if public else entries).count()
+    if pdf is None and rows <= publication.SYNC_ROWS:
+        pdf = publication.merit_list_pdf_stored(competition, merit_list, language, public=public)
+    if pdf is None:
+        publication.start_rendering(competition, merit_list, language, public=public)
+        context = {"competition": competition, "merit_list": merit_list, "rows": rows}
+        if request.htmx:
+            return render(request, "concours/merit/preparing_poll.html", context)
+        return render(request, "concours/merit/preparing.html", context, status=202)
+    if request.htmx:
+        # Ready while the page polled: let the browser fetch the file itself.
+        response = HttpResponse()
+        response["HX-Redirect"] = request.get_full_path()
+        return response
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = publication.merit_list_filename(competition, merit_list, language, public, "pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    if not public:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+def merit_xlsx(request, slug):
+    competition, merit_list, public = _list_for_download(request, slug)
+    language = _document_language(request)
+    return workbook_response(publication.merit_list_filename(competition, merit_list, language, public, "xlsx"),
+                             publication.merit_list_sheets(competition, merit_list, language, public=public))
+
+
+def results(request, slug):
+    """Public once the results are published (404 before): the admitted candidates with number,
+    names, rank and outcome — not the total (docs/decisions/0009) — and a search by number."""
+    competition = get_object_or_404(Competition.objects.select_related("faculty", "hospital_centre"), slug=slug,
+                                    state=State.PUBLISHED)
+    merit_list = publication.published_merit_list(competition)
+    if merit_list is None:
+        raise Http404
+    rows = publication.list_rows(merit_list, public=True)
+    number = (request.GET.get("numero") or "").strip()
+    found = None
+    if number:
+        found = [row for row in rows if row.number.lower() == number.lower()]
+    pools = {row.pool for row in rows}
+    shown = [(row, publication.pool_label(row.pool)) for row in (found if number else rows)]
+    return render(request, "concours/merit/results.html", {
+        "competition": competition, "merit_list": merit_list, "rows": shown,
+        "count": len(rows), "number": number, "searched": bool(number),
+        "pools": len(pools - {""}) > 0,
+    })
+
+
+@login_required
+@never_cache
+def result_slip(request, pk):
+    """The candidate's own result slip (or, for the staff of the competition's scope, any
+    candidate's), once the results are published; 404 before, and for a candidacy not in the
+    published list."""
+    candidate = get_object_or_404(
+        Candidate.objects.visible_to(request.user).select_related("competition__faculty", "person"), pk=pk)
+    try:
+        document = publication.issue_result_slip(candidate, _document_language(request), request.user)
+    except publication.SlipUnavailable:
+        raise Http404 from None
+    response = HttpResponse(document.file.open("rb").read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{document.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,333 @@
+"""Pages of a competition's posts: the distribution with its subtotals and totals, edited one
+allocation at a time (HTMX), imported from the ministry's letter or the template after a preview,
+the template to download and the annex of the joint order (PDF, fr and ar).
+
+Views stay thin: they find the competition in the user's scope (404 outside it, 403 when only
+visible), parse the request and call `services` (`do_save_post_allocation`,
+`do_import_posts_file`) and `posts_template` (the table, the template, the annex)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from residanat.documents.excel import XLSX_CONTENT_TYPE
+from residanat.referential.models import Specialty
+
+from .models import Competition, PostAllocation
+from .posts_template import (
+    ANNEX_LANGUAGES,
+    POOL,
+    SEAT_HEADERS,
+    SEAT_SUMMARY,
+    SEAT_TYPES,
+    Distribution,
+    DistributionGroup,
+    DistributionRow,
+    annex_pdf,
+    distribution,
+    file_kind,
+    posts_template,
+    seat_open,
+)
+from .services import POSTS_EDITABLE_STATES, can_change_posts, do_import_posts_file, do_save_post_allocation
+
+# A letter is a few kilobytes, a filled template a few dozen: anything much bigger is a mistake.
+UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+UPLOAD_EXTENSIONS = (".txt", ".tsv", ".csv", ".xlsx")
+SEAT_LABELS = dict(PostAllocation.SeatType.choices)
+
+
+# --- finding the competition ---------------------------------------------------------------------
+
+def _competition(request, slug) -> Competition:
+    # Outside the scope a competition answers 404, so slugs reveal nothing.
+    return get_object_or_404(
+        Competition.objects.visible_to(request.user).select_related("faculty", "hospital_centre"), slug=slug)
+
+
+def _can_change(user, competition) -> bool:
+    return can_change_posts(user, competition)
+
+
+def _changeable(request, slug) -> Competition:
+    """The competition, when the user may change its posts: 404 outside the scope, 403 when only
+    visible (the CHU's director among them: see `services.can_change_posts`)."""
+    competition = _competition(request, slug)
+    if not _can_change(request.user, competition):
+        raise PermissionDenied
+    return competition
+
+
+def _specialty(group: str, key: str) -> Specialty | None:
+    """The specialty a row key names in a group (None for the group's pool); 404 when unknown."""
+    if group not in Specialty.Group.values:
+        raise Http404
+    if key == POOL:
+        return None
+    return get_object_or_404(Specialty, group=group, code=key)
+
+
+def _seat_columns():
+    return [(seat_type, SEAT_HEADERS[seat_type]) for seat_type in SEAT_TYPES]
+
+
+# --- the distribution ----------------------------------------------------------------------------
+
+def _row_choices(competition) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The rows the add form offers, by group: every specialty of the faculty's groups and the
+    group's pool (value "group:key")."""
+    table = distribution(competition, with_referential=True)
+    return [(block.label, [(f"{block.group}:{row.key}", str(row.name)) for row in block.rows])
+            for block in table.groups]
+
+
+@login_required
+def posts(request, slug):
+    """The distribution: per group its specialties and pool, subtotals per seat type, the totals and
+    the letter's line of each figure; editors change it while the posts are editable."""
+    competition = _competition(request, slug)
+    can_change = _can_change(request.user, competition)
+    editable = can_change and competition.state in POSTS_EDITABLE_STATES
+    table = distribution(competition)
+    return render(request, "concours/posts/posts.html", {
+        "competition": competition, "table": table, "columns": _seat_columns(),
+        "can_change": can_change, "editable": editable,
+        "row_choices": _row_choices(competition) if editable else [],
+    })
+
+
+def _row_context(competition, row: DistributionRow, **extra) -> dict:
+    return {"competition": competition, "row": row, "editable": True, "editing": "", "value": "", "error": "",
+            **extra}
+
+
+def _row_of(competition, group, specialty) -> tuple[DistributionRow, Distribution]:
+    table = distribution(competition)
+    key = specialty.code if specialty else POOL
+    row = table.row(group, key) or DistributionRow(group, specialty)
+    return row, table
+
+
+@login_required
+def posts_edit(request, slug, group, key, seat_type):
+    """One allocation (the seats of one type on one row). GET: the row with that cell as a small
+    form (HTMX; `?annuler=1` gives the row back as it is); POST: save it, 0 deletes it; the row
+    comes back re-rendered with the group's subtotal and the totals (out of band), or with the
+    error in the cell."""
+    competition = _changeable(request, slug)
+    specialty = _specialty(group, key)
+    if seat_type not in SEAT_TYPES:
+        raise Http404
+    editable = competition.state in POSTS_EDITABLE_STATES
+    row, table = _row_of(competition, group, specialty)
+    if request.method == "POST":
+        value = (request.POST.get("seats") or "").strip()
+        try:
+            do_save_post_allocation(competition, request.user, group=group, specialty=specialty,
+                                    seat_type=seat_type, seats=value)
+        except ValidationError as error:
+            message = " ".join(error.messages)
+            if request.htmx:
+                return render(request, "concours/posts/_row.html", _row_context(
+                    competition, row, editable=editable, editing=seat_type if editable else "", value=value,
+                    error=message))
+            return render(request, "concours/posts/edit.html", {
+                "competition": competition, "row": row, "seat_type": seat_type, "seat_label": SEAT_LABELS[seat_type],
+                "value": value, "error": message, "editable": editable})
+        row, table = _row_of(competition, group, specialty)
+        if request.htmx:
+            return render(request, "concours/posts/_row_saved.html", {
+                **_row_context(competition, row, saved=seat_type),
+                "block": table.group(group) or DistributionGroup(group), "table": table})
+        messages.success(request, _("Postes enregistrés : %(name)s, %(type)s.")
+                         % {"name": row.name, "type": SEAT_LABELS[seat_type]})
+        return redirect(reverse("concours:posts", args=[competition.slug]) + f"#group-{group}")
+    if not editable:
+        if request.htmx:
+            return render(request, "concours/posts/_row.html", _row_context(competition, row, editable=False))
+        messages.error(request, _("La répartition de ce concours ne se modifie plus."))
+        return redirect("concours:posts", slug=competition.slug)
+    if request.GET.get("annuler"):
+        return render(request, "concours/posts/_row.html", _row_context(competition, row))
+    if not seat_open(seat_type, specialty):
+        raise Http404
+    value = row.seats[seat_type] or ""
+    if request.htmx:
+        return render(request, "concours/posts/_row.html", _row_context(
+            competition, row, editing=seat_type, value=value))
+    return render(request, "concours/posts/edit.html", {
+        "competition": competition, "row": row, "seat_type": seat_type, "seat_label": SEAT_LABELS[seat_type],
+        "value": value, "error": "", "editable": True})
+
+
+@login_required
+@require_POST
+def posts_add(request, slug):
+    """Posts of one type on a row that has none of that type yet (a specialty, or a group's pool)."""
+    competition = _changeable(request, slug)
+    group, _sep, key = (request.POST.get("row") or "").partition(":")
+    seat_type = request.POST.get("seat_type") or ""
+    try:
+        if group not in Specialty.Group.values:
+            raise ValidationError(_("Choisissez une spécialité."))
+        specialty = None if key == POOL else Specialty.objects.filter(group=group, code=key).first()
+        if key != POOL and specialty is None:
+            raise ValidationError(_("Choisissez une spécialité."))
+        do_save_post_allocation(competition, request.user, group=group, specialty=specialty, seat_type=seat_type,
+                                seats=(request.POST.get("seats") or "").strip(), adding=True)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(reverse("concours:posts", args=[competition.slug]) + "#add")
+    messages.success(request, _("Ligne ajoutée à la répartition."))
+    return redirect(reverse("concours:posts", args=[competition.slug]) + f"#group-{group}")
+
+
+# --- upload: the ministry's letter or the template, preview then confirm -------------------------
+
+def _upload_key(competition) -> str:
+    return f"posts_import:{competition.pk}"
+
+
+def _upload_problem(upload) -> str:
+    if upload is None:
+        return _("Choisissez un fichier.")
+    if not upload.name.lower().endswith(UPLOAD_EXTENSIONS):
+        return _("Déposez la lettre du ministère (.txt) ou le modèle rempli (.xlsx ou .csv).")
+    if upload.size > UPLOAD_MAX_BYTES:
+        return _("Le fichier dépasse %(size)s Mo.") % {"size": UPLOAD_MAX_BYTES // (1024 * 1024)}
+    return ""
+
+
+def preview_of(result) -> dict:
+    """A letter import (`PostsImport`) or a template import (`PostsTableImport`) as one preview:
+    the same keys for both, the seat types without posts left out of the columns."""
+    data = result.as_dict()
+    seat_keys = SEAT_TYPES
+    for block in data["groups"]:
+        for key in seat_keys:
+            block.setdefault(key, 0)
+        block.setdefault("pool", None)
+        for line in block["specialties"]:
+            for key in seat_keys:
+                line.setdefault(key, 0)
+            line["total"] = sum(line[key] for key in seat_keys)
+    totals = {key: data["totals"].get(key, 0) for key in seat_keys}
+    shown = [key for key in seat_keys
+             if key in ("contract", "foreign_volunteer") or totals[key]]
+    for block in data["groups"]:
+        block["cells"] = [block[key] for key in shown]
+        block["total"] = sum(block[key] for key in seat_keys)
+        for line in block["specialties"]:
+            line["cells"] = [line[key] for key in shown]
+        if block["pool"]:
+            block["pool"]["cells"] = [block["pool"].get(key, 0) for key in shown]
+            block["pool"]["total"] = sum(block["pool"].get(key, 0) for key in seat_keys)
+    for problem in data["errors"] + data["warnings"]:
+        problem.setdefault("column", "")
+    data["columns"] = [SEAT_HEADERS[key] for key in shown]
+    data["total_cells"] = [totals[key] for key in shown]
+    data["total"] = sum(totals.values())
+    data["seat_summary"] = [(totals[key], SEAT_SUMMARY[key]) for key in seat_keys if totals[key]]
+    return data
+
+
+def _preview_page(request, competition, result, kind, name, token):
+    return render(request, "concours/posts/upload.html", {
+        "competition": competition, "editable": competition.state in POSTS_EDITABLE_STATES,
+        "result": result, "preview": preview_of(result), "kind": kind, "file_name": name, "token": token,
+    })
+
+
+@login_required
+def posts_upload(request, slug):
+    """GET: the upload form. POST: the file checked in full without writing anything, shown as the
+    preview (totals, groups, warnings, errors with their line); the previewed file is kept in the
+    session, so what the confirmation writes is exactly what was shown."""
+    competition = _changeable(request, slug)
+    editable = competition.state in POSTS_EDITABLE_STATES
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        problem = _upload_problem(upload)
+        if problem:
+            messages.error(request, problem)
+            return redirect("concours:posts_upload", slug=competition.slug)
+        data = upload.read()
+        kind = file_kind(upload.name, data)
+        try:
+            result = do_import_posts_file(competition, upload.name, data, request.user, dry_run=True)
+        except ValueError as error:
+            messages.error(request, str(error))
+            return redirect("concours:posts_upload", slug=competition.slug)
+        token = hashlib.sha256(data).hexdigest()
+        if result.ok:
+            request.session[_upload_key(competition)] = {
+                "token": token, "name": upload.name, "data": base64.b64encode(data).decode("ascii")}
+        else:
+            request.session.pop(_upload_key(competition), None)
+        return _preview_page(request, competition, result, kind, upload.name, token if result.ok else "")
+    if not editable:
+        messages.info(request, _("La répartition ne se modifie qu'à l'état brouillon ou postes validés."))
+    return render(request, "concours/posts/upload.html", {"competition": competition, "editable": editable})
+
+
+@login_required
+@require_POST
+def posts_confirm(request, slug):
+    """Write the previewed file, checked again in full, in one transaction."""
+    competition = _changeable(request, slug)
+    stored = request.session.get(_upload_key(competition))
+    if not stored or stored["token"] != request.POST.get("token"):
+        messages.error(request, _("Le fichier prévisualisé n'est plus disponible : déposez-le à nouveau."))
+        return redirect("concours:posts_upload", slug=competition.slug)
+    data = base64.b64decode(stored["data"])
+    try:
+        result = do_import_posts_file(competition, stored["name"], data, request.user, dry_run=False)
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect("concours:posts_upload", slug=competition.slug)
+    if not result.ok:
+        request.session.pop(_upload_key(competition), None)
+        return _preview_page(request, competition, result, file_kind(stored["name"], data), stored["name"], "")
+    del request.session[_upload_key(competition)]
+    messages.success(request, _(
+        "Répartition importée de « %(name)s » : %(created)s créées, %(updated)s modifiées, %(deleted)s supprimées, "
+        "%(unchanged)s inchangées.") % {"name": stored["name"], **result.counts})
+    return redirect("concours:posts", slug=competition.slug)
+
+
+# --- downloads -----------------------------------------------------------------------------------
+
+@login_required
+@never_cache
+def posts_template_download(request, slug):
+    competition = _competition(request, slug)
+    response = HttpResponse(posts_template(competition), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="postes-{competition.slug}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@never_cache
+def posts_annex(request, slug):
+    """The annex of the joint order (D93 art. 9–10, 22), `?lang=fr|ar` (default: the page's)."""
+    competition = _competition(request, slug)
+    current = "ar" if (get_language() or "").startswith("ar") else "fr"
+    language = request.GET.get("lang") if request.GET.get("lang") in ANNEX_LANGUAGES else current
+    response = HttpResponse(annex_pdf(competition, language), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="postes-{competition.slug}-{language}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
