@@ -1,5 +1,17 @@
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language: a request to an /ar/ page leaves Arabic active in
+    the thread (LocaleMiddleware does not switch it back), and the next test would read Arabic
+    messages where it expects the French ones."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ saves one PNG per path and language under tests/e2e/shots/. Needs Debian's chrom
 """
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -25,7 +26,10 @@ CHROMIUM_ARGS = [
 def otp_code(username):
     return subprocess.run(
         [str(ROOT / ".venv/bin/residanat"), "demo_otp", username],
-        capture_output=True, text=True, check=True, env={"DEBUG": "1", "HTTPS": "0", "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, check=True,
+        # The same database as the server being photographed (DATABASE_URL, when set).
+        env={"DEBUG": "1", "HTTPS": "0", "PATH": "/usr/bin:/bin",
+             **{k: v for k, v in os.environ.items() if k == "DATABASE_URL"}},
         cwd=ROOT,
     ).stdout.strip()
 

@@ -71,3 +71,49 @@ def test_trainee_sees_own_file_in_arabic_and_issues_an_attestation(live_server, 
         page.click("form[action$='/attestation/'] button")
     assert download.value.suggested_filename.endswith(".pdf")
     shot(page, "trainee_file_ar")
+
+
+def test_a_student_registers_online_in_arabic_uploads_documents_and_gets_the_receipt(live_server, page, shot,
+                                                                                    tmp_path):
+    import datetime as dt
+
+    from residanat.concours.models import Candidate, Competition
+    from tests.concours.factories import CompetitionFactory
+
+    faculty = FacultyFactory()
+    competition = CompetitionFactory(kind=Competition.Kind.INTERNAT, faculty=faculty, slug="internat-2026-e2e",
+                                     state=Competition.State.REGISTRATION_OPEN,
+                                     registration_closes_on=dt.date(2026, 12, 15))
+    pdf = tmp_path / "piece.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+
+    page.goto(f"{live_server.url}/ar/concours/")
+    page.click(f"a[href$='/concours/{competition.slug}/inscription/']")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    page.fill("#id_email", "salma.e2e@etu.example.ma")
+    page.fill("#id_password1", "Une-phrase-longue-2026")
+    page.fill("#id_password2", "Une-phrase-longue-2026")
+    page.fill("#id_national_id", "BK777001")
+    page.fill("#id_last_name", "Alaoui")
+    page.fill("#id_first_name", "Salma")
+    page.fill("#id_last_name_ar", "العلوي")
+    page.fill("#id_first_name_ar", "سلمى")
+    page.fill("#id_birth_date", "2001-03-14")
+    page.select_option("#id_enrolment_faculty", str(faculty.pk))
+    page.fill("#id_study_year", "6")
+    page.fill("#id_validated_years", "5")
+    for kind in ("identity", "enrolment", "transcript"):
+        page.set_input_files(f"#id_doc_{kind}", str(pdf))
+    shot(page, "candidate_registration_ar")
+    page.click("main form button[type=submit]")
+
+    candidate = Candidate.objects.get(competition=competition)
+    assert candidate.number == "I26-0001"
+    assert candidate.state == Candidate.State.ELIGIBLE
+    assert candidate.documents.count() == 3
+    assert "I26-0001" in page.content()
+    shot(page, "candidate_registered_ar")
+    link = page.locator(f"a[href*='/candidatures/{candidate.pk}/recu.pdf']").first.get_attribute("href")
+    receipt = page.request.get(f"{live_server.url}{link}")  # with the new account's session
+    assert receipt.headers["content-type"] == "application/pdf"
+    assert receipt.body().startswith(b"%PDF")

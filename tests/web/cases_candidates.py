@@ -11,36 +11,11 @@ from django.core.files.base import ContentFile
 from residanat.accounts.roles import Role
 from residanat.concours.models import CandidateDocument, Competition
 from tests.concours.factories import CandidateFactory, CompetitionFactory
+from tests.web.matrix import ALL, CHANGES_F1, CHANGES_F2, LOGGED_IN, SEES_F1, SEES_F2, expect
 
-ROLES = [
-    "anonymous", "superuser", Role.MINISTRY_ADMIN, Role.HIGHER_EDUCATION_OFFICER, Role.DEAN_OFFICE,
-    Role.HOSPITAL_DIRECTOR_OFFICE, Role.HEAD_OF_SERVICE, Role.COMMITTEE_MEMBER, Role.PAYROLL_OFFICER,
-    Role.TRAINEE,
-]
-LOGGED_IN = set(ROLES) - {"anonymous"}
-NATIONAL = {"superuser", Role.MINISTRY_ADMIN, Role.HIGHER_EDUCATION_OFFICER, Role.PAYROLL_OFFICER}
-# The competition's scope: its faculty (dean) and its CHU (director, committee); no service.
-SEES_C1 = NATIONAL | {Role.DEAN_OFFICE, Role.HOSPITAL_DIRECTOR_OFFICE, Role.COMMITTEE_MEMBER}
-SEES_C2 = NATIONAL
-# Competitions are changed by the ministry and the faculty only (decision 0008).
-CHANGES_C1 = {"superuser", Role.MINISTRY_ADMIN, Role.DEAN_OFFICE}
-CHANGES_C2 = {"superuser", Role.MINISTRY_ADMIN}
 # A candidacy is also seen by its own candidate (cand_A is the trainee's).
-SEES_CAND_A = SEES_C1 | {Role.TRAINEE}
-SEES_CAND_B = SEES_C2
-
-
-def status(allowed, yes, no, anonymous=None, scope=None):
-    def of(role):
-        if role == "anonymous" and anonymous is not None:
-            return anonymous
-        if role in allowed:
-            return yes
-        if scope is not None and role not in scope:
-            return 404
-        return no
-
-    return of
+SEES_CAND_A = SEES_F1 | {Role.TRAINEE}
+SEES_CAND_B = SEES_F2
 
 
 def _document(candidate):
@@ -65,22 +40,22 @@ def build(world):
     }
 
 
-PAGE_C1 = status(SEES_C1, 200, 404, anonymous=302)
-PAGE_C2 = status(SEES_C2, 200, 404, anonymous=302)
+PAGE_C1 = expect(SEES_F1, 200, 404, anonymous=302)
+PAGE_C2 = expect(SEES_F2, 200, 404, anonymous=302)
 
 CASES = [
     # Registration is public while open (the trainee, already a candidate of C1, is told so), and
     # does not exist for a competition that is not open, whoever asks.
-    ("concours:register", "get", lambda w: f"/concours/{w['C1'].slug}/inscription/", status(set(ROLES), 200, None),
+    ("concours:register", "get", lambda w: f"/concours/{w['C1'].slug}/inscription/", expect(ALL, 200, None),
      None),
     ("concours:register", "get", lambda w: f"/concours/{w['C_draft'].slug}/inscription/",
-     status(set(), None, 404), None),
-    ("concours:my_candidacies", "get", lambda w: "/concours/mes-candidatures/", status(LOGGED_IN, 200, None, 302),
+     expect(set(), None, 404), None),
+    ("concours:my_candidacies", "get", lambda w: "/concours/mes-candidatures/", expect(LOGGED_IN, 200, None, 302),
      None),
     ("concours:receipt", "get", lambda w: f"/concours/candidatures/{w['cand_A'].pk}/recu.pdf",
-     status(SEES_CAND_A, 200, 404, anonymous=302), None),
+     expect(SEES_CAND_A, 200, 404, anonymous=302), None),
     ("concours:receipt", "get", lambda w: f"/concours/candidatures/{w['cand_B'].pk}/recu.pdf",
-     status(SEES_CAND_B, 200, 404, anonymous=302), None),
+     expect(SEES_CAND_B, 200, 404, anonymous=302), None),
     ("concours:candidates", "get", lambda w: f"/concours/{w['C1'].slug}/candidats/", PAGE_C1, None),
     ("concours:candidates", "get", lambda w: f"/concours/{w['C2'].slug}/candidats/", PAGE_C2, None),
     ("concours:candidates_export", "get", lambda w: f"/concours/{w['C1'].slug}/candidats/export.xlsx", PAGE_C1, None),
@@ -88,21 +63,21 @@ CASES = [
     ("concours:candidates_template", "get", lambda w: f"/concours/{w['C1'].slug}/candidats/modele.xlsx", PAGE_C1,
      None),
     ("concours:candidates_import", "get", lambda w: f"/concours/{w['C1'].slug}/candidats/import/",
-     status(CHANGES_C1, 200, 403, anonymous=302, scope=SEES_C1), None),
+     expect(CHANGES_F1, 200, 403, anonymous=302, scope=SEES_F1), None),
     ("concours:candidates_import", "get", lambda w: f"/concours/{w['C2'].slug}/candidats/import/",
-     status(CHANGES_C2, 200, 403, anonymous=302, scope=SEES_C2), None),
+     expect(CHANGES_F2, 200, 403, anonymous=302, scope=SEES_F2), None),
     ("concours:candidate", "get", lambda w: f"/concours/candidats/{w['cand_A'].pk}/",
-     status(SEES_CAND_A, 200, 404, anonymous=302), None),
+     expect(SEES_CAND_A, 200, 404, anonymous=302), None),
     ("concours:candidate", "get", lambda w: f"/concours/candidats/{w['cand_B'].pk}/",
-     status(SEES_CAND_B, 200, 404, anonymous=302), None),
+     expect(SEES_CAND_B, 200, 404, anonymous=302), None),
     ("concours:candidate_document", "get",
      lambda w: f"/concours/candidats/{w['cand_A'].pk}/pieces/{w['doc_cand_A'].pk}/",
-     status(SEES_CAND_A, 200, 404, anonymous=302), None),
+     expect(SEES_CAND_A, 200, 404, anonymous=302), None),
     ("concours:candidate_document", "get",
      lambda w: f"/concours/candidats/{w['cand_B'].pk}/pieces/{w['doc_cand_B'].pk}/",
-     status(SEES_CAND_B, 200, 404, anonymous=302), None),
+     expect(SEES_CAND_B, 200, 404, anonymous=302), None),
     ("concours:candidate_withdraw", "post", lambda w: f"/concours/candidats/{w['withdraw_C1'].pk}/desistement/",
-     status(CHANGES_C1, 302, 403, anonymous=302, scope=SEES_C1), {"reason": "Lettre du candidat"}),
+     expect(CHANGES_F1, 302, 403, anonymous=302, scope=SEES_F1), {"reason": "Lettre du candidat"}),
     ("concours:candidate_withdraw", "post", lambda w: f"/concours/candidats/{w['withdraw_C2'].pk}/desistement/",
-     status(CHANGES_C2, 302, 403, anonymous=302, scope=SEES_C2), {"reason": "Lettre du candidat"}),
+     expect(CHANGES_F2, 302, 403, anonymous=302, scope=SEES_F2), {"reason": "Lettre du candidat"}),
 ]

@@ -3,32 +3,9 @@ person A) and C2 (résidanat of F2/CHU2, candidate person B), both with registra
 
 import datetime as dt
 
-from residanat.accounts.roles import Role
 from residanat.concours.models import Competition, MeritList
 from tests.concours.factories import CandidateFactory, CompetitionFactory
-
-ROLES = [
-    "anonymous", "superuser", Role.MINISTRY_ADMIN, Role.HIGHER_EDUCATION_OFFICER, Role.DEAN_OFFICE,
-    Role.HOSPITAL_DIRECTOR_OFFICE, Role.HEAD_OF_SERVICE, Role.COMMITTEE_MEMBER, Role.PAYROLL_OFFICER,
-    Role.TRAINEE,
-]
-NATIONAL = {"superuser", Role.MINISTRY_ADMIN, Role.HIGHER_EDUCATION_OFFICER, Role.PAYROLL_OFFICER}
-# Competition scope: its faculty (dean) and its CHU (director, committee); no service, no self.
-SEES_C1 = NATIONAL | {Role.DEAN_OFFICE, Role.HOSPITAL_DIRECTOR_OFFICE, Role.COMMITTEE_MEMBER}
-SEES_C2 = NATIONAL
-
-
-def status(allowed, yes, no, anonymous=None, scope=None):
-    def of(role):
-        if role == "anonymous" and anonymous is not None:
-            return anonymous
-        if role in allowed:
-            return yes
-        if scope is not None and role not in scope:
-            return 404
-        return no
-
-    return of
+from tests.web.matrix import ALL, CHANGES_F2, LOGGED_IN, SEES_F1, SEES_F2, expect
 
 
 def build(world):
@@ -46,28 +23,26 @@ def build(world):
     }
 
 
-LOGGED_IN = set(ROLES) - {"anonymous"}
-
 CASES = [
-    ("api:competitions", "get", lambda w: "/api/v1/competitions", status(LOGGED_IN, 200, None, anonymous=401), None),
+    ("api:competitions", "get", lambda w: "/api/v1/competitions", expect(LOGGED_IN, 200, None, anonymous=401), None),
     ("api:competition", "get", lambda w: f"/api/v1/competitions/{w['C1'].slug}",
-     status(SEES_C1, 200, 404, anonymous=401), None),
+     expect(SEES_F1, 200, 404, anonymous=401), None),
     ("api:competition", "get", lambda w: f"/api/v1/competitions/{w['C2'].slug}",
-     status(SEES_C2, 200, 404, anonymous=401), None),
+     expect(SEES_F2, 200, 404, anonymous=401), None),
     ("api:competition-allocations", "get", lambda w: f"/api/v1/competitions/{w['C1'].slug}/allocations",
-     status(SEES_C1, 200, 404, anonymous=401), None),
+     expect(SEES_F1, 200, 404, anonymous=401), None),
     ("api:competition-candidates", "get", lambda w: f"/api/v1/competitions/{w['C2'].slug}/candidates",
-     status(SEES_C2, 200, 404, anonymous=401), None),
+     expect(SEES_F2, 200, 404, anonymous=401), None),
     ("api:competition-merit-list", "get", lambda w: f"/api/v1/competitions/{w['C1'].slug}/merit-list",
-     status(SEES_C1, 200, 404, anonymous=401), None),
+     expect(SEES_F1, 200, 404, anonymous=401), None),
     ("api:competition-transition", "post_json", lambda w: f"/api/v1/competitions/{w['C1'].slug}/transitions",
-     status(SEES_C1, 400, 404, anonymous=401), {"to": "published"}),
-    ("concours:list", "get", lambda w: "/concours/", status(set(ROLES), 200, None), None),
-    ("concours:detail", "get", lambda w: f"/concours/{w['C1'].slug}/", status(SEES_C1, 200, 404, anonymous=302), None),
-    ("concours:detail", "get", lambda w: f"/concours/{w['C2'].slug}/", status(SEES_C2, 200, 404, anonymous=302), None),
+     expect(SEES_F1, 400, 404, anonymous=401), {"to": "published"}),
+    ("concours:list", "get", lambda w: "/concours/", expect(ALL, 200, None), None),
+    ("concours:detail", "get", lambda w: f"/concours/{w['C1'].slug}/", expect(SEES_F1, 200, 404, anonymous=302), None),
+    ("concours:detail", "get", lambda w: f"/concours/{w['C2'].slug}/", expect(SEES_F2, 200, 404, anonymous=302), None),
     # Closing registration is for the organisers (ministry, the dean of the faculty): others who
     # can see C2 are refused, the rest do not find it.
     ("concours:transition", "post", lambda w: f"/concours/{w['C2'].slug}/etat/",
-     status({"superuser", Role.MINISTRY_ADMIN}, 302, 403, anonymous=302, scope=SEES_C2),
+     expect(CHANGES_F2, 302, 403, anonymous=302, scope=SEES_F2),
      {"to": "registration_closed"}),
 ]

@@ -13,32 +13,9 @@ from residanat.concours.merit import do_compute_merit_list, do_deliberate
 from residanat.concours.models import Candidate, Competition, PostAllocation, Score
 from tests.concours.factories import CandidateFactory, CompetitionFactory, CompetitionTestFactory
 from tests.people.factories import PersonFactory
+from tests.web.matrix import ALL, CHANGES_F1, SEES_F1, expect
 
-ROLES = [
-    "anonymous", "superuser", Role.MINISTRY_ADMIN, Role.HIGHER_EDUCATION_OFFICER, Role.DEAN_OFFICE,
-    Role.HOSPITAL_DIRECTOR_OFFICE, Role.HEAD_OF_SERVICE, Role.COMMITTEE_MEMBER, Role.PAYROLL_OFFICER,
-    Role.TRAINEE,
-]
-ALL = set(ROLES)
-NATIONAL = {"superuser", Role.MINISTRY_ADMIN, Role.HIGHER_EDUCATION_OFFICER, Role.PAYROLL_OFFICER}
-# A competition of F1/CHU1 is seen by its faculty (dean) and its CHU (director, committee).
-SEES_F1 = NATIONAL | {Role.DEAN_OFFICE, Role.HOSPITAL_DIRECTOR_OFFICE, Role.COMMITTEE_MEMBER}
-# Competitions are changed by the ministry and the faculty only (decision 0008).
-CHANGES_F1 = {"superuser", Role.MINISTRY_ADMIN, Role.DEAN_OFFICE}
 State = Competition.State
-
-
-def status(allowed, yes, no, anonymous=None, scope=None):
-    def of(role):
-        if role == "anonymous" and anonymous is not None:
-            return anonymous
-        if role in allowed:
-            return yes
-        if scope is not None and role not in scope:
-            return 404
-        return no
-
-    return of
 
 
 def _competition(world, slug):
@@ -75,17 +52,17 @@ def build(world):
     return {"C3": c3, "C4": c4, "C5": c5, "cand_A3": cand_a3, "cand_X3": cand_x3}
 
 
-SEE = status(SEES_F1, 200, 404, anonymous=302)
-CHANGE_PAGE = status(CHANGES_F1, 200, 403, anonymous=302, scope=SEES_F1)
-CHANGE_POST = status(CHANGES_F1, 302, 403, anonymous=302, scope=SEES_F1)
-EVERYONE = status(ALL, 200, None)
-NOBODY = status(set(), None, 404)
+SEE = expect(SEES_F1, 200, 404, anonymous=302)
+CHANGE_PAGE = expect(CHANGES_F1, 200, 403, anonymous=302, scope=SEES_F1)
+CHANGE_POST = expect(CHANGES_F1, 302, 403, anonymous=302, scope=SEES_F1)
+EVERYONE = expect(ALL, 200, None)
+NOBODY = expect(set(), None, 404)
 # A draft list (not published) is for the staff who see the competition; it does not exist for others.
-DRAFT = status(SEES_F1, 200, 404)
+DRAFT = expect(SEES_F1, 200, 404)
 # A result slip: its candidate (person A, the trainee) and the staff who see the candidacy.
-SLIP_OF_A = status(SEES_F1 | {Role.TRAINEE}, 200, 404, anonymous=302)
-SLIP_OF_OTHER = status(SEES_F1, 200, 404, anonymous=302)
-SLIP_UNPUBLISHED = status(set(), None, 404, anonymous=302)
+SLIP_OF_A = expect(SEES_F1 | {Role.TRAINEE}, 200, 404, anonymous=302)
+SLIP_OF_OTHER = expect(SEES_F1, 200, 404, anonymous=302)
+SLIP_UNPUBLISHED = expect(set(), None, 404, anonymous=302)
 
 CASES = [
     ("concours:tests", "get", lambda w: f"/concours/{w['C3'].slug}/epreuves/", SEE, None),

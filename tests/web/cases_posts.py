@@ -8,36 +8,12 @@ C1 and C2 have registration open (posts no longer editable); the rows that chang
 
 import datetime as dt
 
-from residanat.accounts.roles import Role
 from residanat.concours.models import Competition, PostAllocation
 from tests.concours.factories import CompetitionFactory
 from tests.referential.factories import SpecialtyFactory
+from tests.web.matrix import CHANGES_F1, CHANGES_F2, SEES_F1, SEES_F2, expect
 
-ROLES = [
-    "anonymous", "superuser", Role.MINISTRY_ADMIN, Role.HIGHER_EDUCATION_OFFICER, Role.DEAN_OFFICE,
-    Role.HOSPITAL_DIRECTOR_OFFICE, Role.HEAD_OF_SERVICE, Role.COMMITTEE_MEMBER, Role.PAYROLL_OFFICER,
-    Role.TRAINEE,
-]
-NATIONAL = {"superuser", Role.MINISTRY_ADMIN, Role.HIGHER_EDUCATION_OFFICER, Role.PAYROLL_OFFICER}
-# A competition's scope: its faculty (dean) and its CHU (director, committee); no service, no self.
-SEES_F1 = NATIONAL | {Role.DEAN_OFFICE, Role.HOSPITAL_DIRECTOR_OFFICE, Role.COMMITTEE_MEMBER}
-SEES_F2 = NATIONAL
-CHANGES_F1 = {"superuser", Role.MINISTRY_ADMIN, Role.DEAN_OFFICE}
-CHANGES_F2 = {"superuser", Role.MINISTRY_ADMIN}
 SPECIALTY = "posts-matrix-cardiology"
-
-
-def status(allowed, yes, no, anonymous=None, scope=None):
-    def of(role):
-        if role == "anonymous" and anonymous is not None:
-            return anonymous
-        if role in allowed:
-            return yes
-        if scope is not None and role not in scope:
-            return 404
-        return no
-
-    return of
 
 
 def build(world):
@@ -58,8 +34,8 @@ def _edit(key, seat_type="contract"):
     return lambda w: _posts(w, key, f"medical/{SPECIALTY}/{seat_type}/")
 
 
-VIEW_F1 = status(SEES_F1, 200, 404, anonymous=302)
-VIEW_F2 = status(SEES_F2, 200, 404, anonymous=302)
+VIEW_F1 = expect(SEES_F1, 200, 404, anonymous=302)
+VIEW_F2 = expect(SEES_F2, 200, 404, anonymous=302)
 
 CASES = [
     ("concours:posts", "get", lambda w: _posts(w, "C1"), VIEW_F1, None),
@@ -72,32 +48,32 @@ CASES = [
     ("concours:posts_annex", "get", lambda w: _posts(w, "C2", "annexe.pdf?lang=fr"), VIEW_F2, None),
     # One allocation: the form (200), the save (302 back to the page); the CHU's director, the
     # higher-education officer, the committee and payroll see C3 but may not change its posts.
-    ("concours:posts_edit", "get", _edit("posts_C3"), status(CHANGES_F1, 200, 403, anonymous=302, scope=SEES_F1), None),
-    ("concours:posts_edit", "post", _edit("posts_C3"), status(CHANGES_F1, 302, 403, anonymous=302, scope=SEES_F1),
+    ("concours:posts_edit", "get", _edit("posts_C3"), expect(CHANGES_F1, 200, 403, anonymous=302, scope=SEES_F1), None),
+    ("concours:posts_edit", "post", _edit("posts_C3"), expect(CHANGES_F1, 302, 403, anonymous=302, scope=SEES_F1),
      {"seats": "5"}),
     ("concours:posts_edit", "post", _edit("posts_C3", "military"),
-     status(CHANGES_F1, 302, 403, anonymous=302, scope=SEES_F1), {"seats": "1"}),
+     expect(CHANGES_F1, 302, 403, anonymous=302, scope=SEES_F1), {"seats": "1"}),
     # C1 has registration open: an editor's save comes back with the error (200), nothing written.
-    ("concours:posts_edit", "post", _edit("C1"), status(CHANGES_F1, 200, 403, anonymous=302, scope=SEES_F1),
+    ("concours:posts_edit", "post", _edit("C1"), expect(CHANGES_F1, 200, 403, anonymous=302, scope=SEES_F1),
      {"seats": "5"}),
     # C2 (of F2): its form is refused to its editors with a message (302), the others do not find it.
-    ("concours:posts_edit", "get", _edit("C2"), status(CHANGES_F2, 302, 403, anonymous=302, scope=SEES_F2), None),
+    ("concours:posts_edit", "get", _edit("C2"), expect(CHANGES_F2, 302, 403, anonymous=302, scope=SEES_F2), None),
     ("concours:posts_add", "post", lambda w: _posts(w, "posts_C3", "ajouter/"),
-     status(CHANGES_F1, 302, 403, anonymous=302, scope=SEES_F1),
+     expect(CHANGES_F1, 302, 403, anonymous=302, scope=SEES_F1),
      {"row": f"medical:{SPECIALTY}", "seat_type": "foreign_volunteer", "seats": "1"}),
     ("concours:posts_add", "post", lambda w: _posts(w, "C2", "ajouter/"),
-     status(CHANGES_F2, 302, 403, anonymous=302, scope=SEES_F2),
+     expect(CHANGES_F2, 302, 403, anonymous=302, scope=SEES_F2),
      {"row": "medical:contingent", "seat_type": "foreign_volunteer", "seats": "1"}),
     ("concours:posts_upload", "get", lambda w: _posts(w, "posts_C3", "import/"),
-     status(CHANGES_F1, 200, 403, anonymous=302, scope=SEES_F1), None),
+     expect(CHANGES_F1, 200, 403, anonymous=302, scope=SEES_F1), None),
     ("concours:posts_upload", "get", lambda w: _posts(w, "C2", "import/"),
-     status(CHANGES_F2, 200, 403, anonymous=302, scope=SEES_F2), None),
+     expect(CHANGES_F2, 200, 403, anonymous=302, scope=SEES_F2), None),
     # Without a file: back to the form with a message.
     ("concours:posts_upload", "post", lambda w: _posts(w, "posts_C3", "import/"),
-     status(CHANGES_F1, 302, 403, anonymous=302, scope=SEES_F1), None),
+     expect(CHANGES_F1, 302, 403, anonymous=302, scope=SEES_F1), None),
     # Without the previewed file's token: back to the upload form, nothing written.
     ("concours:posts_confirm", "post", lambda w: _posts(w, "posts_C3", "import/confirmer/"),
-     status(CHANGES_F1, 302, 403, anonymous=302, scope=SEES_F1), {"token": "0" * 64}),
+     expect(CHANGES_F1, 302, 403, anonymous=302, scope=SEES_F1), {"token": "0" * 64}),
     ("concours:posts_confirm", "post", lambda w: _posts(w, "C2", "import/confirmer/"),
-     status(CHANGES_F2, 302, 403, anonymous=302, scope=SEES_F2), {"token": "0" * 64}),
+     expect(CHANGES_F2, 302, 403, anonymous=302, scope=SEES_F2), {"token": "0" * 64}),
 ]

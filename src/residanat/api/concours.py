@@ -154,7 +154,7 @@ def _competition(request, slug):
 @router.get("", response=list[CompetitionOut], url_name="competitions")
 def list_competitions(request):
     return (Competition.objects.visible_to(request.auth).select_related("faculty", "hospital_centre")
-            .annotate(candidate_count=Count("candidates")))
+            .annotate(candidate_count=Count("candidates")).order_by("-year", "slug"))
 
 
 @router.get("/{slug}", response=CompetitionOut, url_name="competition")

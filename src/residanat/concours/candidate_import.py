@@ -25,12 +25,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from residanat.documents.excel import Sheet, workbook_bytes
+from residanat.documents.spreadsheet import NO, YES, ImportResult, RowError, blank, read_table
 from residanat.people.models import Person
 from residanat.referential.models import Faculty
 
 from . import registration
 from .models import Candidate, Competition
-from .scores import NO, YES, RowError, read_table
 
 Kind = Competition.Kind
 Route = Candidate.Route
@@ -158,7 +158,7 @@ class ImportRow:
 
 
 @dataclass
-class CandidatesImport:
+class CandidatesImport(ImportResult):
     """What `do_import_candidates` read and wrote (or would write: `dry_run`)."""
 
     competition: Competition
@@ -169,26 +169,11 @@ class CandidatesImport:
     counts: dict = field(default_factory=lambda: dict.fromkeys(
         ("rows", "new_persons", "existing_persons", "eligible", "ineligible"), 0))
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def written(self) -> bool:
-        return self.ok and not self.dry_run
-
-    def error_messages(self) -> list[str]:
-        return [str(e) for e in self.errors]
-
 
 # --- reading one cell --------------------------------------------------------------------------
 
 class CellError(Exception):
     pass
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _text(value) -> str:
@@ -288,7 +273,7 @@ def do_import_candidates(competition: Competition, file, by, dry_run: bool = Tru
     except ValueError as exc:
         result.errors.append(RowError(1, "", str(exc)))
         return result
-    table = [(n, values) for n, values in table if not all(_blank(v) for v in values)]
+    table = [(n, values) for n, values in table if not all(blank(v) for v in values)]
     if not table:
         result.errors.append(RowError(1, "", _("le fichier est vide")))
         return result
@@ -341,7 +326,7 @@ def _read_row(competition, row, values, position, faculties, result) -> ImportRo
     for key, index in position.items():
         column = BY_KEY[key]
         value = values[index] if index < len(values) else None
-        if _blank(value):
+        if blank(value):
             continue
         try:
             read[key] = _parse(column, value, faculties)

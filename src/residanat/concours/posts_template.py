@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from residanat.documents.excel import Sheet, workbook_bytes
 from residanat.documents.pdf import render_pdf_bytes
+from residanat.documents.spreadsheet import ImportResult, blank, read_table
 from residanat.referential.data import normalise_name
 from residanat.referential.models import Faculty, Specialty
 
@@ -287,7 +288,7 @@ class TableRow:
 
 
 @dataclass
-class PostsTableImport:
+class PostsTableImport(ImportResult):
     """What `do_import_posts_table` read and wrote (or would write: `dry_run`); `as_dict()` has the
     shape of `PostsImport.as_dict()` (totals, groups, warnings, errors), each problem with its column."""
 
@@ -298,14 +299,6 @@ class PostsTableImport:
     warnings: list[TableProblem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
         ("created", "updated", "deleted", "unchanged"), 0))
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def written(self) -> bool:
-        return self.ok and not self.dry_run
 
     def wanted(self) -> dict[tuple[str, str, int | None], int]:
         """{(seat type, group, specialty pk or None): seats} of every non-zero cell."""
@@ -358,7 +351,7 @@ def header_key(text) -> str:
 
 def parse_seats(raw) -> tuple[int | None, str]:
     """(number of seats, "") or (None, why it is not one). A blank cell is 0."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    if blank(raw):
         return 0, ""
     if isinstance(raw, bool):
         return None, _("« %(value)s » n'est pas un nombre de postes") % {"value": raw}
@@ -379,22 +372,16 @@ def parse_seats(raw) -> tuple[int | None, str]:
     return int(number), ""
 
 
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def read_posts_table(data: bytes, competition_slug: str = "", dry_run: bool = True) -> PostsTableImport:
     """Read and check every row of a filled template (xlsx, or CSV separated by `;`, `,` or tabs).
     Writes nothing: the rows and the problems, each naming its row and column."""
-    from .scores import read_table
-
     result = PostsTableImport(competition_slug, dry_run)
     try:
         table = read_table(data)
     except ValueError as exc:
         result.errors.append(TableProblem(None, "", str(exc)))
         return result
-    table = [(n, values) for n, values in table if not all(_blank(v) for v in values)]
+    table = [(n, values) for n, values in table if not all(blank(v) for v in values)]
     if not table:
         result.errors.append(TableProblem(1, "", _("le fichier est vide")))
         return result
@@ -437,19 +424,19 @@ def read_posts_table(data: bytes, competition_slug: str = "", dry_run: bool = Tr
         before = len(result.errors)
         raw_group = cell(values, "groupe")
         group = groups.get(normalise_name(str(raw_group or "")))
-        if _blank(raw_group):
+        if blank(raw_group):
             error(line, "groupe", _("groupe manquant"))
         elif group is None:
             error(line, "groupe", _("groupe « %(value)s » inconnu (attendu : %(codes)s)")
                   % {"value": raw_group, "codes": ", ".join(Group.values)})
         raw_track = cell(values, "filiere")
-        if group and not _blank(raw_track):
+        if group and not blank(raw_track):
             track = tracks.get(normalise_name(str(raw_track)))
             if track != group_track(group):
                 error(line, "filiere", _("« %(value)s » : la filière du groupe %(group)s est %(track)s")
                       % {"value": raw_track, "group": group, "track": group_track(group)})
         raw_code = cell(values, "specialite_code")
-        code = "" if _blank(raw_code) else str(raw_code).strip()
+        code = "" if blank(raw_code) else str(raw_code).strip()
         specialty = None
         if group and code:
             specialty = by_code.get((group, code))

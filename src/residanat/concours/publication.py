@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from residanat.documents import kinds
-from residanat.documents.attestations import mask_identifier
+from residanat.documents.attestations import identity_facts
 from residanat.documents.excel import Sheet
 from residanat.documents.models import IssuedDocument
-from residanat.documents.pdf import content_hash, issue_pdf, render_pdf_bytes
+from residanat.documents.pdf import already_issued, issue_pdf, render_pdf_bytes
 from residanat.rules.merit import fmt, rule_ar
 
 from .merit import entries_for_publication, explanation
@@ -329,10 +329,6 @@ def slip_available(candidate: Candidate) -> bool:
 def result_slip_facts(candidate: Candidate, entry: MeritEntry, language: str) -> dict:
     competition, person, merit_list = candidate.competition, candidate.person, entry.merit_list
     with translation.override(language):
-        if person.national_id:
-            id_label, id_value = _("CIN"), person.national_id
-        else:
-            id_label, id_value = _("Passeport"), person.passport_number
         scores = {s.test_id: s for s in Score.objects.filter(candidate=candidate)}
         tests = []
         if candidate.route == Candidate.Route.COMPETITION:
@@ -366,11 +362,7 @@ def result_slip_facts(candidate: Candidate, entry: MeritEntry, language: str) ->
             "deliberated_on": timezone.localdate(merit_list.locked_at) if merit_list.locked_at else None,
             "candidate": {
                 "number": candidate.number,
-                "last_name": person.last_name,
-                "first_name": person.first_name,
-                "full_name_ar": person.full_name_ar,
-                "id_document_label": str(id_label),
-                "id_document_masked": mask_identifier(id_value),
+                **identity_facts(person),
                 "route": str(candidate.get_route_display()),
                 "track": pool_label(candidate.track),
             },
@@ -408,10 +400,6 @@ def issue_result_slip(candidate: Candidate, language: str, issued_by=None) -> Is
     earlier = (IssuedDocument.objects
                .filter(kind=RESULT_SLIP, person=candidate.person, language=language, title=title)
                .exclude(file="").exclude(number=None).order_by("-issued_at"))
-    for document in earlier[:5]:
-        same = content_hash(number=document.number, issued_on=timezone.localdate(document.issued_at),
-                            kind=RESULT_SLIP, language=language, title=title, facts=facts)
-        if same == document.content_hash:
-            return document
-    return issue_pdf(template="documents/result_slip.html", facts=facts, kind=RESULT_SLIP, title=title,
-                     language=language, person=candidate.person, issued_by=issued_by)
+    return (already_issued(earlier[:5], kind=RESULT_SLIP, language=language, title=title, facts=facts)
+            or issue_pdf(template="documents/result_slip.html", facts=facts, kind=RESULT_SLIP, title=title,
+                         language=language, person=candidate.person, issued_by=issued_by))

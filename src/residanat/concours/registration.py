@@ -25,9 +25,9 @@ from django.utils.translation import gettext_lazy
 from residanat.accounts.models import RoleAssignment, User
 from residanat.accounts.roles import Role
 from residanat.documents import kinds
-from residanat.documents.attestations import mask_identifier
+from residanat.documents.attestations import identity_facts
 from residanat.documents.models import IssuedDocument
-from residanat.documents.pdf import content_hash, issue_pdf
+from residanat.documents.pdf import already_issued, issue_pdf
 from residanat.people.models import Person
 
 from .models import Candidate, CandidateDocument, Competition
@@ -437,10 +437,6 @@ def receipt_facts(candidate: Candidate, language: str) -> dict:
 
     competition, person = candidate.competition, candidate.person
     with translation.override(language):
-        if person.national_id:
-            id_label, id_value = _("CIN"), person.national_id
-        else:
-            id_label, id_value = _("Passeport"), person.passport_number
         order = {kind: i for i, kind in enumerate(DocKind.values)}
         documents = sorted(candidate.documents.all(), key=lambda d: (order.get(d.kind, 99), d.uploaded_at, d.pk))
         return {
@@ -457,11 +453,7 @@ def receipt_facts(candidate: Candidate, language: str) -> dict:
                 "registration_closes_on": competition.registration_closes_on,
             },
             "person": {
-                "last_name": person.last_name,
-                "first_name": person.first_name,
-                "full_name_ar": person.full_name_ar,
-                "id_document_label": str(id_label),
-                "id_document_masked": mask_identifier(id_value),
+                **identity_facts(person),
                 "nationality": person.nationality,
                 "birth_date": person.birth_date,
             },
@@ -497,10 +489,6 @@ def registration_receipt(candidate: Candidate, language: str, issued_by=None) ->
                .filter(kind=REGISTRATION_RECEIPT, person=candidate.person, language=language, title=title,
                        issued_at__gte=candidate.registered_at)
                .exclude(file="").exclude(number=None).order_by("-issued_at"))
-    for document in earlier[:10]:
-        same = content_hash(number=document.number, issued_on=timezone.localdate(document.issued_at),
-                            kind=REGISTRATION_RECEIPT, language=language, title=title, facts=facts)
-        if same == document.content_hash:
-            return document
-    return issue_pdf(template="documents/registration_receipt.html", facts=facts, kind=REGISTRATION_RECEIPT,
-                     title=title, language=language, person=candidate.person, issued_by=issued_by)
+    return (already_issued(earlier[:10], kind=REGISTRATION_RECEIPT, language=language, title=title, facts=facts)
+            or issue_pdf(template="documents/registration_receipt.html", facts=facts, kind=REGISTRATION_RECEIPT,
+                         title=title, language=language, person=candidate.person, issued_by=issued_by))

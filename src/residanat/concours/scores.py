@@ -7,8 +7,6 @@ changed score goes through a new, motivated version of the merit list (concours/
 
 from __future__ import annotations
 
-import csv
-import io
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -20,6 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from residanat.documents.excel import Sheet, workbook_bytes
+from residanat.documents.spreadsheet import NO, YES, ImportResult, RowError, blank, read_table
 
 from .models import Candidate, Competition, CompetitionTest, Score
 
@@ -29,8 +28,6 @@ AFTER_DELIBERATION = (State.DELIBERATED, State.PUBLISHED)
 # Score.value has two decimal places.
 SCORE_PLACES = 2
 COLUMNS = ("numero", "note", "absent")
-YES = {"oui", "o", "1", "x", "yes", "vrai", "true", "نعم"}
-NO = {"", "non", "n", "0", "no", "faux", "false", "لا"}
 
 
 # --- checks shared by one score and an import --------------------------------------------------
@@ -148,22 +145,6 @@ def write_score(candidate: Candidate, test: CompetitionTest, value: Decimal | No
 
 # --- a whole test from a file -------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __iter__(self):  # unpacks as (row, column, message)
-        return iter((self.row, self.column, self.message))
-
-    def __str__(self):
-        where = _("ligne %(row)s") % {"row": self.row}
-        if self.column:
-            where += ", " + _("colonne %(column)s") % {"column": self.column}
-        return f"{where} : {self.message}"
-
-
 @dataclass
 class ScoreRow:
     row: int
@@ -176,7 +157,7 @@ class ScoreRow:
 
 
 @dataclass
-class ScoresImport:
+class ScoresImport(ImportResult):
     """What `do_import_scores` read and wrote (or would write: `dry_run`)."""
 
     competition: Competition
@@ -187,50 +168,10 @@ class ScoresImport:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
         ("rows", "created", "updated", "unchanged", "absent", "missing"), 0))
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def written(self) -> bool:
-        return self.ok and not self.dry_run
-
-    def error_messages(self) -> list[str]:
-        return [str(e) for e in self.errors]
-
 
 def _header_key(text) -> str:
     text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
     return text.strip().lower().replace("°", "").replace(" ", "_")
-
-
-def read_table(file) -> list[tuple[int, list]]:
-    """The rows of the first sheet of an xlsx file, or of a CSV (`;`, `,` or tab separated), each
-    with its line number in the file (1 = header). Raises ValueError when unreadable."""
-    data = file if isinstance(file, bytes) else file.read()
-    if data[:4] == b"PK\x03\x04":
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:  # openpyxl raises many kinds on a damaged file
-            raise ValueError(_("fichier Excel illisible (%(error)s)") % {"error": exc}) from exc
-        return [(n, list(values)) for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValueError(_("fichier illisible : ni Excel (.xlsx) ni CSV en UTF-8 ou Windows-1252"))
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first else "\t" if "\t" in first else ","
-    return [(n, row) for n, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)]
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def do_import_scores(competition: Competition, test: CompetitionTest, file, by, dry_run: bool = True) -> ScoresImport:
@@ -271,11 +212,11 @@ def do_import_scores(competition: Competition, test: CompetitionTest, file, by, 
         return values[index] if index is not None and index < len(values) else None
 
     for row, values in table[1:]:
-        if all(_blank(v) for v in values):
+        if all(blank(v) for v in values):
             continue
         errors_before = len(result.errors)
         raw_number, raw_note, raw_absent = cell(values, "numero"), cell(values, "note"), cell(values, "absent")
-        number = "" if _blank(raw_number) else str(raw_number).strip()
+        number = "" if blank(raw_number) else str(raw_number).strip()
         if isinstance(raw_number, float) and raw_number.is_integer():
             number = str(int(raw_number))
         candidate = None
@@ -294,7 +235,7 @@ def do_import_scores(competition: Competition, test: CompetitionTest, file, by, 
                 problem = candidate_problem(candidate)
                 if problem:
                     result.errors.append(RowError(row, "numero", problem))
-        absent_text = "" if _blank(raw_absent) else str(raw_absent).strip().lower()
+        absent_text = "" if blank(raw_absent) else str(raw_absent).strip().lower()
         if isinstance(raw_absent, (int, float)) and not isinstance(raw_absent, bool):
             absent_text = str(int(raw_absent)) if float(raw_absent).is_integer() else str(raw_absent)
         absent = raw_absent is True or absent_text in YES
@@ -306,9 +247,9 @@ def do_import_scores(competition: Competition, test: CompetitionTest, file, by, 
         if not readable:
             pass  # whether a note is due depends on the unreadable "absent": one error is enough
         elif absent:
-            if not _blank(raw_note):
+            if not blank(raw_note):
                 result.errors.append(RowError(row, "note", _("un candidat absent n'a pas de note")))
-        elif _blank(raw_note):
+        elif blank(raw_note):
             result.errors.append(RowError(row, "note", _("note manquante (ou indiquez absent : oui)")))
         else:
             value = parse_number(raw_note)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from residanat.documents.spreadsheet import ImportResult
 from residanat.referential.data import normalise_name, specialty_aliases
 from residanat.referential.models import Faculty, HospitalCentre, Specialty
 
@@ -30,7 +31,7 @@ class MatchedLine:
 
 
 @dataclass
-class PostsImport:
+class PostsImport(ImportResult):
     """What `import_posts` read, matched, and wrote (or would write: `dry_run`)."""
 
     competition_slug: str
@@ -42,14 +43,6 @@ class PostsImport:
     competition_created: bool = False
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
         ("created", "updated", "deleted", "unchanged"), 0))
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def written(self) -> bool:
-        return self.ok and not self.dry_run
 
     def as_dict(self) -> dict:
         letter = self.letter

@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from .models import Candidate, Competition, PostAllocation
+from .scope import visible_competition
 from .workflow import available_steps, do_transition
 
 PUBLIC_STATES = (Competition.State.REGISTRATION_OPEN, Competition.State.PUBLISHED)
@@ -17,23 +18,17 @@ def competition_list(request):
     """Anyone sees the competitions open for registration and those whose results are out; staff
     also see every competition of their scope, whatever its state."""
     mine = Competition.objects.visible_to(request.user).select_related("faculty", "hospital_centre")
-    public = (Competition.objects.filter(state__in=PUBLIC_STATES).exclude(pk__in=mine.values("pk"))
-              .select_related("faculty", "hospital_centre"))
+    public = Competition.objects.filter(state__in=PUBLIC_STATES).select_related("faculty", "hospital_centre")
     return render(request, "concours/list.html", {
-        "competitions": mine.annotate(candidate_count=Count("candidates")),
+        # Meta.ordering does not apply to an aggregated query: order it again.
+        "competitions": mine.annotate(candidate_count=Count("candidates")).order_by("-year", "slug"),
         "public": public,
     })
 
 
-def _visible(request, slug):
-    # Outside the scope a competition answers 404, so slugs reveal nothing.
-    return get_object_or_404(
-        Competition.objects.visible_to(request.user).select_related("faculty", "hospital_centre"), slug=slug)
-
-
 @login_required
 def competition_detail(request, slug):
-    competition = _visible(request, slug)
+    competition = visible_competition(request, slug)
     seats = dict(competition.allocations.values_list("seat_type").annotate(n=Sum("seats")).order_by())
     candidates = competition.candidates.aggregate(
         total=Count("pk"),
@@ -58,7 +53,7 @@ def competition_detail(request, slug):
 @login_required
 @require_POST
 def competition_transition(request, slug):
-    competition = _visible(request, slug)
+    competition = visible_competition(request, slug)
     try:
         do_transition(competition, request.POST.get("to", ""), request.user, request.POST.get("note", "").strip())
     except PermissionDenied:

@@ -7,9 +7,6 @@ Views stay thin: they find the competition or the candidacy in the user's scope 
 
 from __future__ import annotations
 
-import base64
-import hashlib
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -17,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,32 +25,23 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from residanat.documents.excel import XLSX_CONTENT_TYPE, Sheet, workbook_response
+from residanat.documents.http import document_response
 
 from . import registration
 from .candidate_import import columns_for, do_import_candidates, import_template
 from .eligibility import failures_in
 from .forms import ImportForm, RegistrationForm, WithdrawForm
 from .models import Candidate, CandidateDocument, Competition
+from .scope import can_change_competition, changeable_competition, visible_competition
+from .uploads import forget_previewed, keep_previewed, previewed, upload_problem
 
 State = Competition.State
 PAGE_SIZE = 50
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
-IMPORT_EXTENSIONS = (".xlsx", ".csv", ".txt")
 NATIONALITY_FILTERS = {"ma": Q(person__nationality="MA"), "foreign": ~Q(person__nationality="MA")}
 LANGUAGES = ("fr", "ar")
 
 
 # --- finding things in the scope ---------------------------------------------------------------
-
-def _competition(request, slug) -> Competition:
-    # Outside the scope a competition answers 404, so slugs reveal nothing.
-    return get_object_or_404(
-        Competition.objects.visible_to(request.user).select_related("faculty", "hospital_centre"), slug=slug)
-
-
-def _can_change(user, competition) -> bool:
-    return Competition.objects.visible_to(user, "change").filter(pk=competition.pk).exists()
-
 
 def _candidate(request, pk) -> Candidate:
     return get_object_or_404(
@@ -148,10 +136,8 @@ def receipt(request, pk):
     competition): the one already issued when nothing changed, else a new one."""
     candidate = _candidate(request, pk)
     document = registration.registration_receipt(candidate, _document_language(request), request.user)
-    response = HttpResponse(document.file.open("rb").read(), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="recepisse-{candidate.number}-{document.language}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(document.file.open("rb").read(), f"recepisse-{candidate.number}-{document.language}.pdf",
+                             "application/pdf", inline=True)
 
 
 # --- list and export ---------------------------------------------------------------------------
@@ -180,7 +166,7 @@ def _filtered(request, competition):
 
 @login_required
 def candidates(request, slug):
-    competition = _competition(request, slug)
+    competition = visible_competition(request, slug)
     found, filters = _filtered(request, competition)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = dict(Candidate.objects.visible_to(request.user).filter(competition=competition)
@@ -196,7 +182,7 @@ def candidates(request, slug):
         "total": sum(counts.values()),
         "states": Candidate.State.choices,
         "routes": Candidate.Route.choices if competition.kind == Competition.Kind.RESIDANAT else [],
-        "can_change": _can_change(request.user, competition),
+        "can_change": can_change_competition(request.user, competition),
         "registration_open": competition.state == State.REGISTRATION_OPEN,
     })
 
@@ -206,9 +192,9 @@ def candidates(request, slug):
 def candidates_export(request, slug):
     """The list as filtered, one row per candidate. The national id and the passport are internal
     data (law 09-08): only the staff who may change the competition get them."""
-    competition = _competition(request, slug)
+    competition = visible_competition(request, slug)
     found, _filters = _filtered(request, competition)
-    with_identity = _can_change(request.user, competition)
+    with_identity = can_change_competition(request.user, competition)
     language = _document_language(request)
     headers = [_("N° de candidat"), _("Nom"), _("Prénom"), _("Nom (arabe)"), _("Prénom (arabe)"),
                _("Nationalité")]
@@ -240,38 +226,35 @@ def candidates_import(request, slug):
     """Upload → dry run (every error with its row and column, or the preview with numbers and
     eligibility) → confirm → one atomic write. The previewed file is kept in the session, so what
     is written is exactly what was shown."""
-    competition = _competition(request, slug)
-    if not _can_change(request.user, competition):
-        raise PermissionDenied
+    competition = changeable_competition(request, slug)
     key = _import_key(competition)
     editable = competition.state == State.REGISTRATION_OPEN
     context = {"competition": competition, "editable": editable, "form": ImportForm(), "result": None,
                "token": "", "file_name": "", "columns": columns_for(competition.kind)}
     if request.method == "POST" and editable:
         if request.POST.get("action") == "confirm":
-            stored = request.session.get(key)
-            if not stored or stored["token"] != request.POST.get("token"):
-                messages.error(request, _("Le fichier prévisualisé n'est plus disponible : déposez-le à nouveau."))
+            stored = previewed(request, key)
+            if stored is None:
                 return redirect("concours:candidates_import", slug=competition.slug)
+            name, data = stored
             try:
-                result = do_import_candidates(competition, base64.b64decode(stored["data"]), request.user,
-                                              dry_run=False)
+                result = do_import_candidates(competition, data, request.user, dry_run=False)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect("concours:candidates_import", slug=competition.slug)
             if result.ok:
-                del request.session[key]
+                forget_previewed(request, key)
                 messages.success(request, _(
                     "%(rows)s candidats inscrits (%(eligible)s recevables, %(ineligible)s non recevables à titre "
                     "provisoire).") % result.counts)
                 return redirect("concours:candidates", slug=competition.slug)
-            context.update(result=result, file_name=stored["name"])
+            context.update(result=result, file_name=name)
         else:
             form = ImportForm(request.POST, request.FILES)
             context["form"] = form
             if form.is_valid():
                 upload = form.cleaned_data["file"]
-                problem = _upload_problem(upload)
+                problem = upload_problem(upload)
                 if problem:
                     form.add_error("file", problem)
                 else:
@@ -281,12 +264,7 @@ def candidates_import(request, slug):
                     except ValidationError as error:
                         messages.error(request, " ".join(error.messages))
                     else:
-                        token = hashlib.sha256(data).hexdigest()
-                        if result.ok:
-                            request.session[key] = {"token": token, "name": upload.name,
-                                                    "data": base64.b64encode(data).decode("ascii")}
-                        else:
-                            request.session.pop(key, None)
+                        token = keep_previewed(request, key, upload.name, data, result.ok)
                         context.update(result=result, token=token, file_name=upload.name)
     elif not editable:
         messages.info(request, _("Les candidats ne s'importent que pendant les inscriptions (état actuel : %(state)s).")
@@ -294,22 +272,12 @@ def candidates_import(request, slug):
     return render(request, "concours/candidates/import.html", context)
 
 
-def _upload_problem(upload) -> str:
-    if not upload.name.lower().endswith(IMPORT_EXTENSIONS):
-        return _("Déposez un fichier Excel (.xlsx) ou CSV.")
-    if upload.size > IMPORT_MAX_BYTES:
-        return _("Le fichier dépasse %(size)s Mo.") % {"size": IMPORT_MAX_BYTES // (1024 * 1024)}
-    return ""
-
-
 @login_required
 @never_cache
 def candidates_template(request, slug):
-    competition = _competition(request, slug)
-    response = HttpResponse(import_template(competition), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="candidats-{competition.slug}-modele.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    competition = visible_competition(request, slug)
+    return document_response(import_template(competition), f"candidats-{competition.slug}-modele.xlsx",
+                             XLSX_CONTENT_TYPE)
 
 
 # --- one candidate -----------------------------------------------------------------------------

@@ -5,9 +5,6 @@ services (`competition_tests`, `scores`, `merit`, `publication`)."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,41 +21,24 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from residanat.documents.excel import XLSX_CONTENT_TYPE, workbook_response
+from residanat.documents.http import document_response
 from residanat.rules.merit import weighted_total
 
 from . import publication
 from .competition_tests import can_change_tests, do_save_competition_test
+from .forms import ImportForm
 from .merit import current_merit_list, do_compute_merit_list, do_revise_merit_list, explanation
 from .models import Candidate, Competition, CompetitionTest, MeritEntry, MeritList, Score
+from .scope import can_change_competition, changeable_competition, visible_competition
 from .scores import SCORE_ENTRY_STATES, do_enter_score, do_import_scores, scores_template, show
+from .uploads import forget_previewed, keep_previewed, previewed, upload_problem
 from .workflow import available_steps
 
 State = Competition.State
 GRID_PAGE_SIZE = 50
-# An import file is a spreadsheet of a few hundred rows; anything much bigger is a mistake.
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
-IMPORT_EXTENSIONS = (".xlsx", ".csv", ".txt")
 
 
-# --- finding the competition ---------------------------------------------------------------------
-
-def _competition(request, slug) -> Competition:
-    # Outside the scope a competition answers 404, so slugs reveal nothing.
-    return get_object_or_404(
-        Competition.objects.visible_to(request.user).select_related("faculty", "hospital_centre"), slug=slug)
-
-
-def _can_change(user, competition) -> bool:
-    return Competition.objects.visible_to(user, "change").filter(pk=competition.pk).exists()
-
-
-def _changeable(request, slug) -> Competition:
-    """The competition, when the user may change it: 404 outside the scope, 403 when only visible."""
-    competition = _competition(request, slug)
-    if not _can_change(request.user, competition):
-        raise PermissionDenied
-    return competition
-
+# --- finding the test ----------------------------------------------------------------------------
 
 def _test(competition, code) -> CompetitionTest:
     return get_object_or_404(competition.tests, code=code)
@@ -90,11 +70,11 @@ def _test_initial(test: CompetitionTest) -> dict:
 def competition_tests(request, slug):
     """The tests with their weights and maximum scores; those who can change the competition add
     or edit one (POST, with `test` = the pk of the one edited) until the jury deliberates."""
-    competition = _competition(request, slug)
+    competition = visible_competition(request, slug)
     editable = can_change_tests(request.user, competition)
     editing = None
     if request.method == "POST":
-        if not _can_change(request.user, competition):
+        if not can_change_competition(request.user, competition):
             raise PermissionDenied
         if request.POST.get("test"):
             editing = get_object_or_404(competition.tests, pk=request.POST["test"])
@@ -137,7 +117,7 @@ def _sitting(user, competition):
 
 
 def scores_editable(user, competition) -> bool:
-    return competition.state in SCORE_ENTRY_STATES and _can_change(user, competition)
+    return competition.state in SCORE_ENTRY_STATES and can_change_competition(user, competition)
 
 
 def _cell(candidate, test, score=None, *, value=None, absent=None, error="", saved=False):
@@ -165,7 +145,7 @@ def _row_total(candidate, tests, scores_of):
 @login_required
 def scores(request, slug):
     """Candidates × tests: every cell saved on its own (HTMX POST here, one cell per request)."""
-    competition = _competition(request, slug)
+    competition = visible_competition(request, slug)
     if request.method == "POST":
         return _save_cell(request, competition)
     tests = list(competition.tests.all())
@@ -203,7 +183,7 @@ def scores(request, slug):
 
 
 def _save_cell(request, competition):
-    if not _can_change(request.user, competition):
+    if not can_change_competition(request.user, competition):
         raise PermissionDenied
     candidate = get_object_or_404(_sitting(request.user, competition), number=request.POST.get("candidate") or "")
     test = get_object_or_404(competition.tests, code=request.POST.get("test") or "")
@@ -251,34 +231,33 @@ def _import_key(competition, test) -> str:
 def scores_import(request, slug, code):
     """Upload → dry run (every error with its row and column) → confirm → one atomic write.
     The previewed file is kept in the session, so what is written is exactly what was shown."""
-    competition = _changeable(request, slug)
+    competition = changeable_competition(request, slug)
     test = _test(competition, code)
     key = _import_key(competition, test)
     context = {"competition": competition, "test": test, "editable": competition.state in SCORE_ENTRY_STATES,
-               "result": None, "token": "", "file_name": ""}
+               "form": ImportForm(), "result": None, "token": "", "file_name": ""}
     if request.method == "POST" and context["editable"]:
         if request.POST.get("action") == "confirm":
-            stored = request.session.get(key)
-            if not stored or stored["token"] != request.POST.get("token"):
-                messages.error(request, _("Le fichier prévisualisé n'est plus disponible : déposez-le à nouveau."))
+            stored = previewed(request, key)
+            if stored is None:
                 return redirect("concours:scores_import", slug=competition.slug, code=test.code)
-            data = base64.b64decode(stored["data"])
+            name, data = stored
             try:
                 result = do_import_scores(competition, test, data, request.user, dry_run=False)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect("concours:scores_import", slug=competition.slug, code=test.code)
             if result.ok:
-                del request.session[key]
+                forget_previewed(request, key)
                 counts = result.counts
                 messages.success(request, _(
                     "Notes de « %(test)s » importées : %(created)s nouvelles, %(updated)s modifiées, "
                     "%(unchanged)s inchangées.") % {"test": test.name, **counts})
                 return redirect("concours:scores", slug=competition.slug)
-            context.update(result=result, file_name=stored["name"])
+            context.update(result=result, file_name=name)
         else:
             upload = request.FILES.get("file")
-            problem = _upload_problem(upload)
+            problem = upload_problem(upload)
             if problem:
                 messages.error(request, problem)
             else:
@@ -288,37 +267,20 @@ def scores_import(request, slug, code):
                 except ValidationError as error:
                     messages.error(request, " ".join(error.messages))
                 else:
-                    token = hashlib.sha256(data).hexdigest()
-                    if result.ok:
-                        request.session[key] = {"token": token, "name": upload.name,
-                                                "data": base64.b64encode(data).decode("ascii")}
-                    else:
-                        request.session.pop(key, None)
+                    token = keep_previewed(request, key, upload.name, data, result.ok)
                     context.update(result=result, token=token, file_name=upload.name)
     elif not context["editable"]:
         messages.info(request, _("Les notes ne se saisissent qu'entre la clôture des inscriptions et la délibération."))
     return render(request, "concours/merit/scores_import.html", context)
 
 
-def _upload_problem(upload) -> str:
-    if upload is None:
-        return _("Choisissez un fichier.")
-    if not upload.name.lower().endswith(IMPORT_EXTENSIONS):
-        return _("Déposez un fichier Excel (.xlsx) ou CSV.")
-    if upload.size > IMPORT_MAX_BYTES:
-        return _("Le fichier dépasse %(size)s Mo.") % {"size": IMPORT_MAX_BYTES // (1024 * 1024)}
-    return ""
-
-
 @login_required
 @never_cache
 def scores_template_download(request, slug, code):
-    competition = _competition(request, slug)
+    competition = visible_competition(request, slug)
     test = _test(competition, code)
-    response = HttpResponse(scores_template(competition, test), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="notes-{competition.slug}-{test.code}.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(scores_template(competition, test), f"notes-{competition.slug}-{test.code}.xlsx",
+                             XLSX_CONTENT_TYPE)
 
 
 # --- merit list ----------------------------------------------------------------------------------
@@ -343,7 +305,7 @@ def _version(competition, request) -> MeritList | None:
 def merit(request, slug):
     """The merit list: the current version (or `?version=N`), each foreign candidate with the rule
     applied and the threshold, the seats used, every version kept; the jury's actions."""
-    competition = _competition(request, slug)
+    competition = visible_competition(request, slug)
     merit_list = _version(competition, request)
     entries, summary = [], None
     if merit_list is not None:
@@ -360,7 +322,7 @@ def merit(request, slug):
         summary = publication.merit_summary(merit_list)
     versions = (MeritList.objects.visible_to(request.user).filter(competition=competition)
                 .select_related("created_by", "locked_by").order_by("-version"))
-    can_change = _can_change(request.user, competition)
+    can_change = can_change_competition(request.user, competition)
     latest = versions[0] if versions else None
     deliberate_step = next((item for item in available_steps(request.user, competition)
                             if item[0].target == State.DELIBERATED), None)
@@ -381,7 +343,7 @@ def merit(request, slug):
 @login_required
 @require_POST
 def merit_compute(request, slug):
-    competition = _changeable(request, slug)
+    competition = changeable_competition(request, slug)
     try:
         merit_list = do_compute_merit_list(competition, request.user, request.POST.get("reason", "").strip())
     except ValidationError as error:
@@ -419,7 +381,7 @@ def _corrections(request, competition) -> list:
 def merit_revise(request, slug):
     """After the deliberation: a new version, locked at once, with its mandatory reason and, if
     any, the score corrections it is made for."""
-    competition = _changeable(request, slug)
+    competition = changeable_competition(request, slug)
     reason = (request.POST.get("reason") or "").strip()
     try:
         if not reason:
@@ -482,12 +444,8 @@ def merit_pdf(request, slug):
         response = HttpResponse()
         response["HX-Redirect"] = request.get_full_path()
         return response
-    response = HttpResponse(pdf, content_type="application/pdf")
     name = publication.merit_list_filename(competition, merit_list, language, public, "pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    if not public:
-        response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(pdf, name, "application/pdf", inline=True, private=not public)
 
 
 @never_cache
@@ -532,7 +490,5 @@ def result_slip(request, pk):
         document = publication.issue_result_slip(candidate, _document_language(request), request.user)
     except publication.SlipUnavailable:
         raise Http404 from None
-    response = HttpResponse(document.file.open("rb").read(), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{document.number}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(document.file.open("rb").read(), f"{document.number}.pdf", "application/pdf",
+                             inline=True)

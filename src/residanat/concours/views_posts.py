@@ -8,13 +8,10 @@ visible), parse the request and call `services` (`do_save_post_allocation`,
 
 from __future__ import annotations
 
-import base64
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -23,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from residanat.documents.excel import XLSX_CONTENT_TYPE
+from residanat.documents.http import document_response
 from residanat.referential.models import Specialty
 
 from .models import Competition, PostAllocation
@@ -41,7 +39,9 @@ from .posts_template import (
     posts_template,
     seat_open,
 )
+from .scope import changeable_competition, visible_competition
 from .services import POSTS_EDITABLE_STATES, can_change_posts, do_import_posts_file, do_save_post_allocation
+from .uploads import forget_previewed, keep_previewed, previewed, upload_problem
 
 # A letter is a few kilobytes, a filled template a few dozen: anything much bigger is a mistake.
 UPLOAD_MAX_BYTES = 2 * 1024 * 1024
@@ -51,23 +51,10 @@ SEAT_LABELS = dict(PostAllocation.SeatType.choices)
 
 # --- finding the competition ---------------------------------------------------------------------
 
-def _competition(request, slug) -> Competition:
-    # Outside the scope a competition answers 404, so slugs reveal nothing.
-    return get_object_or_404(
-        Competition.objects.visible_to(request.user).select_related("faculty", "hospital_centre"), slug=slug)
-
-
-def _can_change(user, competition) -> bool:
-    return can_change_posts(user, competition)
-
-
 def _changeable(request, slug) -> Competition:
     """The competition, when the user may change its posts: 404 outside the scope, 403 when only
     visible (the CHU's director among them: see `services.can_change_posts`)."""
-    competition = _competition(request, slug)
-    if not _can_change(request.user, competition):
-        raise PermissionDenied
-    return competition
+    return changeable_competition(request, slug, can_change_posts)
 
 
 def _specialty(group: str, key: str) -> Specialty | None:
@@ -97,8 +84,8 @@ def _row_choices(competition) -> list[tuple[str, list[tuple[str, str]]]]:
 def posts(request, slug):
     """The distribution: per group its specialties and pool, subtotals per seat type, the totals and
     the letter's line of each figure; editors change it while the posts are editable."""
-    competition = _competition(request, slug)
-    can_change = _can_change(request.user, competition)
+    competition = visible_competition(request, slug)
+    can_change = can_change_posts(request.user, competition)
     editable = can_change and competition.state in POSTS_EDITABLE_STATES
     table = distribution(competition)
     return render(request, "concours/posts/posts.html", {
@@ -202,13 +189,8 @@ def _upload_key(competition) -> str:
 
 
 def _upload_problem(upload) -> str:
-    if upload is None:
-        return _("Choisissez un fichier.")
-    if not upload.name.lower().endswith(UPLOAD_EXTENSIONS):
-        return _("Déposez la lettre du ministère (.txt) ou le modèle rempli (.xlsx ou .csv).")
-    if upload.size > UPLOAD_MAX_BYTES:
-        return _("Le fichier dépasse %(size)s Mo.") % {"size": UPLOAD_MAX_BYTES // (1024 * 1024)}
-    return ""
+    return upload_problem(upload, UPLOAD_EXTENSIONS, UPLOAD_MAX_BYTES,
+                          _("Déposez la lettre du ministère (.txt) ou le modèle rempli (.xlsx ou .csv)."))
 
 
 def preview_of(result) -> dict:
@@ -271,12 +253,7 @@ def posts_upload(request, slug):
         except ValueError as error:
             messages.error(request, str(error))
             return redirect("concours:posts_upload", slug=competition.slug)
-        token = hashlib.sha256(data).hexdigest()
-        if result.ok:
-            request.session[_upload_key(competition)] = {
-                "token": token, "name": upload.name, "data": base64.b64encode(data).decode("ascii")}
-        else:
-            request.session.pop(_upload_key(competition), None)
+        token = keep_previewed(request, _upload_key(competition), upload.name, data, result.ok)
         return _preview_page(request, competition, result, kind, upload.name, token if result.ok else "")
     if not editable:
         messages.info(request, _("La répartition ne se modifie qu'à l'état brouillon ou postes validés."))
@@ -288,23 +265,21 @@ def posts_upload(request, slug):
 def posts_confirm(request, slug):
     """Write the previewed file, checked again in full, in one transaction."""
     competition = _changeable(request, slug)
-    stored = request.session.get(_upload_key(competition))
-    if not stored or stored["token"] != request.POST.get("token"):
-        messages.error(request, _("Le fichier prévisualisé n'est plus disponible : déposez-le à nouveau."))
+    stored = previewed(request, _upload_key(competition))
+    if stored is None:
         return redirect("concours:posts_upload", slug=competition.slug)
-    data = base64.b64decode(stored["data"])
+    name, data = stored
     try:
-        result = do_import_posts_file(competition, stored["name"], data, request.user, dry_run=False)
+        result = do_import_posts_file(competition, name, data, request.user, dry_run=False)
     except ValueError as error:
         messages.error(request, str(error))
         return redirect("concours:posts_upload", slug=competition.slug)
+    forget_previewed(request, _upload_key(competition))
     if not result.ok:
-        request.session.pop(_upload_key(competition), None)
-        return _preview_page(request, competition, result, file_kind(stored["name"], data), stored["name"], "")
-    del request.session[_upload_key(competition)]
+        return _preview_page(request, competition, result, file_kind(name, data), name, "")
     messages.success(request, _(
         "Répartition importée de « %(name)s » : %(created)s créées, %(updated)s modifiées, %(deleted)s supprimées, "
-        "%(unchanged)s inchangées.") % {"name": stored["name"], **result.counts})
+        "%(unchanged)s inchangées.") % {"name": name, **result.counts})
     return redirect("concours:posts", slug=competition.slug)
 
 
@@ -313,21 +288,16 @@ def posts_confirm(request, slug):
 @login_required
 @never_cache
 def posts_template_download(request, slug):
-    competition = _competition(request, slug)
-    response = HttpResponse(posts_template(competition), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="postes-{competition.slug}.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    competition = visible_competition(request, slug)
+    return document_response(posts_template(competition), f"postes-{competition.slug}.xlsx", XLSX_CONTENT_TYPE)
 
 
 @login_required
 @never_cache
 def posts_annex(request, slug):
     """The annex of the joint order (D93 art. 9–10, 22), `?lang=fr|ar` (default: the page's)."""
-    competition = _competition(request, slug)
+    competition = visible_competition(request, slug)
     current = "ar" if (get_language() or "").startswith("ar") else "fr"
     language = request.GET.get("lang") if request.GET.get("lang") in ANNEX_LANGUAGES else current
-    response = HttpResponse(annex_pdf(competition, language), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="postes-{competition.slug}-{language}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(annex_pdf(competition, language), f"postes-{competition.slug}-{language}.pdf",
+                             "application/pdf", inline=True)

@@ -21,22 +21,28 @@ def mask_identifier(value: str) -> str:
     return "•" * (len(value) - VISIBLE_ID_CHARACTERS) + value[-VISIBLE_ID_CHARACTERS:]
 
 
+def identity_facts(person: Person) -> dict:
+    """The person as a document prints them: names, and the identity document with its number
+    masked. Call it in the document's language (the label is translated)."""
+    if person.national_id:
+        id_label, id_value = _("CIN"), person.national_id
+    else:
+        id_label, id_value = _("Passeport"), person.passport_number
+    return {
+        "last_name": person.last_name,
+        "first_name": person.first_name,
+        "full_name_ar": person.full_name_ar,
+        "id_document_label": str(id_label),
+        "id_document_masked": mask_identifier(id_value),
+    }
+
+
 def status_attestation_facts(person: Person, language: str) -> dict:
     # Labels and institution names are taken in the document's language: the facts are what is printed.
     with translation.override(language):
-        if person.national_id:
-            id_label, id_value = _("CIN"), person.national_id
-        else:
-            id_label, id_value = _("Passeport"), person.passport_number
         statuses = person.statuses.select_related("faculty", "hospital_centre").order_by("start_date", "pk")
         return {
-            "person": {
-                "last_name": person.last_name,
-                "first_name": person.first_name,
-                "full_name_ar": person.full_name_ar,
-                "id_document_label": str(id_label),
-                "id_document_masked": mask_identifier(id_value),
-            },
+            "person": identity_facts(person),
             "statuses": [
                 {
                     "kind": str(status.get_kind_display()),

@@ -13,11 +13,12 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from .http import document_response
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "DD/MM/YYYY"
@@ -127,8 +128,5 @@ def workbook_bytes(sheets: list[Sheet]) -> bytes:
 def workbook_response(filename: str, sheets: list[Sheet]) -> HttpResponse:
     if not filename.lower().endswith(".xlsx"):
         filename += ".xlsx"
-    response = HttpResponse(workbook_bytes(sheets), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    # Exports carry personal data: no shared cache may keep them.
-    response["Cache-Control"] = "private, no-store"
-    return response
+    # Exports carry personal data: private (no shared cache may keep them).
+    return document_response(workbook_bytes(sheets), filename, XLSX_CONTENT_TYPE)

@@ -146,6 +146,17 @@ def _display_url(url: str) -> str:
     return f"{parts.netloc}{parts.path}?{parts.query}" if url else ""
 
 
+def already_issued(documents, *, kind: str, language: str, title: str, facts: dict) -> IssuedDocument | None:
+    """The first of `documents` (issued earlier) whose recorded hash these facts give again: the
+    same content, so the same document rather than a new number."""
+    for document in documents:
+        same = content_hash(number=document.number, issued_on=timezone.localdate(document.issued_at),
+                            kind=kind, language=language, title=title, facts=facts)
+        if same == document.content_hash:
+            return document
+    return None
+
+
 def issue_pdf(*, template: str, facts: dict, kind: str, title: str, language: str, person=None,
               issued_by=None, extra_context: dict | None = None) -> IssuedDocument:
     """Record, number, hash, render and archive one document, all or nothing."""

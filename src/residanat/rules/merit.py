@@ -15,11 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import groupby
 from typing import Hashable, Iterable
 
-# Competition kinds (the values of Competition.Kind).
-INTERNAT = "internat"
-RESIDANAT = "residanat"
-PUBLIC_HEALTH_INTERNAT = "public_health_internat"
-KINDS = (INTERNAT, RESIDANAT, PUBLIC_HEALTH_INTERNAT)
+# The competition kinds (the values of Competition.Kind) are eligibility's.
+from .eligibility import INTERNAT, KINDS, PUBLIC_HEALTH_INTERNAT, RESIDANAT
 
 # Outcomes (the values of MeritEntry.Outcome; "admitted_on_titles" is decided by the Django layer).
 ADMITTED = "admitted"
