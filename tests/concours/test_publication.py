@@ -258,3 +258,19 @@ def test_the_slip_of_a_candidate_admitted_on_titles_states_the_route_without_sco
     text = pdf_text(publication.issue_result_slip(titled, "fr").file.path)
     assert "admis sur titres" in text and "sur titres (interne)" in text
     assert "Épreuve écrite" not in text
+
+
+def test_the_candidate_s_space_links_the_slip_only_where_one_can_be_issued():
+    world, trainee = _candidate_world()
+    mine = world.candidates["F3"]
+    # An earlier published session with no merit list in the register (history carried over).
+    earlier = Competition.objects.create(kind=world.competition.kind, year=2020, slug="residanat-2020-history",
+                                         faculty=world.competition.faculty, state=Competition.State.PUBLISHED)
+    old = type(mine).objects.create(competition=earlier, person=mine.person, number="R20-0001", track="medicine",
+                                    state="eligible")
+    world.publish()
+    own = Client()
+    own.force_login(trainee)
+    page = own.get("/concours/mes-candidatures/").content.decode()
+    assert f"/concours/candidatures/{mine.pk}/releve.pdf" in page
+    assert f"/concours/candidatures/{old.pk}/releve.pdf" not in page

@@ -32,6 +32,7 @@ from .candidate_import import columns_for, do_import_candidates, import_template
 from .eligibility import failures_in
 from .forms import ImportForm, RegistrationForm, WithdrawForm
 from .models import Candidate, CandidateDocument, Competition
+from .publication import slip_available
 from .scope import can_change_competition, changeable_competition, visible_competition
 from .uploads import forget_previewed, keep_previewed, previewed, upload_problem
 
@@ -120,9 +121,10 @@ def my_candidacies(request):
     candidacies = list(
         Candidate.objects.visible_to(request.user).filter(person__user=request.user)
         .select_related("competition__faculty", "competition__hospital_centre")
-        .prefetch_related("documents").order_by("-registered_at"))
+        .prefetch_related("documents").order_by("-competition__year", "-registered_at"))
     for candidate in candidacies:
         candidate.reasons = failures_in(candidate)
+        candidate.slip_available = slip_available(candidate)
     just_registered = next((c for c in candidacies if str(c.pk) == request.GET.get("inscrit")), None)
     return render(request, "concours/candidates/mine.html", {
         "candidacies": candidacies, "just_registered": just_registered,
