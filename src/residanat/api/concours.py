@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError as DjangoVa
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ConfigDict
@@ -69,36 +69,16 @@ class AllocationOut(Schema):
 
 class CandidateOut(Schema):
     number: str
-    last_name: str
-    first_name: str
-    last_name_ar: str
-    first_name_ar: str
-    nationality: str
+    last_name: str = Field(alias="person.last_name")
+    first_name: str = Field(alias="person.first_name")
+    last_name_ar: str = Field(alias="person.last_name_ar")
+    first_name_ar: str = Field(alias="person.first_name_ar")
+    nationality: str = Field(alias="person.nationality")
     route: Candidate.Route
     track: str
     state: Candidate.State
     attempt_number: int | None
     eligibility: list[dict]
-
-    @staticmethod
-    def resolve_last_name(obj):
-        return obj.person.last_name
-
-    @staticmethod
-    def resolve_first_name(obj):
-        return obj.person.first_name
-
-    @staticmethod
-    def resolve_last_name_ar(obj):
-        return obj.person.last_name_ar
-
-    @staticmethod
-    def resolve_first_name_ar(obj):
-        return obj.person.first_name_ar
-
-    @staticmethod
-    def resolve_nationality(obj):
-        return obj.person.nationality
 
 
 class MeritEntryOut(Schema):
