@@ -1,14 +1,15 @@
 """The `residanat` command: Django's management commands with our settings, plus pure commands
-(`rules`, later `match` and `payroll simulate`) that answer without starting Django."""
+(`rules`, `match`, later `payroll simulate`) that answer without starting Django."""
 
 import os
 import sys
 
 
 def _pure_commands():
+    from .matching import cli as matching_cli
     from .rules import cli as rules_cli
 
-    return {"rules": rules_cli.main}
+    return {"rules": rules_cli.main, "match": matching_cli.main}
 
 
 def main(argv: list[str] | None = None) -> int:
