@@ -142,10 +142,10 @@ def test_the_grid_lists_only_eligible_candidates_sitting_the_tests(verified_clie
 
 def test_the_missing_filter_keeps_the_candidates_with_a_score_to_enter(verified_client):
     world = World()
-    world.candidate("DONE1", 10, 10)
-    world.candidate("TODO1", written=10)
+    world.candidate("COMPLETE1", 10, 10)
+    world.candidate("MISSING1", written=10)
     page = verified_client(world.dean).get(f"/concours/{world.competition.slug}/notes/?missing=1").content.decode()
-    assert "TODO1" in page and "DONE1" not in page
+    assert "MISSING1" in page and "COMPLETE1" not in page
 
 
 def test_the_grid_is_read_only_once_the_jury_deliberated(verified_client):

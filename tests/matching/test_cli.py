@@ -106,8 +106,7 @@ def test_runs_without_importing_django(tmp_path):
 
 def test_console_script_exit_codes(tmp_path):
     script = Path(sys.executable).with_name("residanat")
-    if not script.exists():
-        pytest.skip("console script not installed")
+    assert script.exists(), "the console script is installed by `make install` (pip install -e)"
     out = tmp_path / "result.json"
     ok = subprocess.run([str(script), "match", str(write(tmp_path, INSTANCE)), "-o", str(out)],
                         capture_output=True, text=True, env=_env(), timeout=60)

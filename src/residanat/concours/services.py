@@ -293,11 +293,13 @@ def _replace_allocations(competition: Competition, result: PostsImport):
 # --- posts: an uploaded file (the ministry's letter or the template), with who imported it ---------
 
 def can_change_posts(user, competition: Competition) -> bool:
-    """Whether `user` may change this competition's posts: the ministry, or the dean's office of the
-    competition's faculty (decision 0008). The ministry's letter of posts (seed 000) is addressed to
-    the dean; the CHU's director receives it for information and sees the posts, does not set them
-    (D93 art. 9–10: the seats are set by joint order)."""
-    return Competition.objects.visible_to(user, "change").filter(pk=competition.pk).exists()
+    """Whether `user` may change this competition's posts: whoever may change the competition, i.e.
+    the ministry or the dean's office of its faculty (decision 0008). The ministry's letter of posts
+    (seed 000) is addressed to the dean; the CHU's director receives it for information and sees the
+    posts, does not set them (D93 art. 9–10: the seats are set by joint order)."""
+    from .scope import can_change_competition
+
+    return can_change_competition(user, competition)
 
 
 def _check_can_change_posts(competition: Competition, by) -> None:
