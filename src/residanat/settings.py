@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "residanat.referential",
     "residanat.people",
     "residanat.concours",
+    "residanat.choice",
     "residanat.documents",
     "residanat.web",
     "residanat.api",
@@ -190,6 +191,9 @@ RESIDANAT_TIE_BREAK = ["heaviest_test", "older"]
 # of the same person to a competition of the same kind where they sat at least one test ("sat"),
 # or any earlier candidacy found eligible when registration closed ("eligible").
 RESIDANAT_ATTEMPT_COUNTS = os.environ.get("ATTEMPT_COUNTS", "sat")
+# Choice of posts: laureates admitted on titles (D93 art. 21 1.a/1.b, no rank) choose before those
+# of the tests (True) or after them (False); decision 0011.
+CHOICE_TITLES_FIRST = os.environ.get("CHOICE_TITLES_FIRST", "1") == "1"
 # Documents a candidate uploads: accepted types and the largest size.
 RESIDANAT_UPLOAD_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 RESIDANAT_UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 5 * 1024 * 1024))

@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("referentiel/", include("residanat.referential.urls")),
     path("documents/", include("residanat.documents.urls")),
     path("concours/", include("residanat.concours.urls")),
+    path("choix/", include("residanat.choice.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

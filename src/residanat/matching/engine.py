@@ -8,7 +8,6 @@ by its own score of the candidate (lower is better: merit rank, or position in i
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 from heapq import heappush, heapreplace
 
@@ -57,44 +56,44 @@ def deferred_acceptance(inst: Instance) -> list[int]:
     prefs = inst.candidate_prefs
     rank = inst.candidate_rank
     capacity = inst.program_capacity
+    ranking = inst.program_ranking
     position = inst.position_maps()
     n = len(prefs)
-    # Each program holds a max-heap of its tentative admits as plain ints: -(score * n + c), so the
-    # root is the one it likes least (scores are unique per program: ranks, or positions).
+    # A program's scores are unique (positions in its ranking, or merit ranks), so its heap holds
+    # bare negated scores, a max-heap of plain ints, and the candidate behind a score is found
+    # back only when that candidate is displaced.
+    by_merit = dict(zip(rank, range(n))) if None in ranking else {}
     held: list[list[int]] = [[] for _ in capacity]
     next_choice = [0] * n
     assignment = [-1] * n
-    free = deque(range(n))
-    pop = free.popleft
-    push_free = free.append
-    while free:
-        c = pop()
-        plist = prefs[c]
-        i = next_choice[c]
-        end = len(plist)
-        while i < end:
-            p = plist[i]
-            i += 1
-            pos = position[p]
-            if pos is None:
-                key = rank[c] * n + c
-            else:
-                s = pos.get(c)
-                if s is None:
+    # The result does not depend on who proposes first. Taking candidates in merit order means
+    # that, when rankings follow merit even loosely, few tentative admits are displaced later.
+    # A displaced candidate proposes again at once (McVitie–Wilson), so no queue is needed.
+    for c in inst.by_rank():
+        while c >= 0:
+            plist = prefs[c]
+            proposer, c = c, -1
+            for i in range(next_choice[proposer], len(plist)):
+                p = plist[i]
+                pos = position[p]
+                if pos is None:
+                    s = rank[proposer]
+                else:
+                    s = pos.get(proposer)
+                    if s is None:  # not in the program's ranking: not acceptable
+                        continue
+                heap = held[p]
+                if len(heap) < capacity[p]:
+                    heappush(heap, -s)
+                elif heap and s < -heap[0]:
+                    worst = -heapreplace(heap, -s)
+                    c = by_merit[worst] if pos is None else ranking[p][worst - 1]
+                    assignment[c] = -1
+                else:
                     continue
-                key = s * n + c
-            heap = held[p]
-            if len(heap) < capacity[p]:
-                heappush(heap, -key)
-                assignment[c] = p
+                assignment[proposer] = p
+                next_choice[proposer] = i + 1
                 break
-            if heap and -heap[0] > key:
-                rejected = (-heapreplace(heap, -key)) % n
-                assignment[c] = p
-                assignment[rejected] = -1
-                push_free(rejected)
-                break
-        next_choice[c] = i
     return assignment
 
 

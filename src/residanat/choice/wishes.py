@@ -1,0 +1,69 @@
+"""Online wishes: each laureate ranks the posts open to them before the deadline. Every saved
+list is a new version; the one in force is the latest (the rounds say which version they used)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from residanat.concours.scope import can_change_competition
+
+from .models import ChoiceSession, Chooser, Post, WishList
+from .sessions import open_posts
+
+
+def current_wish_list(chooser: Chooser) -> WishList | None:
+    return chooser.wish_lists.order_by("-number").first()
+
+
+def current_lists(session: ChoiceSession) -> dict[int, WishList]:
+    """The wish list in force per chooser id, in one query."""
+    out: dict[int, WishList] = {}
+    for wl in WishList.objects.filter(chooser__session=session).order_by("chooser_id", "number"):
+        out[wl.chooser_id] = wl
+    return out
+
+
+def can_edit_wishes(user, chooser: Chooser) -> bool:
+    """The laureate themself, or the office running the choice (a wish list handed in on paper)."""
+    if chooser.candidate.person.user_id == user.pk:
+        return True
+    return can_change_competition(user, chooser.session.competition)
+
+
+@transaction.atomic
+def do_save_wishes(chooser: Chooser, post_ids: list[int], by) -> WishList:
+    if not can_edit_wishes(by, chooser):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier ces vœux."))
+    session = ChoiceSession.objects.select_for_update().get(pk=chooser.session_id)
+    if session.state != ChoiceSession.State.WISHES_OPEN:
+        raise ValidationError(_("Les vœux ne sont pas ouverts."))
+    if session.wishes_deadline and timezone.now() >= session.wishes_deadline:
+        raise ValidationError(_("La date limite des vœux est passée (%(deadline)s).")
+                              % {"deadline": timezone.localtime(session.wishes_deadline).strftime("%d/%m/%Y %H:%M")})
+    ids = [int(p) for p in post_ids]
+    if len(set(ids)) != len(ids):
+        raise ValidationError(_("Un même poste figure deux fois dans la liste."))
+    allowed = set(open_posts(chooser).values_list("pk", flat=True))
+    refused = [pid for pid in ids if pid not in allowed]
+    if refused:
+        codes = ", ".join(Post.objects.filter(pk__in=refused).values_list("code", flat=True)) or str(refused)
+        raise ValidationError(_("Postes non ouverts à votre statut : %(codes)s.") % {"codes": codes})
+    current = current_wish_list(chooser)
+    if current is not None and current.posts == ids:
+        return current
+    return WishList.objects.create(chooser=chooser, number=(current.number + 1) if current else 1, posts=ids,
+                                   saved_by=by)
+
+
+def changes(previous: list[int], current: list[int]) -> dict:
+    """What changed between two versions of a list: posts added, removed, moved."""
+    before = {p: i for i, p in enumerate(previous, 1)}
+    after = {p: i for i, p in enumerate(current, 1)}
+    return {
+        "added": [p for p in current if p not in before],
+        "removed": [p for p in previous if p not in after],
+        "moved": [(p, before[p], after[p]) for p in current if p in before and before[p] != after[p]],
+    }
