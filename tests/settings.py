@@ -14,3 +14,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not the shared in-memory database: threads racing for a seat (tests/choice) need
+    # SQLite's real locking (IMMEDIATE transactions wait on the busy timeout; the shared cache of
+    # an in-memory database fails at once with "table is locked").
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.mkdtemp(prefix="residanat-db-"), "test.sqlite3")}  # noqa: F405

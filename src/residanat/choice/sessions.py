@@ -33,7 +33,7 @@ def lock_session(session: ChoiceSession) -> ChoiceSession:
     """The session row, locked for the rest of the transaction: every write of a session (seat,
     log entry, round) goes through this lock, so they queue in one order. (On SQLite the IMMEDIATE
     transaction already holds the database's write lock.)"""
-    return ChoiceSession.objects.select_for_update().select_related("competition").get(pk=session.pk)
+    return ChoiceSession.objects.select_for_update(of=("self",)).select_related("competition").get(pk=session.pk)
 
 
 def seat_type_of(entry) -> str:
@@ -75,7 +75,7 @@ def _openings(candidate: Candidate) -> tuple[list[str], list[str]]:
 def do_create_session(competition: Competition, by) -> ChoiceSession:
     """Posts from the competition's allocations, laureates from its locked merit list."""
     check_can_run(by, competition)
-    competition = Competition.objects.select_for_update().select_related("hospital_centre").get(pk=competition.pk)
+    competition = Competition.objects.select_for_update(of=("self",)).select_related("hospital_centre").get(pk=competition.pk)
     if ChoiceSession.objects.filter(competition=competition).exists():
         raise ValidationError(_("Le choix des postes de ce concours existe déjà."))
     if competition.kind != Competition.Kind.RESIDANAT:

@@ -57,11 +57,19 @@ def deferred_acceptance(inst: Instance) -> list[int]:
     rank = inst.candidate_rank
     capacity = inst.program_capacity
     ranking = inst.program_ranking
-    position = inst.position_maps()
     n = len(prefs)
-    # A program's scores are unique (positions in its ranking, or merit ranks), so its heap holds
-    # bare negated scores, a max-heap of plain ints, and the candidate behind a score is found
-    # back only when that candidate is displaced.
+    # How each program scores a candidate, lower is better: the 1-based position in its ranking
+    # (`unranked` when absent: not acceptable), or the merit rank.
+    position = inst.position_maps()
+    score_of = [(lambda c, _unranked: rank[c]) if pos is None else pos.get for pos in position]
+    top = max([max(rank, default=0)] + [len(r) for r in ranking if r is not None])
+    open_seat, unranked = top + 1, top + 2
+    # `bar[p]`: a proposal scoring above it is turned down at once. While p has a free seat it is
+    # `open_seat`, which only `unranked` exceeds; once p is full, the worst score it holds. Most
+    # proposals are refused, so this one comparison is most of the work.
+    bar = [open_seat if cap > 0 else 0 for cap in capacity]
+    # A program's scores are unique, so its heap holds bare negated scores (a max-heap of plain
+    # ints) and the candidate behind a score is found back only when they are displaced.
     by_merit = dict(zip(rank, range(n))) if None in ranking else {}
     held: list[list[int]] = [[] for _ in capacity]
     next_choice = [0] * n
@@ -71,28 +79,24 @@ def deferred_acceptance(inst: Instance) -> list[int]:
     # A displaced candidate proposes again at once (McVitie–Wilson), so no queue is needed.
     for c in inst.by_rank():
         while c >= 0:
-            plist = prefs[c]
             proposer, c = c, -1
-            for i in range(next_choice[proposer], len(plist)):
-                p = plist[i]
-                pos = position[p]
-                if pos is None:
-                    s = rank[proposer]
-                else:
-                    s = pos.get(proposer)
-                    if s is None:  # not in the program's ranking: not acceptable
-                        continue
+            plist = prefs[proposer]
+            for p in plist[next_choice[proposer]:]:
+                s = score_of[p](proposer, unranked)
+                if s > bar[p]:
+                    continue
                 heap = held[p]
                 if len(heap) < capacity[p]:
                     heappush(heap, -s)
-                elif heap and s < -heap[0]:
-                    worst = -heapreplace(heap, -s)
-                    c = by_merit[worst] if pos is None else ranking[p][worst - 1]
-                    assignment[c] = -1
+                    if len(heap) == capacity[p]:
+                        bar[p] = -heap[0]
                 else:
-                    continue
+                    worst = -heapreplace(heap, -s)
+                    bar[p] = -heap[0]
+                    c = by_merit[worst] if position[p] is None else ranking[p][worst - 1]
+                    assignment[c] = -1
                 assignment[proposer] = p
-                next_choice[proposer] = i + 1
+                next_choice[proposer] = plist.index(p) + 1
                 break
     return assignment
 
