@@ -44,9 +44,22 @@ def test_demo_has_an_account_for_every_role_and_is_idempotent(capsys):
     # The demo candidate is on their fourth and last résidanat attempt, counted from history.
     candidate = User.objects.get(username="candidat.demo").person.candidacies.get(competition=residanat)
     assert candidate.attempt_number == 4
+    # The choice of posts: wishes open for every laureate, two rounds run, the log intact.
+    from residanat.choice.log import verify
+    from residanat.choice.models import ChoiceSession, Chooser
+
+    session = ChoiceSession.objects.get(competition=residanat)
+    assert session.state == ChoiceSession.State.WISHES_OPEN
+    assert session.choosers.count() == merit.entries.filter(
+        outcome__in=["admitted", "admitted_foreign", "admitted_on_titles"]).count()
+    assert not session.choosers.filter(wish_lists__isnull=True).exists()
+    assert [r.run_at is not None for r in session.rounds.all()] == [True, True, False]
+    assert Chooser.objects.get(candidate__person__user__username="laureat.demo").placements.count() == 2
+    assert verify(session).ok
     assignments = RoleAssignment.objects.count()
     candidates = Candidate.objects.count()
     call_command("load_demo")
     assert Person.objects.count() == people
     assert RoleAssignment.objects.count() == assignments
     assert Candidate.objects.count() == candidates
+    assert ChoiceSession.objects.count() == 1 and session.rounds.count() == 3

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from residanat.accounts.models import RoleAssignment, User
 from residanat.accounts.roles import Role
+from residanat.choice.demo import load_choice_demo
 from residanat.concours.demo import link_demo_candidate, load_competitions_demo
 from residanat.people.models import Person, TraineeStatus
 from residanat.referential.loader import load_referential
@@ -188,10 +189,13 @@ def load_demo() -> list[DemoAccount]:
         _account("paie.ministere", Role.PAYROLL_OFFICER, "Fatima", "Hajji"),
         _account("interne.demo", Role.TRAINEE, "Salma", "Bennani"),
         _account("candidat.demo", Role.TRAINEE, "Candidat", "Démo"),
+        _account("laureat.demo", Role.TRAINEE, "Lauréat", "Démo"),
     ]
     # The 2026 competitions of FMP Casablanca (posts of seed 000, candidates, scores, deliberation).
     load_competitions_demo(PersonMaker(seed=2027, serial_from=10_000))
     link_demo_candidate(User.objects.get(username="candidat.demo"))
+    # The choice of posts of that résidanat: wishes open, two simulation rounds, live session ready.
+    load_choice_demo(User.objects.get(username="laureat.demo"))
     trainee = User.objects.get(username="interne.demo")
     Person.objects.filter(last_name="Bennani", first_name="Salma", statuses__service=paediatrics, user=None).update(user=trainee)
     return accounts
