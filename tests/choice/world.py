@@ -22,7 +22,8 @@ class ChoiceWorld:
     biology specialty."""
 
     def __init__(self, seats=None, volunteer=0, biology=0, **competition):
-        competition.setdefault("hospital_centre", HospitalCentreFactory(code="chu-test"))
+        if "hospital_centre" not in competition:
+            competition["hospital_centre"] = HospitalCentreFactory(code="chu-test")
         self.competition = CompetitionFactory(state=Competition.State.DELIBERATED, **competition)
         c = self.competition
         self.dean = user_with_role(Role.DEAN_OFFICE, faculty=c.faculty)

@@ -12,6 +12,9 @@ OPEN_URL_NAMES = {
     "accounts:logout",
     "set_language",
     "documents:verify",
+    # The public board of a live choice session (seats only, no names).
+    "choice:board",
+    "choice:board-fragment",
 }
 
 
