@@ -3,7 +3,7 @@ session (see auth.py) except the OpenAPI schema and the docs page."""
 
 from ninja import NinjaAPI
 
-from . import concours, docs, me, people, referential, rules
+from . import choice, concours, docs, me, people, referential, rules
 from .auth import API_AUTH
 
 api = NinjaAPI(
@@ -19,3 +19,4 @@ api.add_router("/rules", rules.router)
 api.add_router("/referential", referential.router)
 api.add_router("/people", people.router)
 api.add_router("/competitions", concours.router)
+api.add_router("/choice", choice.router)

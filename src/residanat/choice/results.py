@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from residanat.concours.models import Competition
 
@@ -109,6 +110,7 @@ def assignment_rows(session: ChoiceSession, user, language: str | None = None) -
     language = language or translation.get_language() or "fr"
     with translation.override(language):
         by_chooser = {c.chooser_id: c for c in choices_in_force(session, user)}
+        closed = is_final(session)
         rows = []
         for chooser in (Chooser.objects.visible_to(user).filter(session=session)
                         .select_related("candidate__person").order_by("order")):
@@ -119,6 +121,9 @@ def assignment_rows(session: ChoiceSession, user, language: str | None = None) -
                 seat_type_label=str(chooser.get_seat_type_display()), presence=chooser.presence,
                 presence_label=str(chooser.get_presence_display()))
             choice = by_chooser.get(chooser.pk)
+            if choice is None and closed and chooser.presence == Chooser.Presence.WAITING:
+                # Closed with laureates never called: no seat open to them was left (sessions.do_close_session).
+                row.presence_label = str(_("plus de poste ouvert à son statut"))
             if choice is not None:
                 row.post_id, row.post_code = choice.post_id, choice.post.code
                 row.specialty = _name(choice.post.specialty, language)
