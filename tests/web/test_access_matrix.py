@@ -20,7 +20,15 @@ from tests.referential.factories import (
     HospitalCentreFactory,
     HospitalServiceFactory,
 )
-from tests.web import cases_candidates, cases_competitions, cases_merit, cases_posts
+from tests.web import (
+    cases_candidates,
+    cases_choice_live,
+    cases_choice_results,
+    cases_choice_session,
+    cases_competitions,
+    cases_merit,
+    cases_posts,
+)
 from tests.web.matrix import ALL, LOGGED_IN, NATIONAL, ROLES, STAFF, expect
 
 SEES_A = LOGGED_IN
@@ -82,7 +90,8 @@ CASES = [
     ("admin:people_person_changelist", "get", lambda w: "/admin/people/person/", expect({"superuser"}, 200, 302), None),
 ]
 # Each domain's rows live beside the world it adds (a `build(world)` that returns new objects).
-CASE_MODULES = [cases_competitions, cases_posts, cases_candidates, cases_merit]
+CASE_MODULES = [cases_competitions, cases_posts, cases_candidates, cases_merit, cases_choice_results, cases_choice_live,
+                cases_choice_session]
 # The competitions' rows go last: one of them moves C2 to another state.
 for module in CASE_MODULES[1:] + CASE_MODULES[:1]:
     CASES += module.CASES
