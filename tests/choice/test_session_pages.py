@@ -15,7 +15,7 @@ from residanat.choice.rounds import do_run_round, do_schedule_round
 from residanat.choice.sessions import do_open_wishes
 from residanat.choice.wishes import do_save_wishes
 from tests.accounts.factories import user_with_role
-from tests.choice.world import ChoiceWorld
+from tests.choice.world import ChoiceWorld, close_deadline
 from tests.referential.factories import FacultyFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,9 +49,7 @@ class World:
         return do_save_wishes(chooser, [self.post(c).pk for c in codes], by or self.w.dean)
 
     def close_deadline(self):
-        ChoiceSession.objects.filter(pk=self.session.pk).update(
-            wishes_deadline=timezone.now() - dt.timedelta(minutes=1))
-        self.session.refresh_from_db()
+        close_deadline(self.session)
 
 
 @pytest.fixture

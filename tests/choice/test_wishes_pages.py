@@ -16,7 +16,7 @@ from residanat.choice.sessions import do_open_wishes
 from residanat.choice.wishes import do_save_wishes
 from residanat.concours.models import MeritEntry
 from tests.accounts.factories import user_with_role
-from tests.choice.world import ChoiceWorld
+from tests.choice.world import ChoiceWorld, close_deadline
 
 pytestmark = pytest.mark.django_db
 Outcome = MeritEntry.Outcome
@@ -52,9 +52,7 @@ class World:
         return do_save_wishes(chooser, [self.post(c).pk for c in codes], self.users[number])
 
     def close_deadline(self):
-        ChoiceSession.objects.filter(pk=self.session.pk).update(
-            wishes_deadline=timezone.now() - dt.timedelta(minutes=1))
-        self.session.refresh_from_db()
+        close_deadline(self.session)
 
 
 @pytest.fixture

@@ -16,6 +16,16 @@ from tests.referential.factories import HospitalCentreFactory, SpecialtyFactory
 Outcome = MeritEntry.Outcome
 
 
+def close_deadline(session):
+    """Move the wishes deadline one minute into the past (the binding round may then run)."""
+    import datetime as dt
+
+    from residanat.choice.models import ChoiceSession
+
+    ChoiceSession.objects.filter(pk=session.pk).update(wishes_deadline=timezone.now() - dt.timedelta(minutes=1))
+    session.refresh_from_db()
+
+
 class ChoiceWorld:
     """`seats`: {specialty code: contract seats} in the medical group; `volunteer`: the medical
     group's pool of volunteer posts for foreigners (decision 0005); `biology`: contract seats of one

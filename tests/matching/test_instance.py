@@ -3,8 +3,10 @@
 import copy
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from residanat.matching.instance import InstanceError, parse_instance
+from residanat.matching.instance import InstanceError, _candidates_in_bulk, _candidates_one_by_one, parse_instance
 
 BASE = {
     "programs": [
@@ -125,3 +127,51 @@ def test_ranking_may_name_candidates_not_in_the_instance():
 def test_ids_are_case_sensitive():
     data = changed(BASE, lambda d: d["candidates"][1]["preferences"].append("cas-ped"))
     assert error_of(data) == 'candidates[1].preferences[0]: unknown program "cas-ped"'
+
+
+# The bulk path of candidate parsing must accept exactly the valid lists, and build what the
+# one-by-one path builds; anything it declines goes to the one-by-one path, which names the problem.
+PROGRAM_INDEX = {"A": 0, "B": 1, "C": 2}
+BAD_VALUES = {
+    "id": ["", 7, None, "c0"],
+    "rank": [0, -1, True, 1.0, "1", 1],
+    "preferences": ["A", ["Z"], ["A", "A"], [["A"]], [0], None],
+    "extra": [1],
+}
+
+
+@st.composite
+def raw_candidates(draw):
+    out = []
+    for i in range(draw(st.integers(0, 4))):
+        cand = {"id": f"c{i}", "rank": i + 1, "preferences": draw(st.lists(st.sampled_from(["A", "B", "C"]), unique=True))}
+        if draw(st.booleans()):  # break one thing, or not
+            key = draw(st.sampled_from(sorted(BAD_VALUES)))
+            if draw(st.integers(0, 5)):
+                cand[key] = draw(st.sampled_from(BAD_VALUES[key]))
+            else:
+                cand.pop(key, None)
+        out.append(cand if draw(st.integers(0, 10)) else draw(st.sampled_from(["c0", None, []])))
+    return out
+
+
+def _two(**second):
+    return [{"id": "c0", "rank": 1, "preferences": ["A"]}, {"id": "c1", "rank": 2, "preferences": ["B"], **second}]
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw_candidates())
+@example(_two(rank=1))  # duplicate rank
+@example(_two(id="c0"))  # duplicate id
+@example(_two(id=""))
+@example(_two(preferences="A"))  # a string is not a list of ids, even though "A" is a program
+@example(_two(preferences=["B", "B"]))
+@example(_two(rank=True))
+def test_candidates_in_bulk_accepts_exactly_what_one_by_one_accepts(raw):
+    bulk = _candidates_in_bulk(raw, PROGRAM_INDEX)
+    try:
+        expected = _candidates_one_by_one(raw, PROGRAM_INDEX)
+    except InstanceError:
+        assert bulk is None
+    else:
+        assert bulk == expected

@@ -13,19 +13,12 @@ from residanat.choice.sessions import do_create_session, do_start_live
 from residanat.concours.models import Candidate, Competition, MeritEntry, MeritList, PostAllocation
 from tests.concours.factories import CandidateFactory, CompetitionFactory
 from tests.referential.factories import SpecialtyFactory
-from tests.web.matrix import ALL, CHANGES_F1, CHANGES_F2, SEES_F1, SEES_F2, expect
+from tests.web.matrix import ALL, CHANGES_F1, CHANGES_F2, SEES_F1, SEES_F2, LateId, expect
 
 # The ids a POST names (a chooser, a post) exist only once the world is built: the bodies below
 # hold references that read them when the test client encodes the form.
 _IDS: dict[str, int] = {}
 
-
-class _Id:
-    def __init__(self, key):
-        self.key = key
-
-    def __str__(self):
-        return str(_IDS[self.key])
 
 
 def _session(world, key, faculty, centre, specialty, live=True) -> ChoiceSession:
@@ -80,11 +73,11 @@ CASES = [
     ("choice:operator", "get", _url("prep_F1", "seance/"), RUN_F1, None),
     # Writes last. For the editors each one succeeds and redirects to the screen: rank 1 absent,
     # rank 2 chooses, the choice is undone, closing is refused (laureates wait), prep_F1 opens.
-    ("choice:live-absent", "post", _url("live_F1", "seance/absent/"), ACT_F1, {"chooser": _Id("live_F1:chooser1")}),
+    ("choice:live-absent", "post", _url("live_F1", "seance/absent/"), ACT_F1, {"chooser": LateId(_IDS, "live_F1:chooser1")}),
     ("choice:live-choose", "post", _url("live_F1", "seance/choisir/"), ACT_F1,
-     {"chooser": _Id("live_F1:chooser2"), "post": _Id("live_F1:post")}),
+     {"chooser": LateId(_IDS, "live_F1:chooser2"), "post": LateId(_IDS, "live_F1:post")}),
     ("choice:live-choose", "post", _url("live_F2", "seance/choisir/"), ACT_F2,
-     {"chooser": _Id("live_F2:chooser1"), "post": _Id("live_F2:post")}),
+     {"chooser": LateId(_IDS, "live_F2:chooser1"), "post": LateId(_IDS, "live_F2:post")}),
     ("choice:live-undo", "post", _url("live_F1", "seance/annuler/"), ACT_F1, {"reason": "erreur de saisie"}),
     ("choice:live-close", "post", _url("live_F1", "seance/clore/"), ACT_F1, {"note": ""}),
     ("choice:live-start", "post", _url("prep_F1", "seance/ouvrir/"), ACT_F1, {"place": "Amphi B"}),

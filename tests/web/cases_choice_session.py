@@ -21,7 +21,7 @@ from residanat.concours.models import Candidate, Competition, MeritEntry, MeritL
 from tests.concours.factories import CandidateFactory, CompetitionFactory
 from tests.people.factories import PersonFactory
 from tests.referential.factories import SpecialtyFactory
-from tests.web.matrix import CHANGES_F1, CHANGES_F2, LOGGED_IN, SEES_F1, SEES_F2, expect
+from tests.web.matrix import CHANGES_F1, CHANGES_F2, LOGGED_IN, SEES_F1, SEES_F2, LateId, expect
 
 SLUGS = {"V1": "residanat-2026-voeux-f1", "V2": "residanat-2026-voeux-f2",
          "V1_new": "residanat-2026-voeux-f1-nouveau", "V2_new": "residanat-2026-voeux-f2-nouveau"}
@@ -31,13 +31,6 @@ SLUGS = {"V1": "residanat-2026-voeux-f1", "V2": "residanat-2026-voeux-f2",
 # client encodes the form.
 _IDS: dict[str, int] = {}
 
-
-class _Id:
-    def __init__(self, key):
-        self.key = key
-
-    def __str__(self):
-        return str(_IDS[self.key])
 
 
 def _competition(world, slug, faculty, centre, person=None) -> Competition:
@@ -105,10 +98,10 @@ CASES = [
     ("choice:my-wishes", "get", _url("V2", "mes-voeux/"), NOBODYS_WISHES, None),
     # Writes last; for those allowed each one succeeds (or is refused with a message) and redirects.
     ("choice:my-wishes", "post", _url("V1", "mes-voeux/"), SAVE_OWN_WISHES,
-     {"posts": [_Id("V1:post")], "op": "save"}),
-    ("choice:my-wishes", "post", _url("V2", "mes-voeux/"), NOBODYS_WISHES, {"posts": [_Id("V2:post")], "op": "save"}),
-    ("choice:laureate", "post", _url("V1", "laureats/2/"), ACT_F1, {"posts": [_Id("V1:post")], "op": "save"}),
-    ("choice:laureate", "post", _url("V2", "laureats/2/"), ACT_F2, {"posts": [_Id("V2:post")], "op": "save"}),
+     {"posts": [LateId(_IDS, "V1:post")], "op": "save"}),
+    ("choice:my-wishes", "post", _url("V2", "mes-voeux/"), NOBODYS_WISHES, {"posts": [LateId(_IDS, "V2:post")], "op": "save"}),
+    ("choice:laureate", "post", _url("V1", "laureats/2/"), ACT_F1, {"posts": [LateId(_IDS, "V1:post")], "op": "save"}),
+    ("choice:laureate", "post", _url("V2", "laureats/2/"), ACT_F2, {"posts": [LateId(_IDS, "V2:post")], "op": "save"}),
     ("choice:open-wishes", "post", _url("V1", "voeux/ouvrir/"), ACT_F1, {"deadline": "2099-06-25T18:00"}),
     ("choice:open-wishes", "post", _url("V2", "voeux/ouvrir/"), ACT_F2, {"deadline": "2099-06-25T18:00"}),
     ("choice:schedule-round", "post", _url("V1", "tours/programmer/"), ACT_F1, {"at": "2099-06-20T10:00"}),

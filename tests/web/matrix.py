@@ -37,3 +37,15 @@ def expect(allowed, yes, no, anonymous=None, scope=None):
         return no
 
     return status
+
+
+class LateId:
+    """An id a POST body names that exists only once the world is built: the test client reads it
+    (str) when it encodes the form. `ids` is the case module's own table, filled by its build()."""
+
+    def __init__(self, ids: dict, key: str):
+        self.ids = ids
+        self.key = key
+
+    def __str__(self):
+        return str(self.ids[self.key])
