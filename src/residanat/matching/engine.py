@@ -64,10 +64,10 @@ def deferred_acceptance(inst: Instance) -> list[int]:
     score_of = [(lambda c, _unranked: rank[c]) if pos is None else pos.get for pos in position]
     top = max([max(rank, default=0)] + [len(r) for r in ranking if r is not None])
     open_seat, unranked = top + 1, top + 2
-    # `bar[p]`: a proposal scoring above it is turned down at once. While p has a free seat it is
-    # `open_seat`, which only `unranked` exceeds; once p is full, the worst score it holds. Most
-    # proposals are refused, so this one comparison is most of the work.
-    bar = [open_seat if cap > 0 else 0 for cap in capacity]
+    # `bar[p]`: a proposal scoring above it is refused. While p has a free seat it is `open_seat`,
+    # which only `unranked` exceeds; once p is full, the worst score p holds; with no seat at all,
+    # below every score. Most proposals are refused, so one comparison settles most of them.
+    bar = [open_seat if cap > 0 else -1 for cap in capacity]
     # A program's scores are unique, so its heap holds bare negated scores (a max-heap of plain
     # ints) and the candidate behind a score is found back only when they are displaced.
     by_merit = dict(zip(rank, range(n))) if None in ranking else {}

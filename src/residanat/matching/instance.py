@@ -7,7 +7,6 @@ the explanations work on plain lists. Errors name the JSON path of the first pro
 
 from __future__ import annotations
 
-import itertools
 import json
 from dataclasses import dataclass, field
 
@@ -69,16 +68,19 @@ class Instance:
         Computed once (the instance is not meant to be modified after parsing)."""
         maps = self.__dict__.get("_position_maps")
         if maps is None:
+            # dict(zip()) runs in C, several times faster than a comprehension, and zip() stops
+            # at the ranking's end, so every map can take its values from one list of positions
+            # (the same int objects for all programs, not one new int per entry). The -1
+            # placeholders (ids that are not candidates) land on one key, dropped after.
+            positions = list(range(1, max(map(len, filter(None, self.program_ranking)), default=0) + 1))
             maps = []
             for ranking in self.program_ranking:
                 if ranking is None:
                     maps.append(None)
                     continue
-                # dict(zip()) runs in C, several times faster than a comprehension; the -1
-                # placeholders (ids that are not candidates) land on one key, dropped after.
-                positions = dict(zip(ranking, range(1, len(ranking) + 1)))
-                positions.pop(-1, None)
-                maps.append(positions)
+                by_candidate = dict(zip(ranking, positions))
+                by_candidate.pop(-1, None)
+                maps.append(by_candidate)
             self.__dict__["_position_maps"] = maps
         return maps
 
@@ -130,20 +132,17 @@ def _ids(value, path: str, known: dict[str, int], what: str, allow_unknown: bool
     """A list of ids without duplicates, as indices; an unknown id is an error, or -1 with
     `allow_unknown`."""
     if type(value) is list:
-        # Fast path for valid lists, done by C loops (map, set): the rankings of a large instance
-        # hold as many ids as all wishes together. Anything unusual falls through to the loop
-        # below, which names the first problem.
-        if allow_unknown:
-            if set(map(type, value)) <= {str} and len(set(value)) == len(value):
-                return list(map(known.get, value, itertools.repeat(-1)))
+        # Fast path, in C loops (map, set), for a list of known ids without duplicates: the
+        # rankings of a large instance hold as many ids as all the wishes together. Anything else
+        # (an unknown id, even where allowed, a non-string, a duplicate) takes the loop below,
+        # which builds the -1 placeholders or names the first problem.
+        try:
+            out = list(map(known.__getitem__, value))
+        except (KeyError, TypeError):  # unknown or not a string (unhashable: TypeError)
+            pass
         else:
-            try:
-                out = list(map(known.__getitem__, value))
-            except (KeyError, TypeError):  # unknown id, or not a string (unhashable: TypeError)
-                pass
-            else:
-                if len(set(out)) == len(out):
-                    return out
+            if len(set(out)) == len(out):
+                return out
     seen: set = set()
     out = []
     for i, item in enumerate(_list(value, path)):
