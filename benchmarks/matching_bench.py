@@ -251,9 +251,11 @@ def table(rows: list[dict]) -> str:
         if theirs is None:
             their_time, ratio, same = "not run", "-", "-"
         elif "stopped_after" in theirs:
-            their_time = f"stopped at {fmt(theirs['stopped_after'])}, " + (
-                "still building its objects" if theirs["build"] is None else f"solving (build took {fmt(theirs['build'])})"
-            )
+            if theirs["build"] is None:
+                doing = "still building its objects"
+            else:
+                doing = f"solving (build took {fmt(theirs['build'])})"
+            their_time = f"stopped at {fmt(theirs['stopped_after'])}, {doing}"
             ratio = f"> {theirs['stopped_after'] / r['ours_e2e']:.0f}x"
             same = "not compared"
         else:

@@ -6,7 +6,12 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from residanat.matching.instance import InstanceError, _candidates_in_bulk, _candidates_one_by_one, parse_instance
+from residanat.matching.instance import (
+    InstanceError,
+    _candidates_in_bulk,
+    _candidates_one_by_one,
+    parse_instance,
+)
 
 BASE = {
     "programs": [
@@ -144,7 +149,8 @@ BAD_VALUES = {
 def raw_candidates(draw):
     out = []
     for i in range(draw(st.integers(0, 4))):
-        cand = {"id": f"c{i}", "rank": i + 1, "preferences": draw(st.lists(st.sampled_from(["A", "B", "C"]), unique=True))}
+        wishes = draw(st.lists(st.sampled_from(["A", "B", "C"]), unique=True))
+        cand = {"id": f"c{i}", "rank": i + 1, "preferences": wishes}
         if draw(st.booleans()):  # break one thing, or not
             key = draw(st.sampled_from(sorted(BAD_VALUES)))
             if draw(st.integers(0, 5)):
