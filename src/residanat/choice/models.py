@@ -61,7 +61,7 @@ class Quota(models.Model):
     per group of specialties (decision 0005)."""
 
     session = models.ForeignKey(ChoiceSession, on_delete=models.CASCADE, related_name="quotas")
-    code = models.CharField(_("code"), max_length=40)
+    code = models.CharField(_("code"), max_length=100)
     seat_type = models.CharField(_("statut des postes"), max_length=24, choices=PostAllocation.SeatType.choices)
     group = models.CharField(_("groupe"), max_length=16, choices=Specialty.Group.choices)
     track = models.CharField(_("filière"), max_length=10, choices=Specialty.TrackChoice.choices)
@@ -87,7 +87,7 @@ class Post(models.Model):
     """A post one can choose: a specialty in a centre, for one seat type, with its seats."""
 
     session = models.ForeignKey(ChoiceSession, on_delete=models.CASCADE, related_name="posts")
-    code = models.CharField(_("code"), max_length=60)
+    code = models.CharField(_("code"), max_length=100)
     specialty = models.ForeignKey(Specialty, on_delete=models.PROTECT, related_name="+", verbose_name=_("spécialité"))
     centre = models.ForeignKey(HospitalCentre, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                verbose_name=_("centre"))
