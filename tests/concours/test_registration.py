@@ -11,7 +11,6 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client, override_settings
 
 from residanat.accounts.models import RoleAssignment, User
@@ -380,7 +379,6 @@ def test_the_lock_refuses_to_run_outside_a_transaction(competition):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
 def test_two_registrations_at_the_same_time_get_two_numbers():
     competition = CompetitionFactory(state=State.REGISTRATION_OPEN, registration_closes_on=dt.date(2026, 11, 30))
     barrier = threading.Barrier(4)

@@ -9,12 +9,13 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from residanat.concours.merit import ADMITTED_OUTCOMES
-from residanat.concours.models import Candidate, Competition, MeritList, PostAllocation
+from residanat.concours.models import Candidate, Competition, MeritEntry, MeritList, PostAllocation
 from residanat.concours.scope import can_change_competition
 from residanat.referential.models import Specialty
 
 from . import log
 from .models import ChoiceSession, Chooser, Post, Quota
+from .seats import remaining_by_post
 
 Seat = PostAllocation.SeatType
 SEAT_SUFFIX = {Seat.CONTRACT: "", Seat.FOREIGN_VOLUNTEER: "#VOL", Seat.PUBLIC_ADMINISTRATION: "#ADM",
@@ -40,8 +41,6 @@ def seat_type_of(entry) -> str:
     """The posts a laureate chooses among (issue 5 §8): foreigners the volunteer posts, military
     assistants on titles the military posts, art. 27 bis candidates their administration's posts,
     everybody else the contract posts."""
-    from residanat.concours.models import MeritEntry
-
     if entry.outcome == MeritEntry.Outcome.ADMITTED_FOREIGN:
         return Seat.FOREIGN_VOLUNTEER
     if entry.seat_type == Seat.MILITARY:
@@ -55,8 +54,6 @@ def call_order(entries) -> list:
     """Laureates in the order they choose. D93 is silent on where those admitted on titles
     (art. 21 1.a/1.b, no rank) choose: by default before the laureates of the tests, in the order of
     their candidate numbers (setting CHOICE_TITLES_FIRST, decision 0011); then by merit rank."""
-    from residanat.concours.models import MeritEntry
-
     titles = sorted((e for e in entries if e.outcome == MeritEntry.Outcome.ADMITTED_ON_TITLES),
                     key=lambda e: e.candidate.number)
     ranked = sorted((e for e in entries if e.outcome != MeritEntry.Outcome.ADMITTED_ON_TITLES),
@@ -201,8 +198,6 @@ def do_close_session(session: ChoiceSession, by, note: str = "") -> ChoiceSessio
 
 def _has_open_post_for_waiting(session) -> bool:
     """Waiting laureates for whom no seat is left may be passed over when closing."""
-    from .seats import remaining_by_post
-
     remaining = remaining_by_post(session)
     for chooser in session.choosers.filter(presence=Chooser.Presence.WAITING):
         if any(remaining.get(pid, 0) > 0 for pid in open_posts(chooser).values_list("pk", flat=True)):
