@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "residanat.people",
     "residanat.concours",
     "residanat.choice",
+    "residanat.careers",
     "residanat.documents",
     "residanat.web",
     "residanat.api",
@@ -194,6 +195,11 @@ RESIDANAT_ATTEMPT_COUNTS = os.environ.get("ATTEMPT_COUNTS", "sat")
 # Choice of posts: laureates admitted on titles (D93 art. 21 1.a/1.b, no rank) choose before those
 # of the tests (True) or after them (False); decision 0011.
 CHOICE_TITLES_FIRST = os.environ.get("CHOICE_TITLES_FIRST", "1") == "1"
+# Careers (decision 0012): the head of service may evaluate a rotation from this many days before
+# its end (D93 art. 17); an intern admitted to residency on titles is warned this many days before
+# the doctorate deadline (D93 art. 21 1.a).
+CAREERS_VALIDATION_OPENS_DAYS_BEFORE_END = int(os.environ.get("CAREERS_VALIDATION_OPENS_DAYS_BEFORE_END", 30))
+CAREERS_DOCTORATE_ALERT_DAYS = int(os.environ.get("CAREERS_DOCTORATE_ALERT_DAYS", 60))
 # Documents a candidate uploads: accepted types and the largest size.
 RESIDANAT_UPLOAD_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 RESIDANAT_UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 5 * 1024 * 1024))

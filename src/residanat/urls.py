@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("documents/", include("residanat.documents.urls")),
     path("concours/", include("residanat.concours.urls")),
     path("choix/", include("residanat.choice.urls")),
+    path("parcours/", include("residanat.careers.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -22,6 +22,10 @@ from tests.referential.factories import (
 )
 from tests.web import (
     cases_candidates,
+    cases_careers_externs,
+    cases_careers_periods,
+    cases_careers_records,
+    cases_careers_timeline,
     cases_choice_live,
     cases_choice_results,
     cases_choice_session,
@@ -91,7 +95,8 @@ CASES = [
 ]
 # Each domain's rows live beside the world it adds (a `build(world)` that returns new objects).
 CASE_MODULES = [cases_competitions, cases_posts, cases_candidates, cases_merit, cases_choice_results, cases_choice_live,
-                cases_choice_session]
+                cases_choice_session, cases_careers_timeline, cases_careers_periods, cases_careers_externs,
+                cases_careers_records]
 # The competitions' rows go last: one of them moves C2 to another state.
 for module in CASE_MODULES[1:] + CASE_MODULES[:1]:
     CASES += module.CASES

@@ -3,7 +3,19 @@ session (see auth.py) except the OpenAPI schema and the docs page."""
 
 from ninja import NinjaAPI
 
-from . import choice, concours, docs, me, people, referential, rules
+from . import (
+    careers_externs,
+    careers_periods,
+    careers_records,
+    careers_timeline,
+    choice,
+    concours,
+    docs,
+    me,
+    people,
+    referential,
+    rules,
+)
 from .auth import API_AUTH
 
 api = NinjaAPI(
@@ -20,3 +32,7 @@ api.add_router("/referential", referential.router)
 api.add_router("/people", people.router)
 api.add_router("/competitions", concours.router)
 api.add_router("/choice", choice.router)
+api.add_router("/careers", careers_timeline.router)
+api.add_router("/careers", careers_periods.router)
+api.add_router("/careers", careers_externs.router)
+api.add_router("/careers", careers_records.router)

@@ -101,6 +101,21 @@ class TraineeStatus(models.Model):
         D93 = "D93", _("centres hospitaliers (décret 2.91.527)")
         RD68 = "RD68", _("hôpitaux de santé publique (décret royal 747.67)")
 
+    class EntryRoute(models.TextChoices):
+        ENROLMENT = "enrolment", _("inscription à la faculté")
+        COMPETITION = "competition", _("concours")
+        TITLES_INTERN = "titles_intern", _("sur titres (interne ayant validé deux ans)")
+        TITLES_MILITARY = "titles_military", _("sur titres (assistant des hôpitaux militaires)")
+        DECISION = "decision", _("décision ministérielle")
+
+    class EndReason(models.TextChoices):
+        COMPLETED = "completed", _("fin de la formation")
+        DOCTORATE = "doctorate", _("obtention du doctorat")
+        NEXT_YEAR = "next_year", _("année d'études suivante")
+        EXCLUSION = "exclusion", _("exclusion définitive")
+        RESIGNATION = "resignation", _("démission ou abandon")
+        OTHER = "other", _("autre")
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="statuses")
     kind = models.CharField(_("statut"), max_length=32, choices=Kind.choices)
     track = models.CharField(_("filière"), max_length=10, choices=Specialty.TrackChoice.choices)
@@ -128,6 +143,15 @@ class TraineeStatus(models.Model):
     start_date = models.DateField(_("début"))
     end_date = models.DateField(_("fin"), null=True, blank=True)
     decision_ref = models.CharField(_("référence de la décision"), max_length=200, blank=True)
+    entry_route = models.CharField(_("voie d'accès"), max_length=16, choices=EntryRoute.choices, blank=True)
+    # The rank in the competition that gave the status: the order of the choice of services
+    # (D93 art. 15, RD68 ch. 5).
+    merit_rank = models.PositiveIntegerField(_("rang au concours"), null=True, blank=True)
+    # D93 art. 6: a repeating extern is paid for one extra year at most; the repeat is recorded here.
+    is_repeat = models.BooleanField(_("redoublement"), default=False)
+    # RD68 ch. 6: only interns who did their internat in year 6 may be sent on rural missions.
+    internat_in_year6 = models.BooleanField(_("internat effectué en 6e année"), default=False)
+    end_reason = models.CharField(_("motif de fin"), max_length=12, choices=EndReason.choices, blank=True)
     history = HistoricalRecords()
 
     objects = TraineeStatusQuerySet.as_manager()

@@ -1,0 +1,107 @@
+"""Rotations: whether a service may be a trainee's next rotation, assigning it, and the head of
+service's validation (D93 art. 4, 14, 15, 17)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from residanat.accounts.roles import Role
+from residanat.people.models import TraineeStatus
+from residanat.rules import rotations as rotation_rules
+from residanat.rules.eligibility import Failure
+
+from .models import Rotation
+
+Kind = TraineeStatus.Kind
+
+
+def done_rotations(status: TraineeStatus, *, exclude: Rotation | None = None) -> list[rotation_rules.Done]:
+    """The intern's rotations that count towards the four: validated or under way (a rotation not
+    validated is redone in full, D93 art. 17, so it fills nothing)."""
+    rotations = status.rotations.exclude(outcome=Rotation.Outcome.NOT_VALIDATED).select_related("service")
+    if exclude is not None:
+        rotations = rotations.exclude(pk=exclude.pk)
+    return [rotation_rules.Done(r.service_id, r.service.kind) for r in rotations]
+
+
+def choice_refusal(status: TraineeStatus, service, on: dt.date) -> Failure | None:
+    """Why `service` cannot be the next rotation of `status`, or None. Only D93 interns have the
+    four rotations and their mandatory services; a public-health intern's work place is free
+    (RD68 ch. 5)."""
+    if status.kind != Kind.INTERN:
+        return None
+    return rotation_rules.refusal(status.track, done_rotations(status), service.pk, service.kind, on)
+
+
+def refusal_message(failure: Failure) -> str:
+    return f"{failure.message(get_language() or 'fr')} ({failure.ref})"
+
+
+def owes_redo(status: TraineeStatus) -> bool:
+    rotations = status.rotations.all()
+    not_validated = sum(1 for r in rotations if r.outcome == Rotation.Outcome.NOT_VALIDATED)
+    return not_validated > sum(1 for r in rotations if r.is_redo)
+
+
+def do_assign_rotation(*, status: TraineeStatus, service, start: dt.date, end: dt.date, by, period=None,
+                       check_permission: bool = True) -> Rotation:
+    """Put `status` in `service` from `start` to `end`, refusing a choice the regulation forbids."""
+    if check_permission and not TraineeStatus.objects.visible_to(by, "change").filter(pk=status.pk).exists():
+        raise PermissionDenied
+    if end < start:
+        raise ValidationError(_("La fin du stage précède son début."))
+    failure = choice_refusal(status, service, start)
+    if failure is not None:
+        raise ValidationError(refusal_message(failure), code=failure.code)
+    with transaction.atomic():
+        return Rotation.objects.create(
+            status=status, service=service, period=period, start_date=start, end_date=end,
+            is_redo=owes_redo(status), assigned_by=by,
+        )
+
+
+def heads_service(user, service_id: int) -> bool:
+    if user.is_superuser:
+        return True
+    return any(a.role == Role.HEAD_OF_SERVICE and a.service_id == service_id for a in user.active_roles())
+
+
+def validation_opens(rotation: Rotation) -> dt.date:
+    """The head of service decides at the end of the rotation; the window opens a little before it
+    (setting CAREERS_VALIDATION_OPENS_DAYS_BEFORE_END) so that the decision is ready on the last day."""
+    return rotation.end_date - dt.timedelta(days=settings.CAREERS_VALIDATION_OPENS_DAYS_BEFORE_END)
+
+
+def do_validate_rotation(rotation: Rotation, *, by, attendance: bool, knowledge: bool, practical_skills: bool,
+                         conduct: bool, comment: str = "", today: dt.date | None = None) -> Rotation:
+    """D93 art. 17: the head of service validates on attendance, knowledge, practical skills and
+    conduct; a rotation that fails any of them is not validated and is redone in full."""
+    if not heads_service(by, rotation.service_id):
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        rotation = Rotation.objects.select_for_update().get(pk=rotation.pk)
+        if rotation.outcome != Rotation.Outcome.PENDING:
+            raise ValidationError(_("Ce stage a déjà été évalué."), code="already_decided")
+        if today < validation_opens(rotation):
+            raise ValidationError(
+                _("L'évaluation n'est possible qu'à partir du %(opens)s (fin du stage le %(end)s).")
+                % {"opens": f"{validation_opens(rotation):%d/%m/%Y}", "end": f"{rotation.end_date:%d/%m/%Y}"},
+                code="too_early")
+        criteria = (attendance, knowledge, practical_skills, conduct)
+        if not all(criteria) and not comment.strip():
+            raise ValidationError(_("Un stage non validé doit être motivé par une observation."), code="comment_required")
+        rotation.attendance, rotation.knowledge, rotation.practical_skills, rotation.conduct = criteria
+        rotation.outcome = Rotation.Outcome.VALIDATED if all(criteria) else Rotation.Outcome.NOT_VALIDATED
+        rotation.comment = comment.strip()
+        rotation.validated_by = by
+        rotation.validated_at = timezone.now()
+        rotation.save()
+    return rotation

@@ -1,0 +1,8 @@
+"""Access-matrix rows for the careers pages (periods); see test_access_matrix.py."""
+
+
+def build(world):
+    return {}
+
+
+CASES: list = []

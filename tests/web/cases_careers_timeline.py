@@ -1,0 +1,8 @@
+"""Access-matrix rows for the careers pages (timeline); see test_access_matrix.py."""
+
+
+def build(world):
+    return {}
+
+
+CASES: list = []
