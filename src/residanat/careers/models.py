@@ -244,6 +244,10 @@ class ExternAssignment(models.Model):
         constraints = [models.UniqueConstraint(fields=["batch", "status"], name="careers_extern_assignment_unique")]
 
 
+class EnrolmentImportQuerySet(ScopedQuerySet):
+    scope_paths = {"faculty": "faculty"}
+
+
 class EnrolmentImport(models.Model):
     """A faculty's yearly enrolment list, from which extern statuses are created (D93 art. 2)."""
 
@@ -257,7 +261,7 @@ class EnrolmentImport(models.Model):
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     imported_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ExternBatchQuerySet.as_manager()
+    objects = EnrolmentImportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-imported_at"]
