@@ -62,6 +62,7 @@ CASES = [
      expect(CHANGES_A | {Role.TRAINEE}, 302, 403, anonymous=302, scope=SEES_A), None),
     ("people:attestation", "post", lambda w: f"/personnes/{w['B'].pk}/attestation/",
      expect(CHANGES_B, 302, 403, anonymous=302, scope=SEES_B), None),
+    ("careers:index", "get", lambda w: "/parcours/", PAGE, None),
     ("referential:index", "get", lambda w: "/referentiel/?tab=specialties", PAGE, None),
     ("documents:verify", "get", lambda w: "/documents/verifier/", PUBLIC, None),
     ("documents:download", "get", lambda w: f"/documents/{w['doc_A'].pk}/telecharger/",

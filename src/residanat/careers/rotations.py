@@ -31,13 +31,14 @@ def done_rotations(status: TraineeStatus, *, exclude: Rotation | None = None) ->
     return [rotation_rules.Done(r.service_id, r.service.kind) for r in rotations]
 
 
-def choice_refusal(status: TraineeStatus, service, on: dt.date) -> Failure | None:
+def choice_refusal(status: TraineeStatus, service, on: dt.date, done: list | None = None) -> Failure | None:
     """Why `service` cannot be the next rotation of `status`, or None. Only D93 interns have the
     four rotations and their mandatory services; a public-health intern's work place is free
-    (RD68 ch. 5)."""
+    (RD68 ch. 5). `done`: the status's done_rotations, when the caller checks many services."""
     if status.kind != Kind.INTERN:
         return None
-    return rotation_rules.refusal(status.track, done_rotations(status), service.pk, service.kind, on)
+    done = done_rotations(status) if done is None else done
+    return rotation_rules.refusal(status.track, done, service.pk, service.kind, on)
 
 
 def refusal_message(failure: Failure) -> str:

@@ -1,0 +1,104 @@
+"""The service pages of the head of service (and of those above them): who is in the service this
+period, who comes next, and the rotations to validate on the four criteria of D93 art. 17."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .forms_validation import RotationValidationForm
+from .models import ExternAssignment, ExternAssignmentBatch, Rotation
+from .rotations import do_validate_rotation, heads_service, validation_opens
+from .scope import visible_service, visible_services
+
+
+def _window_open(today: dt.date) -> Q:
+    # validation_opens(rotation) <= today, written as a filter on the end date.
+    return Q(outcome=Rotation.Outcome.PENDING,
+             end_date__lte=today + dt.timedelta(days=settings.CAREERS_VALIDATION_OPENS_DAYS_BEFORE_END))
+
+
+def _present(today: dt.date) -> Q:
+    return Q(start_date__lte=today, end_date__gte=today)
+
+
+@login_required
+def service_list(request):
+    today = timezone.localdate()
+    services = visible_services(request.user).select_related("establishment__hospital_centre").order_by(
+        "establishment__name_fr", "name_fr")
+    counts = {row["service"]: row for row in Rotation.objects.visible_to(request.user).filter(
+        service__in=services).values("service").annotate(
+        present=Count("pk", filter=_present(today)), to_validate=Count("pk", filter=_window_open(today)))}
+    page = Paginator(services, 50).get_page(request.GET.get("page"))
+    rows = [(s, counts.get(s.pk, {}).get("present", 0), counts.get(s.pk, {}).get("to_validate", 0)) for s in page]
+    return render(request, "careers/service/list.html", {"page": page, "rows": rows, "today": today})
+
+
+def _externs_present(user, service, today):
+    """Externs the hospital director assigned to the service (D93 art. 5): seen by whoever sees
+    the batch, and by the head of the service they were assigned to."""
+    assignments = ExternAssignment.objects.filter(
+        service=service, batch__state=ExternAssignmentBatch.State.ASSIGNED,
+        batch__start_date__lte=today, batch__end_date__gte=today)
+    if not heads_service(user, service.pk):
+        assignments = assignments.filter(batch__in=ExternAssignmentBatch.objects.visible_to(user))
+    return assignments.select_related("status__person", "batch")
+
+
+@login_required
+def service_detail(request, pk):
+    service = visible_service(request.user, pk)
+    today = timezone.localdate()
+    rotations = Rotation.objects.visible_to(request.user).filter(service=service).select_related(
+        "status__person", "validated_by")
+    can_validate = heads_service(request.user, service.pk)
+    present = list(rotations.filter(_present(today)).order_by("status__kind", "status__person__last_name"))
+    externs = list(_externs_present(request.user, service, today))
+    to_validate = [(r, RotationValidationForm() if can_validate else None, validation_opens(r))
+                   for r in rotations.filter(_window_open(today)).order_by("end_date", "pk")]
+    return render(request, "careers/service/detail.html", {
+        "service": service,
+        "today": today,
+        "present": present,
+        "externs": externs,
+        "present_count": len(present) + len(externs),
+        "coming": rotations.filter(start_date__gt=today).order_by("start_date", "status__person__last_name"),
+        "to_validate": to_validate,
+        "can_validate": can_validate,
+    })
+
+
+@login_required
+@require_POST
+def validate_rotation(request, pk):
+    rotation = get_object_or_404(
+        Rotation.objects.visible_to(request.user).select_related("status__person", "service"), pk=pk)
+    if not heads_service(request.user, rotation.service_id):
+        raise PermissionDenied
+    form = RotationValidationForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            rotation = do_validate_rotation(rotation, by=request.user, comment=form.cleaned_data["comment"],
+                                            **form.criteria())
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = " ".join(" ".join(errors) for errors in form.errors.values())
+    if request.htmx:
+        return render(request, "careers/service/_validation_row.html", {
+            "rotation": rotation, "form": form if error else None, "error": error, "can_validate": True,
+            "opens": validation_opens(rotation)})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, rotation.get_outcome_display())
+    return redirect("careers:service", rotation.service_id)
