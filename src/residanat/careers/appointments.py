@@ -1,0 +1,163 @@
+"""Appointing residents (D93 art. 21–22) and 7th-year students with intern duties (RD68 ch. 14),
+and the small predicates that say who acts for which unit (dean's office of a faculty, direction
+of a hospital centre, the Ministry), shared by the other record services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from residanat.accounts.roles import Role
+from residanat.people.models import Person, TraineeStatus
+from residanat.rules.parameters import load_parameters, param
+from residanat.rules.service_time import ONE_DAY
+
+from .dates import career_date
+from .models import Degree, Rotation
+
+Kind = TraineeStatus.Kind
+Route = TraineeStatus.EntryRoute
+RESIDENT_ROUTES = (Route.COMPETITION, Route.TITLES_INTERN, Route.TITLES_MILITARY)
+
+
+# --- who acts for a unit -------------------------------------------------------------------------
+
+def _holds(user, role, **scope) -> bool:
+    if user.is_superuser:
+        return True
+    return any(a.role == role and all(getattr(a, f) == v for f, v in scope.items())
+               for a in user.active_roles())
+
+
+def is_ministry(user) -> bool:
+    return _holds(user, Role.MINISTRY_ADMIN)
+
+
+def is_dean_of(user, faculty_id) -> bool:
+    return faculty_id is not None and _holds(user, Role.DEAN_OFFICE, faculty_id=faculty_id)
+
+
+def is_director_of(user, centre_id) -> bool:
+    return centre_id is not None and _holds(user, Role.HOSPITAL_DIRECTOR_OFFICE, hospital_centre_id=centre_id)
+
+
+def may_appoint_residents(user, faculty_id=None, centre_id=None) -> bool:
+    """D93 art. 22: the dean's office of the faculty, the centre's direction or the Ministry. With no
+    unit given: whether the user holds one of these roles at all (to offer the form)."""
+    if is_ministry(user):
+        return True
+    if faculty_id is None and centre_id is None:
+        return any(a.role in (Role.DEAN_OFFICE, Role.HOSPITAL_DIRECTOR_OFFICE) for a in user.active_roles())
+    return is_dean_of(user, faculty_id) or is_director_of(user, centre_id)
+
+
+def running(statuses, on: dt.date):
+    return statuses.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on)
+
+
+# --- residents -----------------------------------------------------------------------------------
+
+def titles_intern_refusal(person: Person, start: dt.date) -> str | None:
+    """D93 art. 21 1.a: an intern enters on titles after two years of actual internat, validated:
+    the four rotations validated and the 'title' date (two years of actual service) reached."""
+    key = "residanat.titles_internat_years_required"
+    ref, years = load_parameters().get(key, start).ref, int(param(key, on=start))
+    rotations_needed = int(param("internat.rotations", on=start))
+    interns = person.statuses.filter(kind=Kind.INTERN, start_date__lt=start).order_by("-start_date")
+    if not interns:
+        return _("Accès sur titres refusé (%(ref)s, 1.a) : aucun internat n'est enregistré pour cette personne.") % {
+            "ref": ref}
+    for intern in interns:
+        validated = intern.rotations.filter(outcome=Rotation.Outcome.VALIDATED).count()
+        eligible = career_date(intern, "title_eligible")
+        if validated >= rotations_needed and eligible is not None and eligible <= start:
+            return None
+    intern = interns[0]
+    return _("Accès sur titres refusé (%(ref)s, 1.a) : il faut %(years)s années d'internat effectif validées ; "
+             "%(done)s stage(s) validé(s) sur %(needed)s, deux ans de service effectif atteints le %(on)s.") % {
+        "ref": ref, "years": years, "needed": rotations_needed,
+        "done": intern.rotations.filter(outcome=Rotation.Outcome.VALIDATED).count(),
+        "on": f"{career_date(intern, 'title_eligible'):%d/%m/%Y}",
+    }
+
+
+def do_appoint_resident(person: Person, specialty, faculty, hospital_centre, start: dt.date, entry_route: str,
+                        decision_ref: str, by) -> TraineeStatus:
+    """D93 art. 21–22: appoint `person` resident in `specialty`, on titles or after the competition.
+    A running internat ends the day before (the intern becomes a resident)."""
+    if not may_appoint_residents(by, getattr(faculty, "pk", None), getattr(hospital_centre, "pk", None)):
+        raise PermissionDenied(_("Les résidents sont nommés par le décanat, la direction du centre hospitalier "
+                                 "ou le ministère (D93 art. 22)."))
+    if entry_route not in RESIDENT_ROUTES:
+        raise ValidationError(_("Voie d'accès au résidanat inconnue : sur titres ou par concours (D93 art. 21)."),
+                              code="route")
+    if not decision_ref.strip():
+        raise ValidationError(_("La référence de la décision conjointe de nomination est obligatoire (D93 art. 22)."),
+                              code="decision_ref")
+    if faculty is None or hospital_centre is None or specialty is None:
+        raise ValidationError(_("Un résident est nommé dans une spécialité, une faculté et un centre hospitalier "
+                                "(D93 art. 22)."), code="units")
+    if entry_route == Route.TITLES_INTERN:
+        refusal = titles_intern_refusal(person, start)
+        if refusal:
+            raise ValidationError(refusal, code="titles_intern")
+    with transaction.atomic():
+        Person.objects.select_for_update().get(pk=person.pk)
+        if running(person.statuses.filter(kind=Kind.RESIDENT), start).exists():
+            raise ValidationError(_("Cette personne est déjà résidente à cette date (D93 art. 23 : une spécialité)."),
+                                  code="already_resident")
+        for intern in running(person.statuses.filter(kind=Kind.INTERN, start_date__lt=start), start - ONE_DAY):
+            intern.end_date = start - ONE_DAY
+            intern.end_reason = TraineeStatus.EndReason.COMPLETED
+            intern.save(update_fields=["end_date", "end_reason"])
+        return TraineeStatus.objects.create(
+            person=person, kind=Kind.RESIDENT, track=specialty.track, specialty=specialty, faculty=faculty,
+            hospital_centre=hospital_centre, start_date=start, entry_route=entry_route,
+            decision_ref=decision_ref.strip())
+
+
+# --- 7th-year students with intern duties (RD68 ch. 14–15) ---------------------------------------
+
+def seventh_year_in_force() -> tuple[dt.date, str]:
+    """RD68 ch. 14 as of decree 2.25.818: the day it comes into force (that of its lump sum)."""
+    first = load_parameters().versions("seventh_year.lump_sum")[0]
+    return first.valid_from, first.ref
+
+
+def do_appoint_seventh_year(person: Person, establishment, start: dt.date, end: dt.date, decision_ref: str,
+                            by) -> TraineeStatus:
+    """RD68 ch. 14: by ministerial decision, a student who passed year 6 takes intern duties in a
+    Ministry hospital for the clinical rotations of year 7."""
+    in_force, ref = seventh_year_in_force()
+    if not is_ministry(by):
+        raise PermissionDenied(_("Les fonctions d'interne sont confiées aux étudiants de 7e année par décision "
+                                 "ministérielle (%(ref)s).") % {"ref": ref})
+    if start < in_force:
+        raise ValidationError(
+            _("%(ref)s n'est en vigueur qu'à partir du %(on)s : pas de fonctions d'interne pour un étudiant de "
+              "7e année avant cette date.") % {"ref": ref, "on": f"{in_force:%d/%m/%Y}"}, code="not_in_force")
+    if end < start:
+        raise ValidationError(_("La fin précède le début."), code="range")
+    if establishment is None or establishment.hospital_centre_id is not None:
+        raise ValidationError(_("Les fonctions d'interne s'exercent dans un hôpital du ministère, hors centre "
+                                "hospitalier universitaire (%(ref)s).") % {"ref": ref}, code="establishment")
+    if not decision_ref.strip():
+        raise ValidationError(_("La référence de la décision ministérielle est obligatoire (%(ref)s).") % {"ref": ref},
+                              code="decision_ref")
+    with transaction.atomic():
+        Person.objects.select_for_update().get(pk=person.pk)
+        if person.degrees.filter(kind=Degree.Kind.DOCTORATE, awarded_on__lte=start).exists():
+            raise ValidationError(_("Cette personne est déjà docteur : elle ne peut plus être chargée de fonctions "
+                                    "d'interne (RD68 ch. 13)."), code="doctor")
+        overlapping = person.statuses.filter(kind=Kind.SEVENTH_YEAR, start_date__lte=end).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=start))
+        if overlapping.exists():
+            raise ValidationError(_("Cette personne est déjà chargée de fonctions d'interne sur cette période."),
+                                  code="overlap")
+        return TraineeStatus.objects.create(
+            person=person, kind=Kind.SEVENTH_YEAR, track="medicine", study_year=7, establishment=establishment,
+            start_date=start, end_date=end, entry_route=Route.DECISION, decision_ref=decision_ref.strip())

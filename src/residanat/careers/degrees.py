@@ -1,0 +1,78 @@
+"""Degrees and what they end: the doctorate ends the public-health internat (RD68 ch. 13) and the
+7th-year intern duties; the specialty diploma closes a residency whose years are all validated
+(D93 art. 23)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from residanat.people.models import Person, TraineeStatus
+
+from .appointments import is_dean_of, is_ministry, running
+from .models import Degree
+from .residency import REF as RESIDENCY_REF
+from .residency import year_in_progress
+
+Kind = TraineeStatus.Kind
+# RD68 ch. 13: a doctor of medicine cannot be an intern. The 7th-year students have the interns'
+# regime (ch. 15) and hold their duties as students who have not defended yet: the doctorate ends
+# those duties as well.
+ENDED_BY_DOCTORATE = (Kind.PUBLIC_HEALTH_INTERN, Kind.SEVENTH_YEAR)
+
+
+def may_record_degree(user, person: Person, kind: str | None = None, specialty=None) -> bool:
+    """The Ministry, or the dean's office of a faculty where the person trains (for a specialty
+    diploma: the faculty of the residency in that specialty)."""
+    if is_ministry(user):
+        return True
+    statuses = person.statuses.all()
+    if kind == Degree.Kind.SPECIALTY_DIPLOMA:
+        statuses = statuses.filter(kind=Kind.RESIDENT, specialty=specialty)
+    return any(is_dean_of(user, s.faculty_id) for s in statuses)
+
+
+def _close_residency(person: Person, specialty, awarded_on: dt.date) -> None:
+    resident = running(person.statuses.filter(kind=Kind.RESIDENT, specialty=specialty), awarded_on).first()
+    if resident is None:
+        raise ValidationError(_("Aucun résidanat en cours dans cette spécialité au %(on)s.") % {
+            "on": f"{awarded_on:%d/%m/%Y}"}, code="no_residency")
+    year = year_in_progress(resident)
+    if year is not None:
+        raise ValidationError(
+            _("Diplôme de spécialité refusé : toutes les années de résidanat doivent être validées (%(ref)s) ; "
+              "l'année %(n)s n'est pas validée.") % {"ref": RESIDENCY_REF, "n": year.number}, code="years_missing")
+    resident.end_date = max(awarded_on, resident.start_date)
+    resident.end_reason = TraineeStatus.EndReason.COMPLETED
+    resident.save(update_fields=["end_date", "end_reason"])
+
+
+def do_record_degree(person: Person, kind: str, specialty, awarded_on: dt.date, reference: str, by) -> Degree:
+    if not may_record_degree(by, person, kind, specialty):
+        raise PermissionDenied(_("Les diplômes sont enregistrés par le décanat de la faculté ou le ministère."))
+    if kind not in Degree.Kind.values:
+        raise ValidationError(_("Diplôme inconnu."), code="kind")
+    if not reference.strip():
+        raise ValidationError(_("La référence du diplôme est obligatoire."), code="reference")
+    if kind == Degree.Kind.SPECIALTY_DIPLOMA and specialty is None:
+        raise ValidationError(_("Le diplôme de spécialité nomme sa spécialité (%(ref)s).") % {"ref": RESIDENCY_REF},
+                              code="specialty")
+    with transaction.atomic():
+        Person.objects.select_for_update().get(pk=person.pk)
+        if kind == Degree.Kind.DOCTORATE:
+            if person.degrees.filter(kind=kind).exists():
+                raise ValidationError(_("Le doctorat de cette personne est déjà enregistré."), code="duplicate")
+            specialty = None
+            for status in running(person.statuses.filter(kind__in=ENDED_BY_DOCTORATE), awarded_on):
+                status.end_date = awarded_on
+                status.end_reason = TraineeStatus.EndReason.DOCTORATE
+                status.save(update_fields=["end_date", "end_reason"])
+        else:
+            if person.degrees.filter(kind=kind, specialty=specialty).exists():
+                raise ValidationError(_("Ce diplôme de spécialité est déjà enregistré."), code="duplicate")
+            _close_residency(person, specialty, awarded_on)
+        return Degree.objects.create(person=person, kind=kind, specialty=specialty, awarded_on=awarded_on,
+                                     reference=reference.strip(), recorded_by=by)
