@@ -8,7 +8,7 @@ import datetime as dt
 from residanat.accounts.roles import Role
 from residanat.people.models import TraineeStatus
 from residanat.referential.models import HospitalService
-from tests.accounts.factories import UserFactory, user_with_role
+from tests.accounts.factories import user_with_role
 from tests.people.factories import PersonFactory, TraineeStatusFactory
 from tests.referential.factories import (
     EstablishmentFactory,
@@ -56,7 +56,7 @@ class CareersWorld:
         return self._heads[service.pk]
 
     def trainee_user(self, person):
-        user = UserFactory()
+        user = user_with_role(Role.TRAINEE)
         person.user = user
         person.save(update_fields=["user"])
         return user

@@ -182,6 +182,8 @@ def test_every_url_answers_each_role_as_its_scope_says(role):
             response = client.patch(path, body, content_type="application/json")
         elif method == "post_json":
             response = client.post(path, body, content_type="application/json")
+        elif method == "put":
+            response = client.put(path, body, content_type="application/json")
         elif method == "post":
             response = client.post(path, body or {})
         else:

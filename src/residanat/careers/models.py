@@ -65,6 +65,8 @@ class RotationPeriod(models.Model):
     seats_approved_by_director = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                                    blank=True, related_name="+",
                                                    verbose_name=_("places arrêtées par le directeur"))
+    seats_approved_by_dean_at = models.DateTimeField(null=True, blank=True)
+    seats_approved_by_director_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     assigned_at = models.DateTimeField(null=True, blank=True)

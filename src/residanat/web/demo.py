@@ -15,6 +15,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from residanat.accounts.models import RoleAssignment, User
 from residanat.accounts.roles import Role
+from residanat.careers.demo import load_careers_demo
+from residanat.careers.models import RotationPeriod
 from residanat.choice.demo import load_choice_demo
 from residanat.concours.demo import link_demo_candidate, load_competitions_demo
 from residanat.people.models import Person, TraineeStatus
@@ -198,4 +200,7 @@ def load_demo() -> list[DemoAccount]:
     load_choice_demo(User.objects.get(username="laureat.demo"))
     trainee = User.objects.get(username="interne.demo")
     Person.objects.filter(last_name="Bennani", first_name="Salma", statuses__service=paediatrics, user=None).update(user=trainee)
+    # Careers: rotation periods chosen and validated, externs, residents, leave, RD68 (issue 6).
+    if not RotationPeriod.objects.exists():
+        load_careers_demo(trainee)
     return accounts
