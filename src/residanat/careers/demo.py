@@ -99,6 +99,9 @@ def _run_period(rng, label, start, centre, faculty, dean, director, services, in
 def _validate(rotation: Rotation, rng, *, fail=False, comment="") -> None:
     do_validate_rotation(rotation, by=_head(rotation.service), attendance=not fail, knowledge=True,
                          practical_skills=True, conduct=True, comment=comment, today=rotation.end_date)
+    # The history is replayed today: the evaluation is dated the rotation's last day.
+    evaluated = timezone.make_aware(dt.datetime.combine(rotation.end_date, dt.time(16, 0)))
+    Rotation.objects.filter(pk=rotation.pk).update(validated_at=evaluated)
 
 
 def _interns(centre):
