@@ -11,7 +11,7 @@ from residanat.people.models import Person
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_an_account_for_every_role_and_is_idempotent(capsys):
+def test_demo_has_an_account_for_every_role_and_is_idempotent(capsys, verified_client, client):
     call_command("load_demo")
     out = capsys.readouterr().out
     roles = set(RoleAssignment.objects.values_list("role", flat=True))
@@ -63,3 +63,29 @@ def test_demo_has_an_account_for_every_role_and_is_idempotent(capsys):
     assert RoleAssignment.objects.count() == assignments
     assert Candidate.objects.count() == candidates
     assert ChoiceSession.objects.count() == 1 and session.rounds.count() == 3
+    # Careers (issue 6): three periods chosen and assigned, the fourth open for wishes; the head of
+    # paediatrics has the last period's rotations to evaluate, among them the demo intern's.
+    from residanat.careers.models import Leave, Rotation, RotationPeriod
+
+    assert list(RotationPeriod.objects.order_by("start_date").values_list("state", flat=True)) == [
+        "assigned", "assigned", "assigned", "wishes_open"]
+    salma = Rotation.objects.get(status__person__user=trainee, outcome="pending", end_date__lt="2026-09-01")
+    assert salma.service.kind == "paediatrics"
+    assert Rotation.objects.filter(outcome="not_validated").count() == 2
+    assert Leave.objects.filter(kind="sick", end_date__gt="2026-10-01").exists()
+    office = verified_client(head)
+    page = office.get(f"/parcours/services/{salma.service_id}/").content.decode()
+    assert f'id="rotation-{salma.pk}"' in page
+    # The head of service fails one criterion, with the reason: the rotation is to be redone.
+    response = office.post(f"/parcours/stages/{salma.pk}/validation/",
+                           {"knowledge": "on", "practical_skills": "on", "conduct": "on",
+                            "comment": "Absences non justifiées en juillet."})
+    assert response.status_code in (200, 302)
+    salma.refresh_from_db()
+    assert salma.outcome == "not_validated"
+    # Her timeline shows the consequence in both languages: the internat ends six months later.
+    client.force_login(trainee)
+    french = client.get("/parcours/moi/").content.decode()
+    assert "29/02/2028" in french and "+6 mois" in french
+    arabic = client.get("/ar/parcours/moi/").content.decode()
+    assert 'dir="rtl"' in arabic and "2028" in arabic and "+6" in arabic
