@@ -16,33 +16,13 @@ from residanat.people.models import Person, TraineeStatus
 from residanat.rules.parameters import load_parameters, param
 from residanat.rules.service_time import ONE_DAY
 
+from .authority import is_dean_of, is_director_of, is_ministry
 from .dates import career_date
 from .models import Degree, Rotation
 
 Kind = TraineeStatus.Kind
 Route = TraineeStatus.EntryRoute
 RESIDENT_ROUTES = (Route.COMPETITION, Route.TITLES_INTERN, Route.TITLES_MILITARY)
-
-
-# --- who acts for a unit -------------------------------------------------------------------------
-
-def _holds(user, role, **scope) -> bool:
-    if user.is_superuser:
-        return True
-    return any(a.role == role and all(getattr(a, f) == v for f, v in scope.items())
-               for a in user.active_roles())
-
-
-def is_ministry(user) -> bool:
-    return _holds(user, Role.MINISTRY_ADMIN)
-
-
-def is_dean_of(user, faculty_id) -> bool:
-    return faculty_id is not None and _holds(user, Role.DEAN_OFFICE, faculty_id=faculty_id)
-
-
-def is_director_of(user, centre_id) -> bool:
-    return centre_id is not None and _holds(user, Role.HOSPITAL_DIRECTOR_OFFICE, hospital_centre_id=centre_id)
 
 
 def may_appoint_residents(user, faculty_id=None, centre_id=None) -> bool:

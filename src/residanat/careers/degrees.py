@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from residanat.people.models import Person, TraineeStatus
 
-from .appointments import is_dean_of, is_ministry, running
+from .appointments import running
+from .authority import is_dean_of, is_ministry
 from .models import Degree
 from .residency import REF as RESIDENCY_REF
 from .residency import year_in_progress

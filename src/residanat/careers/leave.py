@@ -23,7 +23,7 @@ from residanat.rules import leave as leave_rules
 from residanat.rules.parameters import load_parameters
 from residanat.rules.service_time import Span
 
-from .appointments import is_dean_of, is_director_of, is_ministry
+from .authority import is_dean_of, is_director_of, is_ministry
 from .dates import not_counted
 from .models import Leave
 from .rotations import heads_service, refusal_message

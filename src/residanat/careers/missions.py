@@ -15,7 +15,7 @@ from residanat.people.models import TraineeStatus
 from residanat.rules.parameters import load_parameters, param
 from residanat.rules.service_time import ONE_DAY, Span, date_after_service, merge
 
-from .appointments import is_ministry
+from .authority import is_ministry
 from .dates import career_date
 from .models import RuralMission
 

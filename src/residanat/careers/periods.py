@@ -29,6 +29,7 @@ from residanat.referential.models import HospitalService
 from residanat.rules import rotations as rotation_rules
 from residanat.rules.careers import Chooser, seniority_then_rank
 
+from .authority import holds, is_ministry
 from .models import PeriodChooser, Rotation, RotationPeriod, RotationWish, ServiceSeats
 from .rotations import choice_refusal, do_assign_rotation, done_rotations, refusal_message
 
@@ -43,15 +44,6 @@ DEAN, DIRECTOR = "dean", "director"
 
 # --- who may act ---------------------------------------------------------------------------------
 
-def _holds(user, role, **unit) -> bool:
-    return any(a.role == role and all(getattr(a, f"{k}_id") == v for k, v in unit.items())
-               for a in user.active_roles())
-
-
-def _is_ministry(user) -> bool:
-    return user.is_superuser or _holds(user, Role.MINISTRY_ADMIN)
-
-
 def _changes(user, period) -> bool:
     return RotationPeriod.objects.visible_to(user, "change").filter(pk=period.pk).exists()
 
@@ -60,9 +52,9 @@ def is_office(user, period: RotationPeriod) -> bool:
     """The Ministry, or the director's office of the period's centre (D93 art. 15)."""
     if not user.is_authenticated or not _changes(user, period):
         return False
-    if _is_ministry(user):
+    if is_ministry(user):
         return True
-    return period.regime == Regime.D93 and _holds(user, Role.HOSPITAL_DIRECTOR_OFFICE,
+    return period.regime == Regime.D93 and holds(user, Role.HOSPITAL_DIRECTOR_OFFICE,
                                                   hospital_centre=period.hospital_centre_id)
 
 
@@ -71,7 +63,7 @@ def can_set_seats(user, period: RotationPeriod) -> bool:
     if is_office(user, period):
         return True
     return (period.regime == Regime.D93 and _changes(user, period)
-            and _holds(user, Role.DEAN_OFFICE, faculty=period.faculty_id))
+            and holds(user, Role.DEAN_OFFICE, faculty=period.faculty_id))
 
 
 def approvals_of(user, period: RotationPeriod) -> set[str]:
@@ -79,13 +71,13 @@ def approvals_of(user, period: RotationPeriod) -> set[str]:
     if not user.is_authenticated or not _changes(user, period):
         return set()
     if period.regime == Regime.RD68:
-        return {DIRECTOR} if _is_ministry(user) else set()
+        return {DIRECTOR} if is_ministry(user) else set()
     if user.is_superuser:
         return {DEAN, DIRECTOR}
     found = set()
-    if _holds(user, Role.DEAN_OFFICE, faculty=period.faculty_id):
+    if holds(user, Role.DEAN_OFFICE, faculty=period.faculty_id):
         found.add(DEAN)
-    if _holds(user, Role.HOSPITAL_DIRECTOR_OFFICE, hospital_centre=period.hospital_centre_id):
+    if holds(user, Role.HOSPITAL_DIRECTOR_OFFICE, hospital_centre=period.hospital_centre_id):
         found.add(DIRECTOR)
     return found
 
@@ -97,7 +89,7 @@ def creatable_centres(user):
 
     if not user.is_authenticated:
         return HospitalCentre.objects.none(), False
-    if _is_ministry(user):
+    if is_ministry(user):
         return HospitalCentre.objects.all(), True
     ids = [a.hospital_centre_id for a in user.active_roles() if a.role == Role.HOSPITAL_DIRECTOR_OFFICE]
     return HospitalCentre.objects.filter(pk__in=ids), False
@@ -128,7 +120,7 @@ def do_create_period(*, regime, track, hospital_centre, faculty, label, start, e
         if hospital_centre is None:
             raise ValidationError(
                 _("Une période de stage des internes appartient à un centre hospitalier (D93 art. 15)."))
-        if not (_is_ministry(by) or _holds(by, Role.HOSPITAL_DIRECTOR_OFFICE, hospital_centre=hospital_centre.pk)):
+        if not (is_ministry(by) or holds(by, Role.HOSPITAL_DIRECTOR_OFFICE, hospital_centre=hospital_centre.pk)):
             raise PermissionDenied
         faculties = list(hospital_centre.faculties.all())
         if faculty is None and len(faculties) == 1:
@@ -137,7 +129,7 @@ def do_create_period(*, regime, track, hospital_centre, faculty, label, start, e
             raise ValidationError(_("Choisissez la faculté liée au centre hospitalier (D93 art. 15 : places "
                                     "arrêtées par le doyen et le directeur)."))
     else:
-        if not _is_ministry(by):
+        if not is_ministry(by):
             raise PermissionDenied
         if hospital_centre is not None or faculty is not None:
             raise ValidationError(_("Une période des internes des hôpitaux de santé publique n'a ni centre "

@@ -18,7 +18,7 @@ from residanat.people.models import TraineeStatus
 from residanat.rules.parameters import load_parameters, param
 from residanat.rules.service_time import ONE_DAY, date_after_service
 
-from .appointments import is_dean_of, is_ministry
+from .authority import is_dean_of, is_ministry
 from .dates import career_date, not_counted
 from .models import Degree, ResidencyYear
 

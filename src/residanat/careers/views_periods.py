@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from residanat.accounts.roles import Role
 from residanat.people.models import TraineeStatus
+from residanat.web.feedback import report_error, report_form_errors
 
 from . import periods as svc
 from .forms_periods import ByHandForm, OpenWishesForm, PeriodForm, SeatsForm, WishesForm
@@ -60,17 +61,6 @@ def _office_period(request, pk) -> RotationPeriod:
     if period.pk not in staff_period_ids(request.user, [period]):
         raise Http404
     return period
-
-
-def _errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _form_errors(request, form) -> None:
-    for errors in form.errors.values():
-        for message in errors:
-            messages.error(request, message)
 
 
 def _labels(missing) -> list[str]:
@@ -113,7 +103,7 @@ def period_create(request):
     if form is None:
         raise PermissionDenied
     if not form.is_valid():
-        _form_errors(request, form)
+        report_form_errors(request, form)
         return redirect("careers:periods")
     data = form.cleaned_data
     try:
@@ -122,7 +112,7 @@ def period_create(request):
                                       label=data["label"], start=data["start_date"], end=data["end_date"],
                                       by=request.user)
     except ValidationError as error:
-        _errors(request, error)
+        report_error(request, error)
         return redirect("careers:periods")
     messages.success(request, _("Période créée : saisissez les places par service."))
     return _back(period)
@@ -198,12 +188,12 @@ def period_seats(request, pk):
         raise PermissionDenied
     form = SeatsForm(request.POST, services=svc.seat_services(period), current={})
     if not form.is_valid():
-        _form_errors(request, form)
+        report_form_errors(request, form)
         return _back(period)
     try:
         svc.do_set_seats(period, form.seats(), request.user)
     except ValidationError as error:
-        _errors(request, error)
+        report_error(request, error)
     else:
         messages.success(request, _("Places enregistrées. Elles doivent être arrêtées de nouveau."))
     return _back(period)
@@ -216,7 +206,7 @@ def period_approve(request, pk):
     try:
         svc.do_approve_seats(period, request.user)
     except ValidationError as error:
-        _errors(request, error)
+        report_error(request, error)
     else:
         messages.success(request, _("Places arrêtées."))
     return _back(period)
@@ -230,12 +220,12 @@ def period_open(request, pk):
         raise PermissionDenied
     form = OpenWishesForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        report_form_errors(request, form)
         return _back(period)
     try:
         period = svc.do_open_wishes(period, form.cleaned_data["deadline"], request.user)
     except ValidationError as error:
-        _errors(request, error)
+        report_error(request, error)
     else:
         messages.success(request, _("Vœux ouverts jusqu'au %(at)s : %(n)s stagiaires appelés à choisir.")
                          % {"at": f"{timezone.localtime(period.wishes_deadline):%d/%m/%Y %H:%M}",
@@ -250,7 +240,7 @@ def period_assign(request, pk):
     try:
         result = svc.do_assign_period(period, request.user)
     except ValidationError as error:
-        _errors(request, error)
+        report_error(request, error)
     else:
         messages.success(request, ngettext(
             "Services attribués : %(n)s stagiaire placé, %(left)s sans service.",
@@ -267,13 +257,13 @@ def period_assign_by_hand(request, pk):
         raise PermissionDenied
     form = _hand_form(period, request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        report_form_errors(request, form)
         return _back(period)
     chooser, service = form.cleaned_data["chooser"], form.cleaned_data["service"]
     try:
         svc.do_assign_by_hand(period, chooser, service, request.user)
     except ValidationError as error:
-        _errors(request, error)
+        report_error(request, error)
     else:
         messages.success(request, _("%(who)s affecté(e) au service « %(service)s ».")
                          % {"who": chooser.status.person, "service": service.name})
@@ -302,13 +292,13 @@ def period_wishes(request, pk):
             try:
                 saved = svc.do_save_wishes(chooser, form.cleaned_data["services"], request.user)
             except ValidationError as error:
-                _errors(request, error)
+                report_error(request, error)
             else:
                 text = ngettext("Vœux enregistrés (%(n)s service).", "Vœux enregistrés (%(n)s services).", len(saved))
                 messages.success(request, text % {"n": len(saved)})
                 return redirect("careers:period-wishes", pk=period.pk)
         else:
-            _form_errors(request, form)
+            report_form_errors(request, form)
     rotation = Rotation.objects.visible_to(request.user).filter(period=period, status=chooser.status).first()
     done = done_rotations(chooser.status)
     return render(request, "careers/periods/wishes.html", {

@@ -18,7 +18,8 @@ from residanat.people.models import Person, TraineeStatus
 from residanat.rules.parameters import param
 
 from . import forms_records as forms
-from .appointments import do_appoint_resident, do_appoint_seventh_year, is_ministry, may_appoint_residents
+from .appointments import do_appoint_resident, do_appoint_seventh_year, may_appoint_residents
+from .authority import is_ministry
 from .appointments import seventh_year_in_force
 from .degrees import do_record_degree, may_record_degree
 from .leave import awaiting_approval, do_approve_leave, do_record_leave, may_approve, recordable_kinds

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from residanat.concours.models import Competition, MeritList
 from residanat.concours.scope import can_change_competition
+from residanat.web.feedback import report_error, report_form_errors
 
 from .forms import FinalRoundForm, OpenWishesForm, ScheduleRoundForm, WishListForm
 from .models import ChoiceSession, Chooser, Placement, Post, Quota, Round, WishList
@@ -51,17 +52,6 @@ def _editable_session(request, slug) -> ChoiceSession:
     if not can_change_competition(request.user, session.competition):
         raise PermissionDenied
     return session
-
-
-def _errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _form_errors(request, form) -> None:
-    for errors in form.errors.values():
-        for message in errors:
-            messages.error(request, message)
 
 
 def _back(session):
@@ -110,7 +100,7 @@ def session_create(request, slug):
     try:
         session = do_create_session(competition, request.user)
     except ValidationError as error:
-        _errors(request, error)
+        report_error(request, error)
         if ChoiceSession.objects.filter(competition=competition).exists():
             return redirect("choice:session", slug=slug)
         return redirect("choice:sessions")
@@ -159,12 +149,12 @@ def open_wishes(request, slug):
     session = _editable_session(request, slug)
     form = OpenWishesForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        report_form_errors(request, form)
         return _back(session)
     try:
         session = do_open_wishes(session, form.cleaned_data["deadline"], request.user)
     except ValidationError as error:
-        _errors(request, error)
+        report_error(request, error)
     else:
         messages.success(request, _("Vœux ouverts jusqu'au %(deadline)s.")
                          % {"deadline": timezone.localtime(session.wishes_deadline).strftime("%d/%m/%Y %H:%M")})
@@ -177,12 +167,12 @@ def schedule_round(request, slug):
     session = _editable_session(request, slug)
     form = ScheduleRoundForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        report_form_errors(request, form)
         return _back(session)
     try:
         rnd = do_schedule_round(session, form.cleaned_data["at"], request.user)
     except ValidationError as error:
-        _errors(request, error)
+        report_error(request, error)
     else:
         messages.success(request, _("Tour %(n)s programmé le %(at)s.")
                          % {"n": rnd.number, "at": timezone.localtime(rnd.scheduled_at).strftime("%d/%m/%Y %H:%M")})
@@ -202,7 +192,7 @@ def run_round(request, slug):
     try:
         rnd = do_run_round(session, request.user, scheduled=scheduled)
     except ValidationError as error:
-        _errors(request, error)
+        report_error(request, error)
         return _back(session)
     messages.success(request, _("Tour %(n)s exécuté : %(assigned)s lauréats placés, %(unassigned)s sans poste.")
                      % {"n": rnd.number, "assigned": rnd.assigned, "unassigned": rnd.unassigned})
@@ -215,12 +205,12 @@ def run_final(request, slug):
     session = _editable_session(request, slug)
     form = FinalRoundForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        report_form_errors(request, form)
         return _back(session)
     try:
         rnd = do_run_round(session, request.user, binding=True)
     except ValidationError as error:
-        _errors(request, error)
+        report_error(request, error)
         return _back(session)
     messages.success(request, _("Tour définitif %(n)s exécuté : %(assigned)s postes attribués, %(unassigned)s "
                                 "lauréats sans poste. Le choix est clos.")
@@ -361,7 +351,7 @@ def _edit(request, chooser, action_url):
     HTMX fragment), else the draft to show again: (post ids, error messages)."""
     form = WishListForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        report_form_errors(request, form)
         return redirect(action_url), None
     op, posts = form.cleaned_data["op"], form.cleaned_data["posts"]
     errors: list[str] = []
@@ -372,7 +362,7 @@ def _edit(request, chooser, action_url):
             saved = do_save_wishes(chooser, posts, request.user)
         except ValidationError as error:
             if not _window_open(chooser.session):
-                _errors(request, error)
+                report_error(request, error)
                 return _done(request, action_url), None
             errors = error.messages
         else:
