@@ -1,5 +1,5 @@
 """The `residanat` command: Django's management commands with our settings, plus pure commands
-(`rules`, `match`, later `payroll simulate`) that answer without starting Django."""
+(`rules`, `match`, `payroll simulate`) that answer without starting Django."""
 
 import os
 import sys
@@ -8,8 +8,9 @@ import sys
 def _pure_commands():
     from .matching import cli as matching_cli
     from .rules import cli as rules_cli
+    from .rules import payroll_cli
 
-    return {"rules": rules_cli.main, "match": matching_cli.main}
+    return {"rules": rules_cli.main, "match": matching_cli.main, "payroll": payroll_cli.main}
 
 
 def main(argv: list[str] | None = None) -> int:
