@@ -9,6 +9,7 @@ from residanat.accounts.scopes import roles_of
 
 from .models import Leave, Rotation, RotationPeriod
 from .rotations import validation_opens
+from .scope import visible_services
 
 
 @login_required
@@ -24,6 +25,7 @@ def index(request):
         "person": getattr(user, "person", None),
         "heads": heads,
         "to_validate": to_validate,
+        "services": 0 if heads else visible_services(user).count(),
         "periods": RotationPeriod.objects.visible_to(user).count(),
         "open_periods": RotationPeriod.objects.visible_to(user).filter(state=RotationPeriod.State.WISHES_OPEN).count(),
         "leaves_waiting": Leave.objects.visible_to(user).filter(needs_second_approval=True,
