@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from residanat.concours.candidate_import import CellError, key_of, parse_bool, parse_date
+from residanat.concours.candidate_import import CellError, find_person, key_of, parse_bool, parse_date, same_name
 from residanat.concours.registration import cin_problem, country_problem, normalise_identifier, passport_problem
 from residanat.documents.excel import Sheet, workbook_bytes
 from residanat.documents.spreadsheet import ImportResult, RowError, blank, read_table
@@ -245,27 +245,17 @@ def _read_row(row, values, position, result) -> EnrolmentRow | None:
     return EnrolmentRow(row, identity, read["track"], read["study_year"], read.get("repeat"))
 
 
-def _norm(text) -> str:
-    return key_of(text).replace("_", "")
-
-
 def _match(parsed: EnrolmentRow, seen: dict, result: EnrolmentResult) -> None:
     identity = parsed.identity
-    if identity["national_id"]:
-        key, column = ("cin", identity["national_id"]), "national_id"
-        person = Person.objects.filter(national_id=identity["national_id"]).first()
-    else:
-        key, column = ("passport", identity["nationality"], identity["passport_number"]), "passport_number"
-        person = Person.objects.filter(passport_number=identity["passport_number"],
-                                       nationality=identity["nationality"]).first()
+    key, person = find_person(identity)
+    column = "national_id" if identity["national_id"] else "passport_number"
     if key in seen:
         result.errors.append(RowError(parsed.row, column, _("la même personne figure déjà ligne %(row)s")
                                       % {"row": seen[key]}))
         return
     seen[key] = parsed.row
     if person is not None:
-        if (_norm(person.last_name), _norm(person.first_name)) != (_norm(identity["last_name"]),
-                                                                   _norm(identity["first_name"])):
+        if not same_name(person, identity):
             result.errors.append(RowError(parsed.row, "last_name", _(
                 "%(id)s est enregistré sous le nom %(name)s : corrigez le nom ou l'identifiant")
                 % {"id": identity["national_id"] or identity["passport_number"], "name": person.full_name}))

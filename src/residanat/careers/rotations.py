@@ -8,6 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -78,6 +79,13 @@ def validation_opens(rotation: Rotation) -> dt.date:
     """The head of service decides at the end of the rotation; the window opens a little before it
     (setting CAREERS_VALIDATION_OPENS_DAYS_BEFORE_END) so that the decision is ready on the last day."""
     return rotation.end_date - dt.timedelta(days=settings.CAREERS_VALIDATION_OPENS_DAYS_BEFORE_END)
+
+
+def awaiting_evaluation(today: dt.date) -> Q:
+    """Pending rotations whose evaluation window is open: validation_opens(rotation) <= today,
+    written as a filter on the end date."""
+    return Q(outcome=Rotation.Outcome.PENDING,
+             end_date__lte=today + dt.timedelta(days=settings.CAREERS_VALIDATION_OPENS_DAYS_BEFORE_END))
 
 
 def do_validate_rotation(rotation: Rotation, *, by, attendance: bool, knowledge: bool, practical_skills: bool,

@@ -8,7 +8,7 @@ from residanat.accounts.roles import Role
 from residanat.accounts.scopes import roles_of
 
 from .models import Leave, Rotation, RotationPeriod
-from .rotations import validation_opens
+from .rotations import awaiting_evaluation
 from .scope import visible_services
 
 
@@ -17,9 +17,9 @@ def index(request):
     user, today = request.user, timezone.localdate()
     roles = roles_of(user)
     staff = user.is_superuser or bool(roles - {Role.TRAINEE})
-    pending = Rotation.objects.visible_to(user).filter(outcome=Rotation.Outcome.PENDING).select_related("service")
     heads = user.is_superuser or Role.HEAD_OF_SERVICE in roles
-    to_validate = sum(1 for r in pending.filter(start_date__lte=today) if validation_opens(r) <= today) if heads else 0
+    to_validate = (Rotation.objects.visible_to(user).filter(awaiting_evaluation(today), start_date__lte=today).count()
+                   if heads else 0)
     context = {
         "staff": staff,
         "person": getattr(user, "person", None),

@@ -3,7 +3,6 @@ period, who comes next, and the rotations to validate on the four criteria of D9
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,14 +14,8 @@ from django.views.decorators.http import require_POST
 
 from .forms_validation import RotationValidationForm
 from .models import ExternAssignment, ExternAssignmentBatch, Rotation
-from .rotations import do_validate_rotation, heads_service, validation_opens
+from .rotations import awaiting_evaluation, do_validate_rotation, heads_service, validation_opens
 from .scope import visible_service, visible_services
-
-
-def _window_open(today: dt.date) -> Q:
-    # validation_opens(rotation) <= today, written as a filter on the end date.
-    return Q(outcome=Rotation.Outcome.PENDING,
-             end_date__lte=today + dt.timedelta(days=settings.CAREERS_VALIDATION_OPENS_DAYS_BEFORE_END))
 
 
 def _present(today: dt.date) -> Q:
@@ -36,7 +29,7 @@ def service_list(request):
         "establishment__name_fr", "name_fr")
     counts = {row["service"]: row for row in Rotation.objects.visible_to(request.user).filter(
         service__in=services).values("service").annotate(
-        present=Count("pk", filter=_present(today)), to_validate=Count("pk", filter=_window_open(today)))}
+        present=Count("pk", filter=_present(today)), to_validate=Count("pk", filter=awaiting_evaluation(today)))}
     page = Paginator(services, 50).get_page(request.GET.get("page"))
     rows = [(s, counts.get(s.pk, {}).get("present", 0), counts.get(s.pk, {}).get("to_validate", 0)) for s in page]
     return render(request, "careers/service/list.html", {"page": page, "rows": rows, "today": today})
@@ -63,7 +56,7 @@ def service_detail(request, pk):
     present = list(rotations.filter(_present(today)).order_by("status__kind", "status__person__last_name"))
     externs = list(_externs_present(request.user, service, today))
     to_validate = [(r, RotationValidationForm() if can_validate else None, validation_opens(r))
-                   for r in rotations.filter(_window_open(today)).order_by("end_date", "pk")]
+                   for r in rotations.filter(awaiting_evaluation(today)).order_by("end_date", "pk")]
     return render(request, "careers/service/detail.html", {
         "service": service,
         "today": today,

@@ -381,15 +381,19 @@ def _read_row(competition, row, values, position, faculties, result) -> ImportRo
     return ImportRow(row, identity, {"route": route, "track": read["filiere"], **facts})
 
 
+def find_person(identity: dict) -> tuple[tuple, Person | None]:
+    """The key that tells two rows of a file apart (a CIN, or a passport of a nationality) and the
+    registered person it names, if any. Shared by every import of people."""
+    if identity["national_id"]:
+        return ("cin", identity["national_id"]), Person.objects.filter(national_id=identity["national_id"]).first()
+    return (("passport", identity["nationality"], identity["passport_number"]),
+            Person.objects.filter(passport_number=identity["passport_number"], nationality=identity["nationality"]).first())
+
+
 def _match(competition, parsed: ImportRow, seen: dict, result: CandidatesImport) -> None:
     identity = parsed.identity
-    if identity["national_id"]:
-        key, column = ("cin", identity["national_id"]), "cin"
-        person = Person.objects.filter(national_id=identity["national_id"]).first()
-    else:
-        key, column = ("passport", identity["nationality"], identity["passport_number"]), "passeport"
-        person = Person.objects.filter(passport_number=identity["passport_number"],
-                                       nationality=identity["nationality"]).first()
+    key, person = find_person(identity)
+    column = "cin" if identity["national_id"] else "passeport"
     if key in seen:
         what = _("la même CIN") if column == "cin" else _("le même passeport")
         result.errors.append(RowError(parsed.row, column, _("%(what)s figure déjà ligne %(row)s")
@@ -402,7 +406,7 @@ def _match(competition, parsed: ImportRow, seen: dict, result: CandidatesImport)
             result.errors.append(RowError(parsed.row, column, _("déjà candidat à ce concours (n° %(number)s)")
                                           % {"number": existing.number}))
             return
-        if _same_name(person, identity) is False:
+        if same_name(person, identity) is False:
             result.warnings.append(RowError(parsed.row, "nom", _(
                 "personne déjà enregistrée sous le nom %(name)s : son dossier est repris tel quel")
                 % {"name": person.full_name}))
@@ -410,7 +414,7 @@ def _match(competition, parsed: ImportRow, seen: dict, result: CandidatesImport)
     result.rows.append(parsed)
 
 
-def _same_name(person: Person, identity: dict) -> bool:
+def same_name(person: Person, identity: dict) -> bool:
     def norm(text):
         return key_of(text).replace("_", "")
 
