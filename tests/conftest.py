@@ -1,7 +1,14 @@
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from django.test import Client
 from django.utils import translation
+
+# Property tests must not depend on how busy the machine is: no per-example deadline and no
+# "input generation is slow" health check (both measure time, not correctness).
+hypothesis_settings.register_profile("residanat", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("residanat")
 
 
 @pytest.fixture(autouse=True)

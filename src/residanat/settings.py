@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "residanat.concours",
     "residanat.choice",
     "residanat.careers",
+    "residanat.payroll",
     "residanat.documents",
     "residanat.web",
     "residanat.api",

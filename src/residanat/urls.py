@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("concours/", include("residanat.concours.urls")),
     path("choix/", include("residanat.choice.urls")),
     path("parcours/", include("residanat.careers.urls")),
+    path("paie/", include("residanat.payroll.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -12,6 +12,7 @@ from . import (
     concours,
     docs,
     me,
+    payroll,
     people,
     referential,
     rules,
@@ -36,3 +37,4 @@ api.add_router("/careers", careers_timeline.router)
 api.add_router("/careers", careers_periods.router)
 api.add_router("/careers", careers_externs.router)
 api.add_router("/careers", careers_records.router)
+api.add_router("/payroll", payroll.router)

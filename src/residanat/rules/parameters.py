@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -98,6 +98,25 @@ class ParameterTable:
             f"regulation parameter {key!r} ({versions[0].ref}) has no value in force on "
             f"{on.isoformat()}; it is known only from {ranges}"
         )
+
+    def amended(self, orders: list[Parameter], source: str) -> "ParameterTable":
+        """This table with later orders laid over it, in the order given: each order's value is in
+        force over its range and what was in force there before is cut around it (an order with an
+        earlier effective date than today's value rewrites the past: the payroll pays the arrears)."""
+        by_key = {key: list(versions) for key, versions in self._by_key.items()}
+        for order in orders:
+            if order.key not in by_key:
+                raise UnknownParameter(f"unknown regulation parameter {order.key!r}")
+            kept = []
+            for version in by_key[order.key]:
+                if version.valid_from < order.valid_from:
+                    before_end = order.valid_from - dt.timedelta(days=1)
+                    kept.append(replace(version, valid_to=min(version.valid_to or before_end, before_end)))
+                if order.valid_to is not None and (version.valid_to is None or version.valid_to > order.valid_to):
+                    kept.append(replace(version, valid_from=max(version.valid_from,
+                                                                order.valid_to + dt.timedelta(days=1))))
+            by_key[order.key] = [v for v in kept if v.valid_to is None or v.valid_from <= v.valid_to] + [order]
+        return ParameterTable([v for versions in by_key.values() for v in versions], source)
 
     def in_force(self, on: dt.date) -> list[Parameter]:
         found = []

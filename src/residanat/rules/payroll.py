@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
 
-from .parameters import ParameterNotInForce, load_parameters
+from .parameters import ParameterNotInForce, ParameterTable, load_parameters
 from .service_time import Span
 
 CENT = Decimal("0.01")
@@ -57,6 +57,8 @@ class Line:
     ref: str
     days: int
     rate: Decimal
+    # The parameter the rate comes from: with `ref`, `days` and `rate`, the line explains itself.
+    key: str = ""
 
     def as_json(self) -> dict:
         return {"code": self.code, "amount": f"{self.amount:.2f}", "payer": self.payer, "ref": self.ref}
@@ -84,20 +86,45 @@ def pro_rata(rate: Decimal, days: int, days_in_month: int) -> Decimal:
     return (Decimal(rate) * days / days_in_month).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _days(span: Span) -> list[dt.date]:
-    return [span.start + dt.timedelta(days=i) for i in range(span.days)]
+STOPPING = ("temporary_exclusion", "unpaid_absence")
 
 
-def _stopped(day: dt.date, events: list[Event]) -> bool:
-    """D93 art. 30, RD68 ch. 8: no stipend during a temporary exclusion; RD68 ch. 17: nor during an
-    unpaid absence. Sick leave and paid leave are paid."""
-    return any(e.kind in ("temporary_exclusion", "unpaid_absence") and e.span.start <= day <= e.span.end
-               for e in events)
+def _subtract(span: Span, holes: Iterable[Span]) -> list[Span]:
+    """The parts of `span` outside every hole."""
+    pieces = [span]
+    for hole in holes:
+        kept = []
+        for piece in pieces:
+            if not piece.overlaps(hole):
+                kept.append(piece)
+                continue
+            if piece.start < hole.start:
+                kept.append(Span(piece.start, hole.start - dt.timedelta(days=1)))
+            if hole.end < piece.end:
+                kept.append(Span(hole.end + dt.timedelta(days=1), piece.end))
+        pieces = kept
+    return pieces
 
 
-def _unpaid_repeats(events: list[Event], on: dt.date) -> list[Span]:
+def _split(span: Span, cuts: Iterable[dt.date]) -> list[Span]:
+    """`span` cut before each date of `cuts` that falls inside it."""
+    starts = sorted({span.start, *(c for c in cuts if span.start < c <= span.end)})
+    ends = [s - dt.timedelta(days=1) for s in starts[1:]] + [span.end]
+    return [Span(s, e) for s, e in zip(starts, ends)]
+
+
+def _version_cuts(table: ParameterTable, key: str) -> list[dt.date]:
+    cuts = []
+    for version in table.versions(key):
+        cuts.append(version.valid_from)
+        if version.valid_to is not None:
+            cuts.append(version.valid_to + dt.timedelta(days=1))
+    return cuts
+
+
+def _unpaid_repeats(events: list[Event], on: dt.date, table: ParameterTable) -> list[Span]:
     """D93 art. 6: a repeating extern is paid for one extra year at most; the later repeats are not."""
-    allowed = int(load_parameters().get("extern.repeat_years_paid_max", on).value)
+    allowed = int(table.get("extern.repeat_years_paid_max", on).value)
     repeats = sorted((e for e in events if e.kind == "repeat_year"), key=lambda e: e.span.start)
     return [e.span for e in repeats[allowed:]]
 
@@ -132,12 +159,21 @@ def _salary_outside(period: Period) -> tuple[str, str] | None:
     return None
 
 
-def compute_month(track: str, periods: Iterable[Period], events: Iterable[Event], month: str) -> Month:
+def compute_month(track: str, periods: Iterable[Period], events: Iterable[Event], month: str,
+                  table: ParameterTable | None = None) -> Month:
+    """What is owed for `month`. The month is cut where anything changes (a stop, a parameter
+    version, the GST date) and each piece is priced as a whole: the same result as a day-by-day
+    count, in a handful of steps whatever the month."""
+    table = table or load_parameters()
     span = month_span(month)
     in_month = span.days
     events = list(events)
-    table = load_parameters()
+    stops = [e.span for e in events if e.kind in STOPPING]
     result = Month(month)
+    # (code, payer, rate, ref, key) -> paid days: one line each, across the periods of the month (a
+    # status cut where its pay terms change is still one line per code and rate).
+    groups: dict[tuple[str, str, Decimal, str, str], int] = {}
+    outside_lines: dict[tuple[str, str], Line] = {}
     for period in periods:
         if not period.span.overlaps(span):
             continue
@@ -145,27 +181,31 @@ def compute_month(track: str, periods: Iterable[Period], events: Iterable[Event]
         outside = _salary_outside(period)
         if outside is not None:
             ref, payer = outside
-            result.lines.append(Line("resident.salary_outside", Decimal("0.00"), payer, ref, 0, Decimal("0")))
+            outside_lines[outside] = Line("resident.salary_outside", Decimal("0.00"), payer, ref, 0, Decimal("0"),
+                                          "resident.salary_outside")
             continue
-        unpaid_repeats = _unpaid_repeats(events, overlap.start) if period.status == "extern" else []
-        # Days grouped by (code, payer, rate): one line each.
-        groups: dict[tuple[str, str, Decimal, str], int] = {}
-        for day in _days(overlap):
-            if _stopped(day, events) or any(s.start <= day <= s.end for s in unpaid_repeats):
-                continue
-            for code, key, payer in _components(period, track, day):
-                try:
-                    parameter = table.get(key, day)
-                except ParameterNotInForce:
-                    if key in CREATED_BY_TEXT and day < table.versions(key)[0].valid_from:
-                        continue
-                    raise
-                group = (code, payer, Decimal(parameter.value), parameter.ref)
-                groups[group] = groups.get(group, 0) + 1
-        for (code, payer, rate, ref), days in groups.items():
-            result.lines.append(Line(code, pro_rata(rate, days, in_month), payer, ref, days, rate))
+        holes = stops + (_unpaid_repeats(events, overlap.start, table) if period.status == "extern" else [])
+        keys = {key for _, key, _ in _components(period, track, overlap.start)}
+        cuts = [c for key in keys for c in _version_cuts(table, key)]
+        if period.gst_from is not None:
+            cuts.append(period.gst_from)
+        for paid in _subtract(overlap, holes):
+            for piece in _split(paid, cuts):
+                for code, key, payer in _components(period, track, piece.start):
+                    try:
+                        parameter = table.get(key, piece.start)
+                    except ParameterNotInForce:
+                        if key in CREATED_BY_TEXT and piece.start < table.versions(key)[0].valid_from:
+                            continue
+                        raise
+                    group = (code, payer, Decimal(parameter.value), parameter.ref, key)
+                    groups[group] = groups.get(group, 0) + piece.days
+    result.lines.extend(outside_lines.values())
+    for (code, payer, rate, ref, key), days in groups.items():
+        result.lines.append(Line(code, pro_rata(rate, days, in_month), payer, ref, days, rate, key))
     return result
 
 
-def simulate(track: str, periods: list[Period], events: list[Event], months: list[str]) -> list[Month]:
-    return [compute_month(track, periods, events, month) for month in months]
+def simulate(track: str, periods: list[Period], events: list[Event], months: list[str],
+             table: ParameterTable | None = None) -> list[Month]:
+    return [compute_month(track, periods, events, month, table) for month in months]

@@ -2,6 +2,7 @@ from django.conf import settings
 
 from residanat.accounts.roles import Role
 from residanat.accounts.scopes import roles_of
+from residanat.payroll.authority import reads_payroll
 
 
 def navigation(request):
@@ -11,6 +12,7 @@ def navigation(request):
     person = getattr(user, "person", None) if user is not None and user.is_authenticated else None
     return {
         "user_roles": roles,
-        "nav": {"people": staff, "my_file": person},
+        "nav": {"people": staff, "my_file": person,
+                "payroll": bool(user is not None and reads_payroll(user))},
         "available_languages": settings.LANGUAGES,
     }

@@ -1,0 +1,303 @@
+"""The monthly run: open, compute (regular lines for the month, adjustment lines for the closed
+months that a later change made wrong), approve by a second person, close.
+
+Computing is idempotent: the lines of an open run are thrown away and computed again from the same
+inputs. The adjustments compare, for each status touched by a change recorded since the payer's
+last closing, what is owed today for each closed month with what the closed runs paid for it; a
+change already settled gives a difference of zero, so computing twice never pays twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from residanat.careers.models import Leave
+from residanat.people.models import TraineeStatus
+from residanat.rules.payroll import Line, compute_month, month_span
+from residanat.rules.service_time import Span, add_months
+
+from . import authority
+from .inputs import KEY_KINDS, StatusPay, load, overlapping, parameter_table, payer_statuses
+from .models import Payer, PayLine, PayrollRun, PayTerms, RateOrder, StipendStop, TerritorialGroup
+
+ZERO = Decimal("0.00")
+SALARY_OUTSIDE = "resident.salary_outside"
+
+
+class PayrollRefused(Exception):
+    """An action the state, the scope or the four-eyes rule does not allow; the message says why."""
+
+
+def month_key(day: dt.date) -> str:
+    return f"{day:%Y-%m}"
+
+
+def _payer_of(run: PayrollRun, line: Line) -> bool:
+    if line.payer == run.payer:
+        return True
+    # A resident paid a salary outside shows in the hospital centre's run, at 0.00 (D93 art. 27, 27 bis).
+    return run.payer == Payer.CHU and line.code == SALARY_OUTSIDE
+
+
+def price(run: PayrollRun, status: StatusPay, month: dt.date, table) -> list[Line]:
+    computed = compute_month(status.track, status.periods, status.events, month_key(month), table)
+    return [line for line in computed.lines if _payer_of(run, line)]
+
+
+# --- open --------------------------------------------------------------------------------------
+
+def last_closed(payer_key: str, before: dt.date | None = None) -> PayrollRun | None:
+    runs = PayrollRun.objects.filter(payer_key=payer_key, state=PayrollRun.State.CLOSED)
+    if before is not None:
+        runs = runs.filter(month__lt=before)
+    return runs.order_by("-month").first()
+
+
+@transaction.atomic
+def open_run(user, month: dt.date, payer: str, hospital_centre=None, health_group=None) -> PayrollRun:
+    if not authority.operates(user, payer, getattr(hospital_centre, "pk", None)):
+        raise PayrollRefused(_("Vous ne tenez pas la paie de ce payeur."))
+    month = month.replace(day=1)
+    run = PayrollRun(month=month, payer=payer, hospital_centre=hospital_centre, health_group=health_group,
+                     opened_by=user)
+    run.payer_key = PayrollRun.payer_key_of(run)
+    unfinished = PayrollRun.objects.filter(payer_key=run.payer_key).exclude(state=PayrollRun.State.CLOSED).first()
+    if unfinished is not None:
+        raise PayrollRefused(_("La paie de %(month)s de ce payeur n'est pas clôturée : clôturez-la avant "
+                               "d'ouvrir un autre mois.") % {"month": f"{unfinished.month:%m/%Y}"})
+    previous = last_closed(run.payer_key)
+    if previous is not None and month != add_months(previous.month, 1):
+        raise PayrollRefused(_("Le dernier mois clôturé de ce payeur est %(month)s : le mois suivant est le seul "
+                               "qui puisse être ouvert.") % {"month": f"{previous.month:%m/%Y}"})
+    run.save()
+    return run
+
+
+# --- compute -----------------------------------------------------------------------------------
+
+@dataclass
+class Candidate:
+    reason: str
+    detail: str = ""
+    since_month: dt.date | None = None  # a rate order touches its months only
+
+
+def _changed_statuses(since) -> dict[int, Candidate]:
+    """Statuses whose pay inputs were recorded, changed or deleted after `since` (history tables:
+    one query each)."""
+    found: dict[int, Candidate] = {}
+    sources = [
+        (TraineeStatus.history.filter(history_date__gt=since).values_list("id", flat=True), PayLine.Reason.STATUS),
+        (Leave.history.filter(history_date__gt=since).values_list("status_id", flat=True), PayLine.Reason.LEAVE),
+        (StipendStop.history.filter(history_date__gt=since).values_list("status_id", flat=True), PayLine.Reason.STOP),
+        (PayTerms.history.filter(history_date__gt=since).values_list("status_id", flat=True), PayLine.Reason.TERMS),
+    ]
+    for ids, reason in sources:
+        for status_id in ids:
+            found.setdefault(status_id, Candidate(reason))
+    return found
+
+
+def _rate_candidates(run: PayrollRun, since, closed_months: list[dt.date]) -> tuple[dict[int, Candidate], list]:
+    """Statuses priced by an amount that an order entered after `since` changed in a closed month."""
+    found: dict[int, Candidate] = {}
+    orders = list(RateOrder.objects.filter(entered_at__gt=since).order_by("entered_at", "pk"))
+    groups = list(TerritorialGroup.history.filter(history_date__gt=since).values_list("region_id", flat=True))
+    if not closed_months:
+        return found, orders
+    for order in orders:
+        kind = next(k for prefix, k in KEY_KINDS.items() if order.key.startswith(prefix))
+        first = max(order.valid_from.replace(day=1), closed_months[0])
+        span = Span(first, month_span(month_key(closed_months[-1])).end)
+        if order.valid_to is not None:
+            span = Span(first, min(span.end, order.valid_to))
+        if span.end < span.start:
+            continue
+        for status_id in overlapping(payer_statuses(run), span).filter(kind=kind).values_list("id", flat=True):
+            found.setdefault(status_id, Candidate(PayLine.Reason.RATE, order.order_ref, first))
+    if groups:
+        statuses = payer_statuses(run).filter(
+            Q(establishment__province__region_id__in=groups)
+            | Q(establishment__isnull=True, hospital_centre__province__region_id__in=groups),
+            kind=TraineeStatus.Kind.SEVENTH_YEAR)
+        for status_id in statuses.values_list("id", flat=True):
+            found.setdefault(status_id, Candidate(PayLine.Reason.GROUP))
+    return found, orders
+
+
+# Candidates are priced by batches: a rate order touches every trainee of a payer, and one IN list
+# of 20,000 ids would pass SQLite's limit of bound parameters.
+BATCH = 5000
+
+
+def _adjustments(run: PayrollRun, table) -> list[tuple[StatusPay, Line, dict]]:
+    previous = last_closed(run.payer_key, before=run.month)
+    if previous is None:
+        return []
+    closed_months = sorted(PayrollRun.objects.filter(payer_key=run.payer_key, state=PayrollRun.State.CLOSED)
+                           .values_list("month", flat=True))
+    candidates = _changed_statuses(previous.closed_at)
+    rate_candidates, _orders = _rate_candidates(run, previous.closed_at, closed_months)
+    for status_id, candidate in rate_candidates.items():
+        candidates.setdefault(status_id, candidate)
+    ids = sorted(candidates)
+    lines = []
+    for first in range(0, len(ids), BATCH):
+        lines += _adjust_batch(run, table, ids[first:first + BATCH], candidates, closed_months)
+    return lines
+
+
+def _adjust_batch(run, table, ids: list[int], candidates: dict[int, Candidate], closed_months: list[dt.date]):
+    span = Span(closed_months[0], month_span(month_key(closed_months[-1])).end)
+    statuses = {s.id: s for s in load(payer_statuses(run).filter(id__in=ids), span)}
+    # What the closed runs of this payer paid, per status, month and code (one query).
+    paid: dict[tuple[int, dt.date, str], Decimal] = {}
+    paid_as: dict[tuple[int, dt.date, str], Line] = {}  # what a line no longer owed is reversed as
+    paid_codes: dict[tuple[int, dt.date], set[str]] = defaultdict(set)
+    for status_id, month, code, payer, ref, key, rate, amount in (
+            PayLine.objects.filter(run__payer_key=run.payer_key, run__state=PayrollRun.State.CLOSED, status_id__in=ids)
+            .values_list("status_id", "month_corrected", "code", "payer", "ref", "key")
+            .annotate(Max("rate"), Sum("amount")).order_by()):
+        paid[(status_id, month, code)] = paid.get((status_id, month, code), ZERO) + amount
+        paid_as[(status_id, month, code)] = Line(code, ZERO, payer, ref, 0, rate, key)
+        paid_codes[(status_id, month)].add(code)
+    lines = []
+    for status_id in sorted(statuses):
+        status, candidate = statuses[status_id], candidates[status_id]
+        months = [m for m in closed_months
+                  if any(p.span.overlaps(month_span(month_key(m))) for p in status.periods)
+                  or (status_id, m) in paid_codes]
+        if candidate.since_month is not None:
+            months = [m for m in months if m >= candidate.since_month]
+        for month in months:
+            owed: dict[str, list[Line]] = defaultdict(list)
+            for line in price(run, status, month, table):
+                owed[line.code].append(line)
+            for code in sorted(set(owed) | paid_codes.get((status_id, month), set())):
+                due = sum((line.amount for line in owed.get(code, [])), ZERO)
+                already = paid.get((status_id, month, code), ZERO)
+                if due == already:
+                    continue
+                model = owed[code][-1] if owed.get(code) else paid_as[(status_id, month, code)]
+                line = Line(code, due - already, model.payer, model.ref,
+                            sum(piece.days for piece in owed.get(code, [])), model.rate, model.key)
+                lines.append((status, line, {"month": month, "reason": candidate.reason,
+                                             "detail": candidate.detail, "previously_paid": already}))
+    return lines
+
+
+def _row(run, status: StatusPay, line: Line, kind: str, month: dt.date, reason="", detail="", previously_paid=None):
+    return (run.pk, status.id, status.person_id, kind, month, line.code, line.key or line.code, line.ref, line.payer,
+            line.days, line.rate, line.amount, reason, detail, previously_paid, status.kind, status.establishment_id,
+            status.hospital_centre_id)
+
+
+COLUMNS = ("run_id", "status_id", "person_id", "kind", "month_corrected", "code", "key", "ref", "payer", "days",
+           "rate", "amount", "reason", "reason_detail", "previously_paid", "status_kind", "establishment_id",
+           "hospital_centre_id")
+
+
+def _insert(rows: list[tuple]) -> None:
+    """One executemany for all the lines: a bulk_create would cut them into batches of a few dozen
+    on SQLite (its bound-parameter limit)."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(PayLine._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
+    marks = ", ".join(["%s"] * len(COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+
+
+def compute_run(run: PayrollRun, user) -> PayrollRun:
+    if not authority.operates(user, run.payer, run.hospital_centre_id):
+        raise PayrollRefused(_("Vous ne tenez pas la paie de ce payeur."))
+    with transaction.atomic():
+        run = PayrollRun.objects.select_for_update().get(pk=run.pk)
+        if run.state == PayrollRun.State.CLOSED:
+            raise PayrollRefused(_("Cette paie est clôturée : elle ne change plus. Une correction passe par la paie "
+                                   "du mois suivant."))
+        PayLine.objects.filter(run=run).delete()
+        table = parameter_table()
+        span = month_span(month_key(run.month))
+        rows = []
+        for status in load(overlapping(payer_statuses(run), span), span):
+            for line in price(run, status, run.month, table):
+                rows.append(_row(run, status, line, PayLine.Kind.REGULAR, run.month))
+        for status, line, extra in _adjustments(run, table):
+            rows.append(_row(run, status, line, PayLine.Kind.ADJUSTMENT, extra["month"], extra["reason"],
+                             extra["detail"], extra["previously_paid"]))
+        _insert(rows)
+        totals = PayLine.objects.filter(run=run).aggregate(total=Sum("amount"), trainees=Count("person", distinct=True))
+        run.total = totals["total"] or ZERO
+        run.trainees = totals["trainees"]
+        run.state = PayrollRun.State.COMPUTED
+        run.computed_by, run.computed_at = user, timezone.now()
+        run.approved_by = run.approved_at = None
+        run.save()
+    return run
+
+
+# --- approve, close ----------------------------------------------------------------------------
+
+def stale_reasons(run: PayrollRun) -> list[str]:
+    """What was recorded after the run was computed and may change it: approving or closing is
+    refused until it is computed again."""
+    since = run.computed_at
+    if since is None:
+        return []
+    reasons = []
+    scope = payer_statuses(run).values("id")
+    if RateOrder.objects.filter(entered_at__gt=since).exists():
+        reasons.append(_("un montant a été modifié par arrêté"))
+    if run.payer != Payer.CHU and TerritorialGroup.history.filter(history_date__gt=since).exists():
+        reasons.append(_("la date de prise de fonctions d'un GST a changé"))
+    checks = [
+        (TraineeStatus.history.filter(history_date__gt=since, id__in=scope), _("un statut a changé")),
+        (Leave.history.filter(history_date__gt=since, status_id__in=scope), _("un congé ou une absence a été enregistré")),
+        (StipendStop.history.filter(history_date__gt=since, status_id__in=scope), _("une exclusion temporaire a été enregistrée")),
+        (PayTerms.history.filter(history_date__gt=since, status_id__in=scope), _("des éléments de paie ont changé")),
+    ]
+    reasons += [message for query, message in checks if query.exists()]
+    return reasons
+
+
+def _signed(run: PayrollRun, state: str) -> PayrollRun:
+    run = PayrollRun.objects.select_for_update().get(pk=run.pk)
+    if run.state != state:
+        raise PayrollRefused(_("Cette paie est « %(state)s » : l'action n'est plus possible.")
+                             % {"state": run.get_state_display()})
+    stale = stale_reasons(run)
+    if stale:
+        raise PayrollRefused(_("Des changements ont été enregistrés depuis le calcul (%(what)s) : recalculez la paie.")
+                             % {"what": ", ".join(stale)})
+    return run
+
+
+@transaction.atomic
+def approve_run(run: PayrollRun, user) -> PayrollRun:
+    if not authority.approves(user, run):
+        raise PayrollRefused(_("Vous ne pouvez pas approuver la paie de ce payeur."))
+    run = _signed(run, PayrollRun.State.COMPUTED)
+    if run.computed_by_id == user.pk:
+        raise PayrollRefused(_("La paie doit être approuvée par une autre personne que celle qui l'a calculée."))
+    run.state, run.approved_by, run.approved_at = PayrollRun.State.APPROVED, user, timezone.now()
+    run.save()
+    return run
+
+
+@transaction.atomic
+def close_run(run: PayrollRun, user) -> PayrollRun:
+    if not authority.operates(user, run.payer, run.hospital_centre_id):
+        raise PayrollRefused(_("Vous ne tenez pas la paie de ce payeur."))
+    run = _signed(run, PayrollRun.State.APPROVED)
+    run.state, run.closed_by, run.closed_at = PayrollRun.State.CLOSED, user, timezone.now()
+    run.save()
+    return run

@@ -1,0 +1,106 @@
+"""What a run pays, added up by the database: per payer of the line, per establishment and per
+status, the current month's lines apart from the adjustments of earlier months, and how many
+trainees. One grouped query per table whatever the number of lines (a run may hold 30,000)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from residanat.people.models import TraineeStatus
+
+from .models import Payer, PayLine, PayrollRun
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+# The line codes of rules/payroll.py, as a reader names them.
+CODE_LABELS = {
+    "extern.stipend": _("Indemnité d'externe"),
+    "intern.stipend": _("Indemnité d'interne"),
+    "intern.housing": _("Indemnité de logement de l'interne"),
+    "resident.stipend": _("Indemnité de résident"),
+    "resident.salary_outside": _("Résident rémunéré hors de cette paie"),
+    "ph_intern.stipend": _("Indemnité d'interne des hôpitaux de santé publique"),
+    "ph_intern.housing": _("Indemnité de logement de l'interne de santé publique"),
+    "seventh_year.lump_sum": _("Indemnité forfaitaire de l'étudiant de 7e année"),
+}
+# Who pays a line: the run's payers, and a resident's administration of origin (D93 art. 27 bis).
+PAYER_LABELS = {**dict(Payer.choices), "ADMINISTRATION": _("administration d'origine (D93 art. 27 bis)")}
+
+
+def code_label(code: str) -> str:
+    return str(CODE_LABELS.get(code, code))
+
+
+def payer_label(payer: str) -> str:
+    return str(PAYER_LABELS.get(payer, payer))
+
+
+def status_label(kind: str) -> str:
+    try:
+        return str(TraineeStatus.Kind(kind).label)
+    except ValueError:
+        return kind
+
+
+@dataclass
+class Row:
+    key: object
+    label: str
+    regular: Decimal
+    adjustment: Decimal
+    total: Decimal
+    trainees: int
+    lines: int
+    label_ar: str = ""
+
+
+@dataclass
+class RunTotals:
+    overall: Row
+    by_payer: list[Row]
+    by_establishment: list[Row]
+    by_status: list[Row]
+
+
+def _sums():
+    regular, adjustment = PayLine.Kind.REGULAR, PayLine.Kind.ADJUSTMENT
+    return {
+        "regular": Sum("amount", filter=Q(kind=regular)),
+        "adjustment": Sum("amount", filter=Q(kind=adjustment)),
+        "total": Sum("amount"),
+        # A trainee with a regular line and an adjustment counts once.
+        "trainees": Count("person", distinct=True),
+        "lines": Count("pk"),
+    }
+
+
+def money(value) -> Decimal:
+    # SQLite adds decimals as floats: back to centimes (PostgreSQL's numeric sums are exact).
+    return Decimal(value or 0).quantize(CENT)
+
+
+def _row(values: dict, key, label, label_ar="") -> Row:
+    return Row(key, label, money(values["regular"]), money(values["adjustment"]), money(values["total"]),
+               values["trainees"], values["lines"], label_ar)
+
+
+def run_totals(run: PayrollRun) -> RunTotals:
+    """The run's totals (4 queries). The caller found `run` through `visible_to`."""
+    lines = PayLine.objects.filter(run=run).order_by()
+    overall = _row(lines.aggregate(**_sums()), None, str(_("Total")))
+    by_payer = [_row(v, v["payer"], payer_label(v["payer"]))
+                for v in lines.values("payer").annotate(**_sums()).order_by("payer")]
+    by_establishment = [
+        _row(v, v["establishment_id"], v["establishment__name_fr"] or str(_("sans établissement")),
+             v["establishment__name_ar"] or "")
+        for v in lines.values("establishment_id", "establishment__name_fr", "establishment__name_ar")
+        .annotate(**_sums()).order_by("establishment__name_fr", "establishment_id")
+    ]
+    by_status = [_row(v, v["status_kind"], status_label(v["status_kind"]))
+                 for v in lines.values("status_kind").annotate(**_sums()).order_by("status_kind")]
+    return RunTotals(overall, by_payer, by_establishment, by_status)

@@ -1,0 +1,217 @@
+"""Monthly runs: lines for every trainee the payer pays, four eyes, closing, idempotent re-runs and
+adjustment lines for changes recorded after a month was closed (D93 art. 6, 18, 27, 30; RD68 ch. 11,
+14, 17). Runs on SQLite and PostgreSQL."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from residanat.careers.models import Leave
+from residanat.payroll.models import PayLine, PayrollRun, RateOrder, StipendStop
+from residanat.payroll.runs import PayrollRefused, approve_run, close_run, compute_run, open_run
+from tests.payroll.world import PayrollWorld
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return PayrollWorld()
+
+
+def lines_of(run):
+    return sorted((l.status_id, l.kind, l.month_corrected, l.code, l.days, l.rate, l.amount, l.reason)
+                  for l in PayLine.objects.filter(run=run))
+
+
+def closed(world, month, payer="MSPS", **unit):
+    run = open_run(world.officer, month, payer, **unit)
+    run = compute_run(run, world.officer)
+    run = approve_run(run, world.second_officer)
+    return close_run(run, world.officer)
+
+
+def test_a_ministry_run_pays_interns_externs_and_public_health_interns_not_residents(world):
+    intern = world.status("intern")
+    extern = world.status("extern", study_year=5, start=D(2025, 9, 1))
+    ph = world.status("public_health_intern")
+    world.terms(ph, housed=True)
+    resident = world.status("resident")
+    run = compute_run(open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
+    amounts = {(l.status_id, l.code): l.amount for l in run.lines.all()}
+    assert amounts == {
+        (intern.pk, "intern.stipend"): Decimal("1500.00"), (intern.pk, "intern.housing"): Decimal("300.00"),
+        (extern.pk, "extern.stipend"): Decimal("165.00"), (ph.pk, "ph_intern.stipend"): Decimal("1188.00"),
+    }
+    assert resident.pk not in {l.status_id for l in run.lines.all()}
+    assert run.total == Decimal("3153.00") and run.trainees == 3
+    line = run.lines.get(status=intern, code="intern.stipend")
+    assert (line.ref, line.days, line.rate, line.key) == ("D93 art. 18", 31, Decimal("1500.00"), "intern.stipend")
+
+
+def test_a_hospital_centre_run_pays_its_residents_and_shows_salaries_outside(world):
+    paid = world.status("resident")
+    civil_servant = world.status("resident")
+    world.terms(civil_servant, civil_servant=True)
+    other_centre = world.status("resident", hospital_centre=None)
+    run = compute_run(open_run(world.chu_officer, D(2026, 1, 1), "CHU", hospital_centre=world.centre),
+                      world.chu_officer)
+    amounts = {(l.status_id, l.code): l.amount for l in run.lines.all()}
+    assert amounts == {(paid.pk, "resident.stipend"): Decimal("3500.00"),
+                       (civil_servant.pk, "resident.salary_outside"): Decimal("0.00")}
+    assert other_centre.pk not in {l.status_id for l in run.lines.all()}
+
+
+def test_exclusion_and_unpaid_absence_stop_the_stipend_pro_rata(world):
+    intern = world.status("intern")
+    StipendStop.objects.create(status=intern, start_date=D(2026, 3, 10), end_date=D(2026, 4, 9),
+                               decision_ref="Conseil 12/2026", recorded_by=world.officer)
+    run = compute_run(open_run(world.officer, D(2026, 3, 1), "MSPS"), world.officer)
+    assert run.total == Decimal("522.58")
+
+
+def test_recomputing_an_open_run_gives_the_same_lines(world):
+    world.status("intern")
+    world.status("extern", study_year=4, start=D(2025, 9, 1))
+    run = compute_run(open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
+    first = lines_of(run)
+    again = compute_run(run, world.officer)
+    assert lines_of(again) == first and again.total == run.total
+
+
+def test_four_eyes_the_computer_cannot_approve(world):
+    world.status("intern")
+    run = compute_run(open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
+    with pytest.raises(PayrollRefused, match="autre personne"):
+        approve_run(run, world.officer)
+    run.approved_by = world.officer
+    run.state = PayrollRun.State.APPROVED
+    with pytest.raises(IntegrityError), transaction.atomic():
+        run.save()
+
+
+def test_a_closed_run_never_changes_not_even_by_sql(world):
+    intern = world.status("intern")
+    run = closed(world, D(2026, 1, 1))
+    with pytest.raises(PayrollRefused, match="clôturée"):
+        compute_run(run, world.officer)
+    with pytest.raises(Exception, match="closed run"), transaction.atomic():
+        PayLine.objects.filter(run=run).update(amount=Decimal("1.00"))
+    with pytest.raises(Exception, match="closed run"), transaction.atomic():
+        PayLine.objects.filter(run=run).delete()
+    with pytest.raises(Exception, match="closed run"), transaction.atomic():
+        PayrollRun.objects.filter(pk=run.pk).update(state="open")
+    assert run.lines.get(status=intern, code="intern.stipend").amount == Decimal("1500.00")
+
+
+def test_months_open_one_after_the_other(world):
+    closed(world, D(2026, 1, 1))
+    with pytest.raises(PayrollRefused, match="01/2026"):
+        open_run(world.officer, D(2026, 3, 1), "MSPS")
+    open_run(world.officer, D(2026, 2, 1), "MSPS")
+    with pytest.raises(PayrollRefused, match="02/2026"):
+        open_run(world.officer, D(2026, 3, 1), "MSPS")
+
+
+def test_a_rate_order_with_an_earlier_date_pays_arrears_and_leaves_closed_runs_unchanged(world):
+    intern = world.status("intern")
+    january = closed(world, D(2026, 1, 1))
+    february = closed(world, D(2026, 2, 1))
+    before = lines_of(january), lines_of(february)
+    # An order of March raises the intern's stipend to 1,700 from 15 January 2026.
+    RateOrder.objects.create(key="intern.stipend", value=Decimal("1700"), valid_from=D(2026, 1, 15),
+                             order_ref="Arrêté 123-26", entered_by=world.ministry)
+    march = compute_run(open_run(world.officer, D(2026, 3, 1), "MSPS"), world.officer)
+    adjustments = {l.month_corrected: l for l in march.lines.filter(kind="adjustment")}
+    # January: 14 days at 1,500 and 17 at 1,700, i.e. 677.42 + 932.26 = 1,609.68 owed, 1,500 paid.
+    assert adjustments[D(2026, 1, 1)].amount == Decimal("109.68")
+    assert adjustments[D(2026, 2, 1)].amount == Decimal("200.00")
+    assert adjustments[D(2026, 2, 1)].previously_paid == Decimal("1500.00")
+    assert {l.reason for l in adjustments.values()} == {"rate"}
+    assert adjustments[D(2026, 1, 1)].reason_detail == "Arrêté 123-26"
+    assert march.lines.get(kind="regular", code="intern.stipend").amount == Decimal("1700.00")
+    assert (lines_of(january), lines_of(february)) == before
+    # Computed again, the arrears are the same, not doubled; once closed, April owes nothing more.
+    assert lines_of(compute_run(march, world.officer)) == lines_of(march)
+    approve_run(march, world.second_officer)
+    close_run(march, world.officer)
+    april = compute_run(open_run(world.officer, D(2026, 4, 1), "MSPS"), world.officer)
+    assert not april.lines.filter(kind="adjustment").exists()
+    assert intern.pk in {l.status_id for l in april.lines.all()}
+
+
+def test_a_late_exclusion_is_recovered_in_the_next_run(world):
+    intern = world.status("intern")
+    closed(world, D(2026, 1, 1))
+    StipendStop.objects.create(status=intern, start_date=D(2026, 1, 1), end_date=D(2026, 1, 10),
+                               decision_ref="Conseil 1/2026", recorded_by=world.officer)
+    february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
+    adjustments = {l.code: l for l in february.lines.filter(kind="adjustment")}
+    # 10 of 31 days not owed: 1,500 × 21/31 = 1,016.13 and 300 × 21/31 = 203.23.
+    assert adjustments["intern.stipend"].amount == Decimal("-483.87")
+    assert adjustments["intern.housing"].amount == Decimal("-96.77")
+    assert adjustments["intern.stipend"].reason == "stop"
+
+
+def test_a_late_unpaid_absence_in_force_only_once_approved(world):
+    ph = world.status("public_health_intern")
+    closed(world, D(2026, 1, 1))
+    Leave.objects.create(status=ph, kind="unpaid", start_date=D(2026, 1, 1), end_date=D(2026, 1, 31),
+                         recorded_by=world.ministry)
+    february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
+    assert sum(l.amount for l in february.lines.filter(kind="adjustment")) == Decimal("-1338.00")
+
+
+def test_approving_a_run_computed_before_a_change_is_refused(world):
+    intern = world.status("intern")
+    run = compute_run(open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
+    StipendStop.objects.create(status=intern, start_date=D(2026, 1, 20), end_date=D(2026, 1, 31),
+                               decision_ref="Conseil 2/2026", recorded_by=world.officer)
+    with pytest.raises(PayrollRefused, match="recalculez"):
+        approve_run(run, world.second_officer)
+    run = compute_run(run, world.officer)
+    assert approve_run(run, world.second_officer).state == "approved"
+
+
+def test_the_seventh_year_lump_sum_moves_from_the_ministry_to_the_gst_at_its_date(world):
+    seventh = world.status("seventh_year_intern_duties", start=D(2025, 1, 1))
+    world.group.powers_from = D(2025, 1, 16)
+    world.group.save()
+    ministry = compute_run(open_run(world.officer, D(2025, 1, 1), "MSPS"), world.officer)
+    gst = compute_run(open_run(world.officer, D(2025, 1, 1), "GST", health_group=world.group), world.officer)
+    assert [(l.payer, l.days, l.amount) for l in ministry.lines.filter(status=seventh)] == [("MSPS", 15, Decimal("1161.29"))]
+    assert [(l.payer, l.days, l.amount) for l in gst.lines.filter(status=seventh)] == [("GST", 16, Decimal("1238.71"))]
+
+
+def test_a_hospital_centre_officer_runs_only_their_centre(world):
+    with pytest.raises(PayrollRefused):
+        open_run(world.chu_officer, D(2026, 1, 1), "MSPS")
+    run = open_run(world.chu_officer, D(2026, 1, 1), "CHU", hospital_centre=world.centre)
+    run = compute_run(run, world.chu_officer)
+    assert approve_run(run, world.director).approved_by == world.director
+
+
+def test_housing_granted_retroactively_reverses_the_allowance_with_its_article(world):
+    intern = world.status("intern")
+    closed(world, D(2026, 1, 1))
+    world.terms(intern, housed=True)
+    february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
+    reversal = february.lines.get(kind="adjustment")
+    assert (reversal.code, reversal.amount, reversal.ref, reversal.reason) == (
+        "intern.housing", Decimal("-300.00"), "D93 art. 18", "terms")
+    assert not february.lines.filter(kind="regular", code="intern.housing").exists()
+
+
+def test_an_intern_housed_from_a_date_keeps_the_allowance_before_it_and_closed_months_stay_paid(world):
+    intern = world.status("intern")
+    closed(world, D(2026, 1, 1))
+    world.terms(intern, valid_from=D(2026, 2, 15), housed=True)
+    february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
+    housing = february.lines.get(code="intern.housing")
+    # 14 of 28 days unhoused: 150.00; January is not re-priced.
+    assert (housing.kind, housing.days, housing.amount) == ("regular", 14, Decimal("150.00"))
+    assert not february.lines.filter(kind="adjustment").exists()
+    assert february.lines.get(code="intern.stipend").amount == Decimal("1500.00")
