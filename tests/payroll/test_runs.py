@@ -104,7 +104,18 @@ def test_a_closed_run_never_changes_not_even_by_sql(world):
         PayLine.objects.filter(run=run).delete()
     with pytest.raises(Exception, match="closed run"), transaction.atomic():
         PayrollRun.objects.filter(pk=run.pk).update(state="open")
+    line = run.lines.get(status=intern, code="intern.stipend")
+    with pytest.raises(Exception, match="closed run"), transaction.atomic():
+        PayLine.objects.create(**{f.attname: getattr(line, f.attname) for f in PayLine._meta.concrete_fields
+                                  if f.attname != "id"})
+    # Nor moved out of it into an open run, nor into it from one.
+    february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
+    with pytest.raises(Exception, match="closed run"), transaction.atomic():
+        PayLine.objects.filter(pk=line.pk).update(run=february)
+    with pytest.raises(Exception, match="closed run"), transaction.atomic():
+        february.lines.update(run=run)
     assert run.lines.get(status=intern, code="intern.stipend").amount == Decimal("1500.00")
+    assert run.lines.count() == len(lines_of(run)) and february.lines.filter(kind="regular").exists()
 
 
 def test_months_open_one_after_the_other(world):
@@ -215,3 +226,37 @@ def test_an_intern_housed_from_a_date_keeps_the_allowance_before_it_and_closed_m
     assert (housing.kind, housing.days, housing.amount) == ("regular", 14, Decimal("150.00"))
     assert not february.lines.filter(kind="adjustment").exists()
     assert february.lines.get(code="intern.stipend").amount == Decimal("1500.00")
+
+
+def test_two_orders_pay_arrears_from_the_earliest_month_either_touches(world):
+    intern = world.status("intern")
+    closed(world, D(2026, 1, 1))
+    closed(world, D(2026, 2, 1))
+    # Entered together after the closing: the stipend from February, the housing allowance from
+    # January. January's housing arrears are owed though the first order starts later.
+    RateOrder.objects.create(key="intern.stipend", value=Decimal("1600"), valid_from=D(2026, 2, 1),
+                             order_ref="Arrêté 1", entered_by=world.ministry)
+    RateOrder.objects.create(key="intern.housing_allowance", value=Decimal("400"), valid_from=D(2026, 1, 1),
+                             order_ref="Arrêté 2", entered_by=world.ministry)
+    march = compute_run(open_run(world.officer, D(2026, 3, 1), "MSPS"), world.officer)
+    adjustments = {(l.month_corrected, l.code): l for l in march.lines.filter(kind="adjustment", status=intern)}
+    assert adjustments[(D(2026, 1, 1), "intern.housing")].amount == Decimal("100.00")
+    assert (D(2026, 1, 1), "intern.stipend") not in adjustments
+    assert adjustments[(D(2026, 2, 1), "intern.stipend")].amount == Decimal("100.00")
+    assert adjustments[(D(2026, 2, 1), "intern.housing")].amount == Decimal("100.00")
+    assert set(adjustments[(D(2026, 2, 1), "intern.stipend")].reason_detail.split(", ")) == {"Arrêté 1", "Arrêté 2"}
+
+
+def test_an_extern_order_touches_only_its_track_and_year(world):
+    year5 = world.status("extern", study_year=5)
+    year4 = world.status("extern", study_year=4)
+    intern = world.status("intern")
+    closed(world, D(2026, 1, 1))
+    RateOrder.objects.create(key="extern.stipend.medicine.year5", value=Decimal("200"), valid_from=D(2026, 1, 1),
+                             order_ref="Arrêté 3", entered_by=world.ministry)
+    february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
+    adjustments = list(february.lines.filter(kind="adjustment"))
+    # D93 art. 6: year 5 was paid 165, the order makes it 200 from January.
+    assert [(l.status_id, l.month_corrected, l.amount) for l in adjustments] == [
+        (year5.pk, D(2026, 1, 1), Decimal("35.00"))]
+    assert {l.status_id for l in february.lines.filter(kind="regular")} == {year5.pk, year4.pk, intern.pk}

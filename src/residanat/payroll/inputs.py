@@ -91,7 +91,8 @@ def _periods(period: Period, terms: list[tuple]) -> list[Period]:
 
 
 def load(statuses: QuerySet, span: Span) -> list[StatusPay]:
-    """The statuses of `statuses` with everything that prices them over `span` (6 queries)."""
+    """The statuses of `statuses` with everything that prices them over `span` (6 queries; no
+    default ordering on the side tables, whose Meta.ordering would join and sort by names)."""
     rows = list(statuses.order_by("id").values(*STATUS_FIELDS))
     gst_from = dict(TerritorialGroup.objects.exclude(powers_from=None).values_list("region_id", "powers_from"))
     ids = statuses.values("id")
@@ -101,12 +102,12 @@ def load(statuses: QuerySet, span: Span) -> list[StatusPay]:
         terms.setdefault(status_id, []).append(tuple(facts))
     events: dict[int, list[Event]] = {}
     for status_id, start, end in StipendStop.objects.filter(
-            status_id__in=ids, start_date__lte=span.end, end_date__gte=span.start).values_list(
+            status_id__in=ids, start_date__lte=span.end, end_date__gte=span.start).order_by().values_list(
             "status_id", "start_date", "end_date"):
         events.setdefault(status_id, []).append(Event("temporary_exclusion", Span(start, end)))
     for status_id, kind, start, end, second, approved in Leave.objects.filter(
             status_id__in=ids, start_date__lte=span.end, end_date__gte=span.start,
-            kind__in=(Leave.Kind.UNPAID, Leave.Kind.SICK)).values_list(
+            kind__in=(Leave.Kind.UNPAID, Leave.Kind.SICK)).order_by().values_list(
             "status_id", "kind", "start_date", "end_date", "needs_second_approval", "second_approval_by"):
         if second and approved is None:
             continue  # D93 art. 28: not in force until the second approval
@@ -115,7 +116,7 @@ def load(statuses: QuerySet, span: Span) -> list[StatusPay]:
     # D93 art. 6: the repeated years of the same persons, all of them, since only the first is paid.
     repeats: dict[int, list[Event]] = {}
     for person_id, start, end, year in TraineeStatus.objects.filter(
-            kind=Kind.EXTERN, is_repeat=True, person_id__in=statuses.values("person_id")).values_list(
+            kind=Kind.EXTERN, is_repeat=True, person_id__in=statuses.values("person_id")).order_by().values_list(
             "person_id", "start_date", "end_date", "study_year"):
         repeats.setdefault(person_id, []).append(Event("repeat_year", Span(start, end or OPEN_END), "extern", year))
     found = []

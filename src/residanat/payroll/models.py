@@ -277,8 +277,10 @@ class PayLine(models.Model):
         RATE = "rate", _("montant modifié par arrêté avec effet antérieur")
         GROUP = "group", _("date de prise de fonctions du GST modifiée")
 
-    run = models.ForeignKey(PayrollRun, on_delete=models.PROTECT, related_name="lines")
-    status = models.ForeignKey(TraineeStatus, on_delete=models.PROTECT, related_name="pay_lines")
+    # Writing a run's lines is the heavy part of computing it: no index that another one covers
+    # (run by run+person, status by status+month), and none on the columns copied from the status.
+    run = models.ForeignKey(PayrollRun, on_delete=models.PROTECT, related_name="lines", db_index=False)
+    status = models.ForeignKey(TraineeStatus, on_delete=models.PROTECT, related_name="pay_lines", db_index=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="pay_lines")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     month_corrected = models.DateField(_("mois payé"))
@@ -293,10 +295,14 @@ class PayLine(models.Model):
     reason_detail = models.CharField(_("précision"), max_length=200, blank=True)
     # What the closed runs had paid for that month and code: amount = owed today − previously paid.
     previously_paid = models.DecimalField(_("déjà payé"), max_digits=12, decimal_places=2, null=True, blank=True)
-    # Copied from the status when computed: the run's totals per establishment and status.
+    # Copied from the status when computed: the run's totals per establishment and status. They are
+    # only read within a run, and the status holds the checked references: no database index or
+    # foreign-key check of their own (deleting an establishment is still refused by Django, PROTECT).
     status_kind = models.CharField(max_length=32)
-    establishment = models.ForeignKey(Establishment, on_delete=models.PROTECT, null=True, related_name="+")
-    hospital_centre = models.ForeignKey(HospitalCentre, on_delete=models.PROTECT, null=True, related_name="+")
+    establishment = models.ForeignKey(Establishment, on_delete=models.PROTECT, null=True, related_name="+",
+                                      db_index=False, db_constraint=False)
+    hospital_centre = models.ForeignKey(HospitalCentre, on_delete=models.PROTECT, null=True, related_name="+",
+                                        db_index=False, db_constraint=False)
 
     objects = LineQuerySet.as_manager()
 

@@ -24,7 +24,7 @@ from residanat.rules.payroll import Line, compute_month, month_span
 from residanat.rules.service_time import Span, add_months
 
 from . import authority
-from .inputs import KEY_KINDS, StatusPay, load, overlapping, parameter_table, payer_statuses
+from .inputs import KEY_KINDS, OPEN_END, StatusPay, load, overlapping, parameter_table, payer_statuses
 from .models import Payer, PayLine, PayrollRun, PayTerms, RateOrder, StipendStop, TerritorialGroup
 
 ZERO = Decimal("0.00")
@@ -100,40 +100,70 @@ def _changed_statuses(since) -> dict[int, Candidate]:
         (PayTerms.history.filter(history_date__gt=since).values_list("status_id", flat=True), PayLine.Reason.TERMS),
     ]
     for ids, reason in sources:
-        for status_id in ids:
+        for status_id in ids.order_by():
             found.setdefault(status_id, Candidate(reason))
     return found
 
 
-def _rate_candidates(run: PayrollRun, since, closed_months: list[dt.date]) -> tuple[dict[int, Candidate], list]:
-    """Statuses priced by an amount that an order entered after `since` changed in a closed month."""
-    found: dict[int, Candidate] = {}
-    orders = list(RateOrder.objects.filter(entered_at__gt=since).order_by("entered_at", "pk"))
-    groups = list(TerritorialGroup.history.filter(history_date__gt=since).values_list("region_id", flat=True))
+def _group_candidates(run: PayrollRun, since) -> dict[int, Candidate]:
+    """The 7th-year students of the regions whose GST date changed after `since` (RD68 ch. 14)."""
+    regions = list(TerritorialGroup.history.filter(history_date__gt=since).order_by().values_list("region_id", flat=True))
+    if not regions:
+        return {}
+    statuses = payer_statuses(run).filter(
+        Q(establishment__province__region_id__in=regions)
+        | Q(establishment__isnull=True, hospital_centre__province__region_id__in=regions),
+        kind=TraineeStatus.Kind.SEVENTH_YEAR)
+    return {status_id: Candidate(PayLine.Reason.GROUP) for status_id in statuses.order_by().values_list("id", flat=True)}
+
+
+def _prices(key: str, kind: str, track: str, study_year: int | None) -> bool:
+    """Whether the amount `key` prices a status of this kind (D93 art. 6: an extern's amount is the
+    one of their track and study year)."""
+    if key.startswith("extern.stipend."):
+        return kind == TraineeStatus.Kind.EXTERN and key == f"extern.stipend.{track}.year{study_year}"
+    return next(k for prefix, k in KEY_KINDS.items() if key.startswith(prefix)) == kind
+
+
+def _rate_candidates(run: PayrollRun, since, closed_months: list[dt.date]) -> tuple[dict[int, Candidate], set[str]]:
+    """Statuses priced by an amount that an order entered after `since` changed in a closed month,
+    each from the first closed month an order touches (one query for all the orders), and the
+    kinds of status the orders price."""
     if not closed_months:
-        return found, orders
-    for order in orders:
-        kind = next(k for prefix, k in KEY_KINDS.items() if order.key.startswith(prefix))
+        return {}, set()
+    end = month_span(month_key(closed_months[-1])).end
+    windows = []
+    for order in RateOrder.objects.filter(entered_at__gt=since).order_by("entered_at", "pk"):
         first = max(order.valid_from.replace(day=1), closed_months[0])
-        span = Span(first, month_span(month_key(closed_months[-1])).end)
-        if order.valid_to is not None:
-            span = Span(first, min(span.end, order.valid_to))
-        if span.end < span.start:
-            continue
-        for status_id in overlapping(payer_statuses(run), span).filter(kind=kind).values_list("id", flat=True):
-            found.setdefault(status_id, Candidate(PayLine.Reason.RATE, order.order_ref, first))
-    if groups:
-        statuses = payer_statuses(run).filter(
-            Q(establishment__province__region_id__in=groups)
-            | Q(establishment__isnull=True, hospital_centre__province__region_id__in=groups),
-            kind=TraineeStatus.Kind.SEVENTH_YEAR)
-        for status_id in statuses.values_list("id", flat=True):
-            found.setdefault(status_id, Candidate(PayLine.Reason.GROUP))
-    return found, orders
+        last = end if order.valid_to is None else min(end, order.valid_to)
+        if first <= last:
+            windows.append((order, Span(first, last)))
+    if not windows:
+        return {}, set()
+    kinds = {next(k for prefix, k in KEY_KINDS.items() if order.key.startswith(prefix)) for order, _w in windows}
+    union = Span(min(w.start for _o, w in windows), max(w.end for _o, w in windows))
+    found: dict[int, Candidate] = {}
+    rows = (overlapping(payer_statuses(run), union).filter(kind__in=kinds).order_by()
+            .values_list("id", "kind", "track", "study_year", "start_date", "end_date"))
+    for status_id, kind, track, study_year, start, status_end in rows:
+        lived = Span(start, status_end or OPEN_END)
+        for order, window in windows:
+            if not lived.overlaps(window) or not _prices(order.key, kind, track, study_year):
+                continue
+            candidate = found.get(status_id)
+            if candidate is None:
+                found[status_id] = Candidate(PayLine.Reason.RATE, order.order_ref, window.start)
+                continue
+            # Several orders: the arrears run from the earliest month any of them touches.
+            candidate.since_month = min(candidate.since_month, window.start)
+            if order.order_ref not in candidate.detail.split(", "):
+                candidate.detail = f"{candidate.detail}, {order.order_ref}"[:200]
+    return found, kinds
 
 
-# Candidates are priced by batches: a rate order touches every trainee of a payer, and one IN list
-# of 20,000 ids would pass SQLite's limit of bound parameters.
+# Statuses changed one by one (a leave, a stop, pay terms) are read by id, by batches: one IN list
+# of many thousand ids would pass SQLite's limit of bound parameters. A rate order touches a whole
+# population: its statuses are read with the payer's, without ids.
 BATCH = 5000
 
 
@@ -142,50 +172,63 @@ def _adjustments(run: PayrollRun, table) -> list[tuple[StatusPay, Line, dict]]:
     if previous is None:
         return []
     closed_months = sorted(PayrollRun.objects.filter(payer_key=run.payer_key, state=PayrollRun.State.CLOSED)
-                           .values_list("month", flat=True))
-    candidates = _changed_statuses(previous.closed_at)
-    rate_candidates, _orders = _rate_candidates(run, previous.closed_at, closed_months)
-    for status_id, candidate in rate_candidates.items():
-        candidates.setdefault(status_id, candidate)
-    ids = sorted(candidates)
+                           .order_by().values_list("month", flat=True))
+    changed = _changed_statuses(previous.closed_at)
+    for status_id, candidate in _group_candidates(run, previous.closed_at).items():
+        changed.setdefault(status_id, candidate)
+    rated, kinds = _rate_candidates(run, previous.closed_at, closed_months)
+    rated = {status_id: candidate for status_id, candidate in rated.items() if status_id not in changed}
     lines = []
+    ids = sorted(changed)
     for first in range(0, len(ids), BATCH):
-        lines += _adjust_batch(run, table, ids[first:first + BATCH], candidates, closed_months)
+        batch = ids[first:first + BATCH]
+        lines += _adjust(run, table, payer_statuses(run).filter(id__in=batch), changed, closed_months,
+                         Q(status_id__in=batch))
+    if rated:
+        since = min(candidate.since_month for candidate in rated.values())
+        months = [month for month in closed_months if month >= since]
+        scope = overlapping(payer_statuses(run), Span(since, month_span(month_key(months[-1])).end))
+        lines += _adjust(run, table, scope.filter(kind__in=kinds), rated, months,
+                         Q(month_corrected__gte=since, status_kind__in=kinds))
+    lines.sort(key=lambda found: found[0].id)
     return lines
 
 
-def _adjust_batch(run, table, ids: list[int], candidates: dict[int, Candidate], closed_months: list[dt.date]):
-    span = Span(closed_months[0], month_span(month_key(closed_months[-1])).end)
-    statuses = {s.id: s for s in load(payer_statuses(run).filter(id__in=ids), span)}
+def _adjust(run: PayrollRun, table, scope, candidates: dict[int, Candidate], months: list[dt.date], paid_filter: Q):
+    """For the candidates among `scope`: each closed month of `months` priced again with today's
+    inputs, compared code by code with what the closed runs paid for it."""
+    spans = {month: month_span(month_key(month)) for month in months}
+    statuses = [s for s in load(scope, Span(months[0], spans[months[-1]].end)) if s.id in candidates]
     # What the closed runs of this payer paid, per status, month and code (one query).
     paid: dict[tuple[int, dt.date, str], Decimal] = {}
     paid_as: dict[tuple[int, dt.date, str], Line] = {}  # what a line no longer owed is reversed as
     paid_codes: dict[tuple[int, dt.date], set[str]] = defaultdict(set)
     for status_id, month, code, payer, ref, key, rate, amount in (
-            PayLine.objects.filter(run__payer_key=run.payer_key, run__state=PayrollRun.State.CLOSED, status_id__in=ids)
+            PayLine.objects.filter(paid_filter, run__payer_key=run.payer_key, run__state=PayrollRun.State.CLOSED,
+                                   month_corrected__gte=months[0])
             .values_list("status_id", "month_corrected", "code", "payer", "ref", "key")
             .annotate(Max("rate"), Sum("amount")).order_by()):
         paid[(status_id, month, code)] = paid.get((status_id, month, code), ZERO) + amount
         paid_as[(status_id, month, code)] = Line(code, ZERO, payer, ref, 0, rate, key)
         paid_codes[(status_id, month)].add(code)
     lines = []
-    for status_id in sorted(statuses):
-        status, candidate = statuses[status_id], candidates[status_id]
-        months = [m for m in closed_months
-                  if any(p.span.overlaps(month_span(month_key(m))) for p in status.periods)
-                  or (status_id, m) in paid_codes]
-        if candidate.since_month is not None:
-            months = [m for m in months if m >= candidate.since_month]
+    for status in statuses:
+        candidate = candidates[status.id]
         for month in months:
+            if candidate.since_month is not None and month < candidate.since_month:
+                continue
+            if ((status.id, month) not in paid_codes
+                    and not any(p.span.overlaps(spans[month]) for p in status.periods)):
+                continue
             owed: dict[str, list[Line]] = defaultdict(list)
             for line in price(run, status, month, table):
                 owed[line.code].append(line)
-            for code in sorted(set(owed) | paid_codes.get((status_id, month), set())):
+            for code in sorted(set(owed) | paid_codes.get((status.id, month), set())):
                 due = sum((line.amount for line in owed.get(code, [])), ZERO)
-                already = paid.get((status_id, month, code), ZERO)
+                already = paid.get((status.id, month, code), ZERO)
                 if due == already:
                     continue
-                model = owed[code][-1] if owed.get(code) else paid_as[(status_id, month, code)]
+                model = owed[code][-1] if owed.get(code) else paid_as[(status.id, month, code)]
                 line = Line(code, due - already, model.payer, model.ref,
                             sum(piece.days for piece in owed.get(code, [])), model.rate, model.key)
                 lines.append((status, line, {"month": month, "reason": candidate.reason,
@@ -205,14 +248,19 @@ COLUMNS = ("run_id", "status_id", "person_id", "kind", "month_corrected", "code"
 
 
 def _insert(rows: list[tuple]) -> None:
-    """One executemany for all the lines: a bulk_create would cut them into batches of a few dozen
-    on SQLite (its bound-parameter limit)."""
+    """All the lines in one statement: COPY on PostgreSQL, one executemany on SQLite (a bulk_create
+    would cut them into batches of a few dozen there, its bound-parameter limit)."""
     if not rows:
         return
     table = connection.ops.quote_name(PayLine._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
-    marks = ", ".join(["%s"] * len(COLUMNS))
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(COLUMNS))
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
 

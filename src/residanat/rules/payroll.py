@@ -10,6 +10,7 @@ the middle of a month, or a payer that changes (a GST taking up its powers), spl
 from __future__ import annotations
 
 import calendar
+import functools
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -77,6 +78,7 @@ class Month:
         return {"month": self.month, "total": f"{self.total:.2f}", "lines": [line.as_json() for line in self.lines]}
 
 
+@functools.lru_cache(maxsize=1024)
 def month_span(month: str) -> Span:
     year, number = (int(part) for part in month.split("-"))
     return Span(dt.date(year, number, 1), dt.date(year, number, calendar.monthrange(year, number)[1]))
