@@ -260,3 +260,36 @@ def test_an_extern_order_touches_only_its_track_and_year(world):
     assert [(l.status_id, l.month_corrected, l.amount) for l in adjustments] == [
         (year5.pk, D(2026, 1, 1), Decimal("35.00"))]
     assert {l.status_id for l in february.lines.filter(kind="regular")} == {year5.pk, year4.pk, intern.pk}
+
+
+def _arrears_run_queries(n: int) -> tuple[int, int]:
+    """Queries sent computing a hospital centre's run with arrears for n residents after a rate
+    order, plus one late exclusion; and the adjustment lines written. Each call has a centre of
+    its own (the Ministry has one payroll: its months cannot start again in the same test)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world = PayrollWorld()
+    statuses = [world.status("resident") for _ in range(n)] + [world.status("resident")]
+    closed(world, D(2026, 1, 1), "CHU", hospital_centre=world.centre)
+    # Orders are national: the second call's January was paid at the first call's amount already.
+    RateOrder.objects.create(key="resident.stipend", value=Decimal(3600 + n), valid_from=D(2026, 1, 1),
+                             order_ref=f"Arrêté {n}", entered_by=world.ministry)
+    StipendStop.objects.create(status=statuses[-1], start_date=D(2026, 1, 1), end_date=D(2026, 1, 31),
+                               decision_ref="Conseil 2/2026", recorded_by=world.officer)
+    run = open_run(world.chu_officer, D(2026, 2, 1), "CHU", hospital_centre=world.centre)
+    with CaptureQueriesContext(connection) as queries:
+        run = compute_run(run, world.chu_officer)
+    adjustments = run.lines.filter(kind="adjustment")
+    stopped = adjustments.get(status=statuses[-1])
+    assert stopped.amount == -stopped.previously_paid and stopped.reason == "stop"
+    arrears = list(adjustments.exclude(status=statuses[-1]))
+    assert arrears and all(l.reason == "rate" and l.previously_paid >= Decimal("3500.00")
+                           and l.amount == Decimal(3600 + n) - l.previously_paid > 0 for l in arrears)
+    return len(queries), adjustments.count()
+
+
+def test_computing_with_arrears_sends_as_many_queries_for_50_trainees_as_for_5():
+    (few, few_lines), (many, many_lines) = _arrears_run_queries(5), _arrears_run_queries(50)
+    assert (few_lines, many_lines) == (5 + 1, 50 + 1)
+    assert few == many

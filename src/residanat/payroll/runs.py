@@ -9,6 +9,7 @@ change already settled gives a difference of zero, so computing twice never pays
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -256,9 +257,14 @@ def _insert(rows: list[tuple]) -> None:
     columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            sql = f"COPY {table} ({columns}) FROM STDIN"
+            started = time.monotonic()
+            with cursor.cursor.copy(sql) as copy:
                 for row in rows:
                     copy.write_row(row)
+            if connection.queries_logged:  # the driver's COPY bypasses Django's query log: count it too
+                connection.queries_log.append({"sql": f"{sql} -- {len(rows)} rows",
+                                               "time": f"{time.monotonic() - started:.3f}"})
             return
         marks = ", ".join(["%s"] * len(COLUMNS))
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
