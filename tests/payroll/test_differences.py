@@ -21,14 +21,6 @@ D = dt.date
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return PayrollWorld()
-
-
-def closed(world, month, payer="MSPS", **unit):
-    run = compute_run(open_run(world.officer, month, payer, **unit), world.officer)
-    return close_run(approve_run(run, world.second_officer), world.officer)
 
 
 def stop(world, status, start, end, ref="Conseil 1/2026"):
@@ -63,7 +55,7 @@ class Month:
         w.terms(self.unhoused_later, housed=True)
         self.housed_mid_february = w.status("intern")
         self.housed_in_february = w.status("intern")
-        self.january = closed(w, D(2026, 1, 1))
+        self.january = w.closed(D(2026, 1, 1))
         # Recorded after January was closed, before February is computed.
         self.started = w.status("intern", start=D(2026, 2, 15))
         stop(w, self.stopped, D(2026, 2, 10), D(2026, 2, 19))
@@ -174,7 +166,7 @@ def test_adjustments_of_the_month_before_explain_a_change(world):
 
 def test_the_gst_taking_up_its_powers_explains_fewer_days_in_the_ministry_run(world):
     seventh = world.status("seventh_year_intern_duties", start=D(2025, 1, 1))
-    closed(world, D(2025, 1, 1))
+    world.closed(D(2025, 1, 1))
     world.group.powers_from = D(2025, 2, 15)
     world.group.save()
     february = compute_run(open_run(world.officer, D(2025, 2, 1), "MSPS"), world.officer)
@@ -213,7 +205,7 @@ def _runs_with(world, n):
     unit = {"payer": "CHU", "hospital_centre": world.centre}
     residents = [world.status("resident") for _ in range(n)]
     world.status("resident", end=D(2026, 1, 15))
-    january = closed(world, D(2026, 1, 1), **unit)
+    january = world.closed(D(2026, 1, 1), **unit)
     for i, resident in enumerate(residents):
         stop(world, resident, D(2026, 2, 1 + i % 20), D(2026, 2, 5 + i % 20))
     Leave.objects.create(status=residents[0], kind="unpaid", start_date=D(2026, 2, 25), end_date=D(2026, 2, 26),

@@ -9,7 +9,7 @@ import pytest
 from residanat.accounts.roles import Role
 from residanat.payroll import views_files
 from residanat.payroll.models import BankAccount, PayTerms, StipendStop
-from residanat.payroll.runs import approve_run, close_run, compute_run, open_run
+from residanat.payroll.runs import compute_run, open_run
 from residanat.rules.rib import with_key
 from tests.accounts.factories import user_with_role
 from tests.payroll.world import PayrollWorld
@@ -32,12 +32,6 @@ def text(response):
 def url(status, rest=""):
     return f"/paie/statuts/{status.pk}/{rest}"
 
-
-def closed(w, month, payer="MSPS", **unit):
-    officer = w.chu_officer if payer == "CHU" else w.officer
-    second = w.director if payer == "CHU" else w.second_officer
-    run = compute_run(open_run(officer, month, payer, **unit), officer)
-    return close_run(approve_run(run, second), officer)
 
 
 # --- who sees the pay file -----------------------------------------------------------------------
@@ -217,8 +211,8 @@ def test_an_exclusion_overlapping_another_is_refused_naming_it(w, verified_clien
 
 def test_the_lines_of_closed_runs_are_listed_newest_first_and_paginated(w, verified_client, monkeypatch):
     status = w.status("intern")
-    closed(w, D(2026, 1, 1))
-    closed(w, D(2026, 2, 1))
+    w.closed(D(2026, 1, 1))
+    w.closed(D(2026, 2, 1))
     compute_run(open_run(w.officer, D(2026, 3, 1), "MSPS"), w.officer)  # not closed: not shown
     monkeypatch.setattr(views_files, "LINES_PER_PAGE", 2)
     client = verified_client(w.officer)

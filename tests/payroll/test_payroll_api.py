@@ -9,7 +9,7 @@ import pytest
 
 from residanat.accounts.roles import Role
 from residanat.payroll.models import BankAccount, PayrollRun, PayTerms, StipendStop
-from residanat.payroll.runs import approve_run, close_run, compute_run, open_run
+from residanat.payroll.runs import compute_run, open_run
 from residanat.rules.rib import with_key
 from tests.accounts.factories import user_with_role
 from tests.api.helpers import token_client
@@ -27,12 +27,6 @@ def w():
     return PayrollWorld()
 
 
-def closed(w, month, payer="MSPS", **unit):
-    officer = w.chu_officer if payer == "CHU" else w.officer
-    second = w.director if payer == "CHU" else w.second_officer
-    run = compute_run(open_run(officer, month, payer, **unit), officer)
-    return close_run(approve_run(run, second), officer)
-
 
 def post(user, path, body=None):
     return token_client(user).post(f"{API}{path}", body or {}, content_type="application/json")
@@ -49,7 +43,7 @@ def get(user, path):
 # --- runs: list and detail -----------------------------------------------------------------------
 
 def test_the_runs_list_follows_the_scope(w, verified_client):
-    ministry_run = closed(w, D(2026, 1, 1))
+    ministry_run = w.closed(D(2026, 1, 1))
     centre_run = open_run(w.chu_officer, D(2026, 1, 1), "CHU", hospital_centre=w.centre)
     other = PayrollWorld()
     other_run = open_run(other.chu_officer, D(2026, 1, 1), "CHU", hospital_centre=other.centre)
@@ -167,7 +161,7 @@ def test_a_trainee_gets_their_own_lines_of_closed_runs_grouped_by_run(w):
     trainee = user_with_role(Role.TRAINEE)
     w.status("intern", person=PersonFactory(user=trainee))
     w.status("intern")
-    january = closed(w, D(2026, 1, 1))
+    january = w.closed(D(2026, 1, 1))
     compute_run(open_run(w.officer, D(2026, 2, 1), "MSPS"), w.officer)  # not closed: not a payslip
     response = get(trainee, "/me/payslips")
     assert response.status_code == 200

@@ -16,7 +16,7 @@ from residanat.accounts.roles import Role
 from residanat.careers.models import Leave
 from residanat.payroll import views_runs
 from residanat.payroll.models import PayLine, PayrollRun, StipendStop
-from residanat.payroll.runs import approve_run, close_run, compute_run, open_run
+from residanat.payroll.runs import approve_run, compute_run, open_run
 from tests.accounts.factories import user_with_role
 from tests.payroll.world import PayrollWorld
 from tests.referential.factories import HospitalCentreFactory
@@ -25,14 +25,6 @@ D = dt.date
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return PayrollWorld()
-
-
-def closed(world, month, payer="MSPS", **unit):
-    run = compute_run(open_run(world.officer, month, payer, **unit), world.officer)
-    return close_run(approve_run(run, world.second_officer), world.officer)
 
 
 def chu(world):
@@ -92,7 +84,7 @@ def test_a_run_outside_the_scope_answers_404_and_an_action_not_allowed_403(world
 def test_the_list_shows_the_runs_in_scope_newest_first_with_filters(world, verified_client):
     world.status("intern")
     world.status("resident")
-    january = closed(world, D(2026, 1, 1))
+    january = world.closed(D(2026, 1, 1))
     february = open_run(world.officer, D(2026, 2, 1), "MSPS")
     centre_run = open_run(world.chu_officer, D(2026, 1, 1), **chu(world))
     national = verified_client(world.officer)
@@ -114,7 +106,7 @@ def test_the_list_shows_the_runs_in_scope_newest_first_with_filters(world, verif
 def test_the_list_is_paginated(world, verified_client, monkeypatch):
     monkeypatch.setattr(views_runs, "RUN_PAGE_SIZE", 2)
     for month in (1, 2):
-        closed(world, D(2026, month, 1))
+        world.closed(D(2026, month, 1))
     open_run(world.officer, D(2026, 3, 1), "MSPS")
     client = verified_client(world.officer)
     first, second = client.get("/paie/"), client.get("/paie/?page=2")
@@ -180,7 +172,7 @@ def test_the_person_who_computed_cannot_approve_and_nothing_changes(world, verif
 
 
 def test_a_month_out_of_sequence_is_refused_with_its_reason_and_creates_nothing(world, verified_client):
-    closed(world, D(2026, 1, 1))
+    world.closed(D(2026, 1, 1))
     client = verified_client(world.officer)
     response = client.post("/paie/ouvrir/", {"month": "2026-03", "payer": "MSPS"}, follow=True)
     assert response.redirect_chain == [("/paie/", 302)]
@@ -259,7 +251,7 @@ def test_output_links_are_shown_only_for_urls_that_exist(world, verified_client,
 
 def test_the_lines_explain_themselves_and_adjustments_say_why(world, verified_client):
     intern = world.status("intern")
-    closed(world, D(2026, 1, 1))
+    world.closed(D(2026, 1, 1))
     StipendStop.objects.create(status=intern, start_date=D(2026, 1, 1), end_date=D(2026, 1, 10),
                                decision_ref="Conseil 1/2026", recorded_by=world.officer)
     february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
@@ -316,7 +308,7 @@ def test_the_cin_search_follows_who_may_read_it(world, verified_client):
 def test_the_differences_page_gives_totals_and_worded_reasons(world, verified_client):
     stopped = world.status("intern")
     ended = world.status("intern", end=D(2026, 1, 20))
-    closed(world, D(2026, 1, 1))
+    world.closed(D(2026, 1, 1))
     StipendStop.objects.create(status=stopped, start_date=D(2026, 2, 10), end_date=D(2026, 2, 19),
                                decision_ref="Conseil 3/2026", recorded_by=world.officer)
     started = world.status("intern", start=D(2026, 2, 15))
@@ -348,7 +340,7 @@ def test_the_first_run_of_a_payer_says_there_is_no_previous_month(world, verifie
 
 def test_an_open_run_has_no_differences_yet(world, verified_client):
     world.status("intern")
-    closed(world, D(2026, 1, 1))
+    world.closed(D(2026, 1, 1))
     february = open_run(world.officer, D(2026, 2, 1), "MSPS")
     page = verified_client(world.officer).get(f"/paie/{february.pk}/differences/")
     assert 'id="not-computed"' in text(page) and page.context["result"].rows == []
@@ -358,7 +350,7 @@ def test_an_open_run_has_no_differences_yet(world, verified_client):
 
 def test_every_page_renders_in_arabic_right_to_left(world, verified_client):
     world.status("intern")
-    january = closed(world, D(2026, 1, 1))
+    january = world.closed(D(2026, 1, 1))
     february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
     client = verified_client(world.second_officer)
     for path in ("/ar/paie/", f"/ar/paie/{february.pk}/", f"/ar/paie/{february.pk}/lignes/",
@@ -377,7 +369,7 @@ def _world_with(n):
     world = PayrollWorld()
     unit = chu(world)
     residents = [world.status("resident") for _ in range(n)]
-    closed(world, D(2026, 1, 1), **unit)
+    world.closed(D(2026, 1, 1), **unit)
     for i, resident in enumerate(residents):
         StipendStop.objects.create(status=resident, start_date=D(2026, 2, 1 + i % 20), end_date=D(2026, 2, 3 + i % 20),
                                    decision_ref=f"C{i}", recorded_by=world.officer)

@@ -17,21 +17,11 @@ D = dt.date
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return PayrollWorld()
-
 
 def lines_of(run):
     return sorted((l.status_id, l.kind, l.month_corrected, l.code, l.days, l.rate, l.amount, l.reason)
                   for l in PayLine.objects.filter(run=run))
 
-
-def closed(world, month, payer="MSPS", **unit):
-    run = open_run(world.officer, month, payer, **unit)
-    run = compute_run(run, world.officer)
-    run = approve_run(run, world.second_officer)
-    return close_run(run, world.officer)
 
 
 def test_a_ministry_run_pays_interns_externs_and_public_health_interns_not_residents(world):
@@ -95,7 +85,7 @@ def test_four_eyes_the_computer_cannot_approve(world):
 
 def test_a_closed_run_never_changes_not_even_by_sql(world):
     intern = world.status("intern")
-    run = closed(world, D(2026, 1, 1))
+    run = world.closed(D(2026, 1, 1))
     with pytest.raises(PayrollRefused, match="clôturée"):
         compute_run(run, world.officer)
     with pytest.raises(Exception, match="closed run"), transaction.atomic():
@@ -119,7 +109,7 @@ def test_a_closed_run_never_changes_not_even_by_sql(world):
 
 
 def test_months_open_one_after_the_other(world):
-    closed(world, D(2026, 1, 1))
+    world.closed(D(2026, 1, 1))
     with pytest.raises(PayrollRefused, match="01/2026"):
         open_run(world.officer, D(2026, 3, 1), "MSPS")
     open_run(world.officer, D(2026, 2, 1), "MSPS")
@@ -129,8 +119,8 @@ def test_months_open_one_after_the_other(world):
 
 def test_a_rate_order_with_an_earlier_date_pays_arrears_and_leaves_closed_runs_unchanged(world):
     intern = world.status("intern")
-    january = closed(world, D(2026, 1, 1))
-    february = closed(world, D(2026, 2, 1))
+    january = world.closed(D(2026, 1, 1))
+    february = world.closed(D(2026, 2, 1))
     before = lines_of(january), lines_of(february)
     # An order of March raises the intern's stipend to 1,700 from 15 January 2026.
     RateOrder.objects.create(key="intern.stipend", value=Decimal("1700"), valid_from=D(2026, 1, 15),
@@ -156,7 +146,7 @@ def test_a_rate_order_with_an_earlier_date_pays_arrears_and_leaves_closed_runs_u
 
 def test_a_late_exclusion_is_recovered_in_the_next_run(world):
     intern = world.status("intern")
-    closed(world, D(2026, 1, 1))
+    world.closed(D(2026, 1, 1))
     StipendStop.objects.create(status=intern, start_date=D(2026, 1, 1), end_date=D(2026, 1, 10),
                                decision_ref="Conseil 1/2026", recorded_by=world.officer)
     february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
@@ -169,7 +159,7 @@ def test_a_late_exclusion_is_recovered_in_the_next_run(world):
 
 def test_a_late_unpaid_absence_in_force_only_once_approved(world):
     ph = world.status("public_health_intern")
-    closed(world, D(2026, 1, 1))
+    world.closed(D(2026, 1, 1))
     Leave.objects.create(status=ph, kind="unpaid", start_date=D(2026, 1, 1), end_date=D(2026, 1, 31),
                          recorded_by=world.ministry)
     february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
@@ -207,7 +197,7 @@ def test_a_hospital_centre_officer_runs_only_their_centre(world):
 
 def test_housing_granted_retroactively_reverses_the_allowance_with_its_article(world):
     intern = world.status("intern")
-    closed(world, D(2026, 1, 1))
+    world.closed(D(2026, 1, 1))
     world.terms(intern, housed=True)
     february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
     reversal = february.lines.get(kind="adjustment")
@@ -218,7 +208,7 @@ def test_housing_granted_retroactively_reverses_the_allowance_with_its_article(w
 
 def test_an_intern_housed_from_a_date_keeps_the_allowance_before_it_and_closed_months_stay_paid(world):
     intern = world.status("intern")
-    closed(world, D(2026, 1, 1))
+    world.closed(D(2026, 1, 1))
     world.terms(intern, valid_from=D(2026, 2, 15), housed=True)
     february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
     housing = february.lines.get(code="intern.housing")
@@ -230,8 +220,8 @@ def test_an_intern_housed_from_a_date_keeps_the_allowance_before_it_and_closed_m
 
 def test_two_orders_pay_arrears_from_the_earliest_month_either_touches(world):
     intern = world.status("intern")
-    closed(world, D(2026, 1, 1))
-    closed(world, D(2026, 2, 1))
+    world.closed(D(2026, 1, 1))
+    world.closed(D(2026, 2, 1))
     # Entered together after the closing: the stipend from February, the housing allowance from
     # January. January's housing arrears are owed though the first order starts later.
     RateOrder.objects.create(key="intern.stipend", value=Decimal("1600"), valid_from=D(2026, 2, 1),
@@ -251,7 +241,7 @@ def test_an_extern_order_touches_only_its_track_and_year(world):
     year5 = world.status("extern", study_year=5)
     year4 = world.status("extern", study_year=4)
     intern = world.status("intern")
-    closed(world, D(2026, 1, 1))
+    world.closed(D(2026, 1, 1))
     RateOrder.objects.create(key="extern.stipend.medicine.year5", value=Decimal("200"), valid_from=D(2026, 1, 1),
                              order_ref="Arrêté 3", entered_by=world.ministry)
     february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
@@ -271,7 +261,7 @@ def _arrears_run_queries(n: int) -> tuple[int, int]:
 
     world = PayrollWorld()
     statuses = [world.status("resident") for _ in range(n)] + [world.status("resident")]
-    closed(world, D(2026, 1, 1), "CHU", hospital_centre=world.centre)
+    world.closed(D(2026, 1, 1), "CHU", hospital_centre=world.centre)
     # Orders are national: the second call's January was paid at the first call's amount already.
     RateOrder.objects.create(key="resident.stipend", value=Decimal(3600 + n), valid_from=D(2026, 1, 1),
                              order_ref=f"Arrêté {n}", entered_by=world.ministry)

@@ -7,6 +7,7 @@ import datetime as dt
 
 from residanat.accounts.roles import Role
 from residanat.payroll.models import BankAccount, PayTerms, TerritorialGroup
+from residanat.payroll.runs import approve_run, close_run, compute_run, open_run
 from residanat.rules.rib import with_key
 from tests.accounts.factories import user_with_role
 from tests.people.factories import PersonFactory, TraineeStatusFactory
@@ -56,3 +57,11 @@ class PayrollWorld:
         self._rib += 1
         return BankAccount.objects.create(person=person, holder=str(person), updated_by=self.officer,
                                           rib=with_key(f"011780{self._rib:016d}"))
+
+    def closed(self, month, payer="MSPS", **unit):
+        """The payer's run of `month` opened, computed, approved by a second person and closed: a
+        hospital centre's by its own officer and director, the others by the national officers."""
+        officer = self.chu_officer if payer == "CHU" else self.officer
+        second = self.director if payer == "CHU" else self.second_officer
+        run = compute_run(open_run(officer, month, payer, **unit), officer)
+        return close_run(approve_run(run, second), officer)
