@@ -19,7 +19,8 @@ def test_demo_has_an_account_for_every_role_and_is_idempotent(capsys, verified_c
     assert User.objects.get(username="admin").is_superuser
     people = Person.objects.count()
     assert people >= 300
-    for username in ("drh", "doyen.casablanca", "chef.pediatrie", "interne.demo"):
+    for username in ("drh", "doyen.casablanca", "chef.pediatrie", "interne.demo", "paie.ministere", "paie.controle",
+                     "paie.ibnrochd"):
         assert username in out
     assert "residanat-demo-2026" in out
     # The demo trainee is visible to their head of service, and sees only themself.

@@ -205,5 +205,5 @@ def load_demo() -> list[DemoAccount]:
     if not RotationPeriod.objects.exists():
         load_careers_demo(trainee)
     # Payroll: GSTs, bank accounts, closed months and the current month's runs (issue 7).
-    load_payroll_demo()
+    accounts += load_payroll_demo()
     return accounts
