@@ -41,6 +41,8 @@ def main():
     parser.add_argument("--base", default="http://127.0.0.1:8000")
     parser.add_argument("--out", default=str(ROOT / "tests/e2e/shots"))
     parser.add_argument("--width", type=int, default=1280)
+    parser.add_argument("--first-screen", action="store_true",
+                        help="only what the first screen shows (long pages are unreadable whole)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -60,7 +62,7 @@ def main():
                 page.goto(f"{args.base}{prefix}{path}")
                 page.wait_for_load_state("networkidle")
                 name = f"{args.user}{path.replace('/', '_').replace('?', '_').replace('=', '-')}_{prefix.strip('/') or 'fr'}.png"
-                page.screenshot(path=str(out / name), full_page=True)
+                page.screenshot(path=str(out / name), full_page=not args.first_screen)
                 print(out / name)
         browser.close()
 
