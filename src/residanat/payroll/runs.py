@@ -118,12 +118,16 @@ def _group_candidates(run: PayrollRun, since) -> dict[int, Candidate]:
     return {status_id: Candidate(PayLine.Reason.GROUP) for status_id in statuses.order_by().values_list("id", flat=True)}
 
 
+def _kind_priced(key: str) -> str:
+    return next(kind for prefix, kind in KEY_KINDS.items() if key.startswith(prefix))
+
+
 def _prices(key: str, kind: str, track: str, study_year: int | None) -> bool:
     """Whether the amount `key` prices a status of this kind (D93 art. 6: an extern's amount is the
     one of their track and study year)."""
     if key.startswith("extern.stipend."):
         return kind == TraineeStatus.Kind.EXTERN and key == f"extern.stipend.{track}.year{study_year}"
-    return next(k for prefix, k in KEY_KINDS.items() if key.startswith(prefix)) == kind
+    return _kind_priced(key) == kind
 
 
 def _rate_candidates(run: PayrollRun, since, closed_months: list[dt.date]) -> tuple[dict[int, Candidate], set[str]]:
@@ -141,7 +145,7 @@ def _rate_candidates(run: PayrollRun, since, closed_months: list[dt.date]) -> tu
             windows.append((order, Span(first, last)))
     if not windows:
         return {}, set()
-    kinds = {next(k for prefix, k in KEY_KINDS.items() if order.key.startswith(prefix)) for order, _w in windows}
+    kinds = {_kind_priced(order.key) for order, _window in windows}
     union = Span(min(w.start for _o, w in windows), max(w.end for _o, w in windows))
     found: dict[int, Candidate] = {}
     rows = (overlapping(payer_statuses(run), union).filter(kind__in=kinds).order_by()
