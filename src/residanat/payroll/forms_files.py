@@ -20,9 +20,8 @@ from django.utils.translation import gettext_lazy
 from residanat.accounts.roles import Role, Scope
 from residanat.careers.authority import is_ministry
 from residanat.people.models import Person, TraineeStatus
-from residanat.rules.parameters import load_parameters
+from residanat.rules import discipline
 from residanat.rules.rib import RibError, check, expected_key, normalise
-from residanat.rules.service_time import months_end
 
 from . import authority
 from .models import BankAccount, Payer, PayTerms, RateOrder, StipendStop, TerritorialGroup
@@ -262,16 +261,6 @@ def do_set_bank_account(person, user, holder: str, rib: str, status=None) -> Ban
 
 # --- stipend stops (temporary exclusions) ---------------------------------------------------------
 
-# The longest temporary exclusion: 2 months for interns and residents (D93 art. 30), 1 month for
-# public-health interns (RD68 ch. 8) and the 7th-year students who have their regime (RD68 ch. 15).
-STOP_LIMIT = {
-    Kind.INTERN: "discipline.d93.temporary_exclusion_max_months",
-    Kind.RESIDENT: "discipline.d93.temporary_exclusion_max_months",
-    Kind.PUBLIC_HEALTH_INTERN: "discipline.rd68.temporary_exclusion_max_months",
-    Kind.SEVENTH_YEAR: "discipline.rd68.temporary_exclusion_max_months",
-}
-
-
 class StipendStopForm(forms.Form):
     start = date_field(StipendStop._meta.get_field("start_date").verbose_name)
     end = date_field(StipendStop._meta.get_field("end_date").verbose_name)
@@ -283,8 +272,7 @@ def do_record_stipend_stop(status, user, start: dt.date, end: dt.date, decision_
     closed month is recovered by an adjustment line."""
     if not may_record_stop(user, status):
         raise PermissionDenied(_("Seul le ministre prononce une exclusion temporaire (D93 art. 32 ; RD68 ch. 10)."))
-    key = STOP_LIMIT.get(status.kind)
-    if key is None:
+    if status.kind not in discipline.REGIME:
         # D93 art. 29: the externs' discipline is that of decree 2.75.664 (students' disciplinary
         # council); the stop of the stipend of art. 30 is for interns and residents only.
         raise ValidationError({NON_FIELD_ERRORS: _(
@@ -297,8 +285,8 @@ def do_record_stipend_stop(status, user, start: dt.date, end: dt.date, decision_
     if end < start:
         errors["end"] = _("La fin précède le début.")
     else:
-        limit = load_parameters().get(key, start)
-        last = months_end(start, int(limit.value))
+        # 2 months for interns and residents (D93 art. 30), 1 month under RD68 (ch. 8, 15).
+        last, limit = discipline.exclusion_last_day(status.kind, start)
         if end > last:
             errors["end"] = _("Une exclusion temporaire dure au plus %(n)s mois (%(ref)s) : le %(last)s au plus "
                               "tard.") % {"n": limit.value, "ref": limit.ref, "last": _d(last)}
