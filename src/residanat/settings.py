@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "residanat.choice",
     "residanat.careers",
     "residanat.payroll",
+    "residanat.discipline",
     "residanat.documents",
     "residanat.web",
     "residanat.api",

@@ -5,26 +5,15 @@ hash from there on; `verify` names the first entry that does not check out."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
+from residanat.hashchain import GENESIS, entry_hash
+
 from .models import ChoiceSession, LogEntry
-
-GENESIS = "0" * 64
-
-
-def _canonical(seq: int, at, kind: str, actor: str, payload: dict) -> bytes:
-    body = {"seq": seq, "at": at.isoformat(), "kind": kind, "actor": actor, "payload": payload}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def entry_hash(prev_hash: str, seq: int, at, kind: str, actor: str, payload: dict) -> str:
-    return hashlib.sha256(prev_hash.encode() + _canonical(seq, at, kind, actor, payload)).hexdigest()
-
 
 def append(session: ChoiceSession, kind: str, payload: dict, actor=None) -> LogEntry:
     """Append an entry; the caller's transaction holds the session lock (see `seats.lock_session`)

@@ -1,0 +1,332 @@
+"""A disciplinary case from its opening to the decision (D93 art. 30-32, RD68 ch. 8-10). Each
+service checks who acts and what the texts require first (rules/discipline.py), writes the step and
+its log entry in one transaction, and refuses with a message naming the article otherwise.
+
+A temporary exclusion stops the stipend for its dates (a payroll StipendStop: the next run pays
+nothing for those days and recovers a closed month); a definitive exclusion ends the status."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from residanat.accounts.roles import Role
+from residanat.careers.authority import holds, is_dean_of, is_director_of, is_ministry
+from residanat.hashchain import GENESIS, entry_hash
+from residanat.payroll.models import StipendStop
+from residanat.people.models import TraineeStatus
+from residanat.rules import discipline as rules
+from residanat.rules.eligibility import Failure
+
+from .models import CaseEvent, CommitteeNomination, DisciplinaryCase
+
+State = DisciplinaryCase.State
+
+
+class CaseRefused(Exception):
+    """The step is not allowed: the message says why, with the article."""
+
+    def __init__(self, message: str, failures: list[Failure] | None = None):
+        super().__init__(message)
+        self.failures = failures or []
+
+
+def _refuse(failures: list[Failure]):
+    if failures:
+        language = get_language() or "fr"
+        raise CaseRefused(" ".join(f.message(language) for f in failures), failures)
+
+
+# --- who acts ----------------------------------------------------------------------------------
+
+def acts_as(user, authority: str, status: TraineeStatus) -> bool:
+    """Whether `user` holds the authority of rules/discipline.py for this status."""
+    if authority == rules.DIRECTOR:
+        return is_director_of(user, status.hospital_centre_id)
+    if authority == rules.DEAN:
+        return is_dean_of(user, status.faculty_id)
+    if authority == rules.MINISTER:
+        return is_ministry(user)
+    if authority == rules.HIGHER_EDUCATION:
+        return user.is_superuser or holds(user, Role.HIGHER_EDUCATION_OFFICER)
+    return False
+
+
+def may_open(user, status: TraineeStatus) -> bool:
+    """The hospital centre's director or the dean (D93), the Ministry (both regimes)."""
+    if rules.REGIME.get(status.kind) == rules.RD68:
+        return is_ministry(user)
+    return (is_ministry(user) or is_director_of(user, status.hospital_centre_id)
+            or is_dean_of(user, status.faculty_id))
+
+
+def _office(user, case: DisciplinaryCase) -> None:
+    if not may_open(user, case.status):
+        raise CaseRefused(_("Vous ne suivez pas les dossiers disciplinaires de ce stagiaire."))
+
+
+# --- the log -----------------------------------------------------------------------------------
+
+def _log(case: DisciplinaryCase, kind: str, payload: dict, actor) -> CaseEvent:
+    last = CaseEvent.objects.filter(case=case).order_by("-seq").values("seq", "hash").first()
+    seq, prev = (last["seq"] + 1, last["hash"]) if last else (1, GENESIS)
+    at = timezone.now().astimezone(dt.timezone.utc)
+    name = getattr(actor, "username", actor) or ""
+    return CaseEvent.objects.create(case=case, seq=seq, at=at, kind=kind, actor=name, payload=payload,
+                                    prev_hash=prev, hash=entry_hash(prev, seq, at, kind, name, payload))
+
+
+@dataclass
+class Verification:
+    ok: bool
+    entries: int
+    broken_seq: int | None = None
+
+
+def verify(case: DisciplinaryCase) -> Verification:
+    prev, count = GENESIS, 0
+    for event in CaseEvent.objects.filter(case=case).order_by("seq"):
+        count += 1
+        if (event.seq != count or event.prev_hash != prev
+                or event.hash != entry_hash(prev, event.seq, event.at, event.kind, event.actor, event.payload)):
+            return Verification(False, count, event.seq)
+        prev = event.hash
+    return Verification(True, count)
+
+
+def _locked(case: DisciplinaryCase, *states: str) -> DisciplinaryCase:
+    case = DisciplinaryCase.objects.select_for_update().select_related("status", "status__person").get(pk=case.pk)
+    if states and case.state not in states:
+        raise CaseRefused(_("Ce dossier est « %(state)s » : cette étape n'est plus possible.")
+                          % {"state": case.get_state_display()})
+    return case
+
+
+def _day(value: dt.date) -> str:
+    return value.isoformat()
+
+
+# --- steps -------------------------------------------------------------------------------------
+
+@transaction.atomic
+def open_case(user, status: TraineeStatus, facts: str, on: dt.date) -> DisciplinaryCase:
+    regime = rules.regime_of(status.kind)
+    if not may_open(user, status):
+        raise CaseRefused(_("Vous ne suivez pas les dossiers disciplinaires de ce stagiaire."))
+    facts = (facts or "").strip()
+    if not facts:
+        raise CaseRefused(_("Décrivez les faits reprochés."))
+    case = DisciplinaryCase.objects.create(status=status, regime=regime, facts=facts, opened_by=user)
+    _log(case, "opened", {"on": _day(on), "status": status.pk, "regime": regime, "facts": facts}, user)
+    return case
+
+
+@transaction.atomic
+def request_explanation(user, case: DisciplinaryCase, on: dt.date) -> DisciplinaryCase:
+    case = _locked(case, State.OPEN, State.REFERRED)
+    _office(user, case)
+    case.explanation_requested_on = on
+    case.save()
+    _log(case, "explanation_requested", {"on": _day(on)}, user)
+    return case
+
+
+@transaction.atomic
+def answer_explanation(user, case: DisciplinaryCase, text: str, on: dt.date) -> DisciplinaryCase:
+    """The person answers in their own space."""
+    case = _locked(case, State.OPEN, State.REFERRED)
+    if case.status.person.user_id != user.pk:
+        raise CaseRefused(_("Seul l'intéressé répond à la demande d'explications."))
+    if case.explanation_requested_on is None:
+        raise CaseRefused(_("Aucune explication n'a été demandée dans ce dossier."))
+    case.explanation, case.explained_on = (text or "").strip(), on
+    case.save()
+    _log(case, "explained", {"on": _day(on), "text": case.explanation}, user)
+    return case
+
+
+@transaction.atomic
+def record_head_opinion(user, case: DisciplinaryCase, text: str, on: dt.date) -> DisciplinaryCase:
+    """D93 art. 31: the head of service is consulted (recorded by the office, or by them)."""
+    case = _locked(case, State.OPEN, State.REFERRED)
+    if not (may_open(user, case.status)
+            or holds(user, Role.HEAD_OF_SERVICE, service=case.status.service_id)):
+        raise CaseRefused(_("Vous ne suivez pas les dossiers disciplinaires de ce stagiaire."))
+    case.head_opinion, case.head_consulted_on = (text or "").strip(), on
+    case.save()
+    _log(case, "head_consulted", {"on": _day(on), "text": case.head_opinion}, user)
+    return case
+
+
+@transaction.atomic
+def open_file(user, case: DisciplinaryCase, on: dt.date) -> DisciplinaryCase:
+    """The person may read their file from today (D93 art. 32, RD68 ch. 10: at least a week before
+    the hearing)."""
+    case = _locked(case, State.OPEN, State.REFERRED)
+    _office(user, case)
+    case.file_opened_on = on
+    case.save()
+    _log(case, "file_opened", {"on": _day(on)}, user)
+    return case
+
+
+def record_file_read(user, case: DisciplinaryCase) -> None:
+    """Each time the person reads their file in their space (access logged)."""
+    with transaction.atomic():
+        case = _locked(case)
+        _log(case, "file_read", {"at": timezone.now().isoformat()}, user)
+
+
+def _pool(case: DisciplinaryCase, on: dt.date) -> list[str]:
+    """D93 art. 32: the representatives are drawn among all of the person's category; read as the
+    statuses of the same kind in the same hospital centre in force on the day (decision 0015)."""
+    statuses = (TraineeStatus.objects.filter(kind=case.status.kind, hospital_centre_id=case.status.hospital_centre_id,
+                                             start_date__lte=on)
+                .exclude(end_date__lt=on).exclude(person_id=case.status.person_id))
+    return sorted({str(pk) for pk in statuses.values_list("person_id", flat=True)})
+
+
+@transaction.atomic
+def refer_to_committee(user, case: DisciplinaryCase, on: dt.date, *, inquiry: bool = False,
+                       rapporteur: str | None = None, seed: str | None = None,
+                       council: dict | None = None) -> DisciplinaryCase:
+    """Refer the case for an exclusion: under D93 the committee is composed here (the professors of
+    the faculty council's nomination of the year, a supervising one replaced by an alternate, two
+    representatives drawn by lot); under RD68 the council named by the Minister and the person is
+    checked (`council`: chiefs, representatives, defender, the person's head of service)."""
+    case = _locked(case, State.OPEN)
+    _office(user, case)
+    if case.regime == rules.RD68:
+        council = council or {}
+        interns = set(_pool(case, on))
+        _refuse(rules.check_council(council.get("chiefs", []), council.get("own_head"),
+                                    council.get("representatives", []), interns, council.get("defender")))
+        case.committee = {"kind": "council", **council}
+    else:
+        nomination = (CommitteeNomination.objects.filter(faculty_id=case.status.faculty_id, year=on.year).first())
+        if nomination is None:
+            raise CaseRefused(_("Le conseil de faculté n'a pas désigné les professeurs de la commission pour "
+                                "%(year)s (D93 art. 32).") % {"year": on.year})
+        supervisors = {p["name"] for p in nomination.members + nomination.alternates
+                       if p.get("service") and p.get("service") == case.status.service_id}
+        try:
+            seating = rules.seat_professors([p["name"] for p in nomination.members],
+                                            [p["name"] for p in nomination.alternates], supervisors)
+            pool = _pool(case, on)
+            seed = seed or secrets.token_hex(16)
+            drawn = rules.draw_by_lot(pool, 2, seed)
+        except rules.DisciplineError as error:
+            raise CaseRefused(str(error)) from None
+        if rapporteur is not None and rapporteur not in seating.members:
+            raise CaseRefused(_("Le rapporteur est choisi parmi les membres de la commission (D93 art. 32)."))
+        case.committee = {
+            "kind": "committee", "chair": rules.DIRECTOR, "vice_chair": rules.DEAN,
+            "members": list(seating.members), "replaced": [list(pair) for pair in seating.replaced],
+            "representatives": drawn, "rapporteur": rapporteur or "",
+            "draw": {"seed": seed, "pool": pool, "drawn": drawn, "rule": "sha256(seed:name), first 2"},
+        }
+    case.referred_on, case.inquiry = on, inquiry
+    case.opinion_due_on = rules.opinion_due(case.status.kind, on, inquiry)[0]
+    case.state = State.REFERRED
+    case.save()
+    _log(case, "referred", {"on": _day(on), "inquiry": inquiry, "committee": case.committee,
+                            "opinion_due": case.opinion_due_on.isoformat() if case.opinion_due_on else None}, user)
+    return case
+
+
+@transaction.atomic
+def set_hearing(user, case: DisciplinaryCase, on: dt.date) -> DisciplinaryCase:
+    case = _locked(case, State.OPEN, State.REFERRED)
+    _office(user, case)
+    _refuse(rules.check_hearing(case.status.kind, case.file_opened_on, on))
+    case.hearing_on = on
+    case.save()
+    _log(case, "hearing_set", {"on": _day(on)}, user)
+    return case
+
+
+@transaction.atomic
+def record_opinion(user, case: DisciplinaryCase, proposal: rules.Sanction, on: dt.date) -> DisciplinaryCase:
+    """The committee's or council's opinion, with the sanction it proposes."""
+    case = _locked(case, State.REFERRED)
+    _office(user, case)
+    if proposal.kind == rules.TEMPORARY:
+        _refuse([f for f in rules.check_sanction(case.status.kind, proposal, proposal)
+                 if f.code == "exclusion_too_long"])
+    case.proposal, case.proposal_start, case.proposal_end = proposal.kind, proposal.start, proposal.end
+    case.opinion_on, case.state = on, State.PROPOSED
+    case.save()
+    _log(case, "opinion", {"on": _day(on), "proposal": proposal.kind, "start": proposal.start and _day(proposal.start),
+                           "end": proposal.end and _day(proposal.end),
+                           "late": rules.is_late(case.opinion_due_on, on, on)}, user)
+    return case
+
+
+def _done(case: DisciplinaryCase) -> set[str]:
+    # "after receiving written explanations": asked is enough, the person may not answer (decision 0015).
+    done = set()
+    if case.explanation_requested_on:
+        done.add(rules.EXPLANATION)
+    if case.head_consulted_on:
+        done.add(rules.HEAD_CONSULTED)
+    return done
+
+
+@transaction.atomic
+def sign_decision(user, case: DisciplinaryCase, sanction: rules.Sanction, on: dt.date, ref: str) -> DisciplinaryCase:
+    """Pronounce the sanction: by each authority the texts name (D93 art. 31-32, RD68 ch. 9-10),
+    all on the same sanction; it takes effect when the last one signs."""
+    case = _locked(case, State.OPEN, State.REFERRED, State.PROPOSED)
+    rule = rules.authority(case.status.kind, sanction.kind)
+    mine = [a for a in rule.pronounced_by if acts_as(user, a, case.status) and a not in case.signed_by]
+    if not mine:
+        raise CaseRefused(_("Cette sanction est prononcée par : %(who)s (%(ref)s).")
+                          % {"who": ", ".join(str(AUTHORITY_LABELS[a]) for a in rule.pronounced_by), "ref": rule.ref})
+    if case.signed_by and case.sanction("decision") != sanction:
+        raise CaseRefused(_("Une autre autorité a déjà signé une autre sanction : signez la même."))
+    if sanction.kind in rules.EXCLUSIONS and case.state != State.PROPOSED:
+        raise CaseRefused(_("Une exclusion n'est prononcée qu'après l'avis de la commission ou du conseil "
+                            "(%(ref)s).") % {"ref": rule.ref})
+    _refuse(rules.check_sanction(case.status.kind, sanction, case.sanction("proposal"), _done(case)))
+    if not (ref or "").strip():
+        raise CaseRefused(_("Saisissez la référence de la décision."))
+    case.decision, case.decision_start, case.decision_end = sanction.kind, sanction.start, sanction.end
+    case.decision_ref, case.decided_on = ref.strip(), on
+    case.signed_by = case.signed_by + mine
+    complete = set(rule.pronounced_by) <= set(case.signed_by)
+    _log(case, "signed", {"on": _day(on), "by": mine, "sanction": sanction.kind, "ref": case.decision_ref,
+                          "start": sanction.start and _day(sanction.start), "end": sanction.end and _day(sanction.end),
+                          "complete": complete}, user)
+    if complete:
+        case.state = State.DECIDED
+        _take_effect(case, sanction, user)
+    case.save()
+    return case
+
+
+def _take_effect(case: DisciplinaryCase, sanction: rules.Sanction, user) -> None:
+    status = case.status
+    if sanction.kind == rules.TEMPORARY:
+        # D93 art. 30, RD68 ch. 8: the stipend stops for those dates; the payroll runs read it.
+        stop = StipendStop.objects.create(status=status, start_date=sanction.start, end_date=sanction.end,
+                                          decision_ref=case.decision_ref, recorded_by=user)
+        _log(case, "stipend_stopped", {"stop": stop.pk, "start": _day(stop.start_date), "end": _day(stop.end_date)}, user)
+    elif sanction.kind == rules.DEFINITIVE:
+        status.end_date, status.end_reason = case.decided_on, TraineeStatus.EndReason.EXCLUSION
+        status.save()
+        _log(case, "status_ended", {"status": status.pk, "on": _day(case.decided_on)}, user)
+
+
+AUTHORITY_LABELS = {
+    rules.DIRECTOR: gettext_lazy("le directeur du centre hospitalier"),
+    rules.DEAN: gettext_lazy("le doyen"),
+    rules.MINISTER: gettext_lazy("le ministre de la Santé"),
+    rules.HIGHER_EDUCATION: gettext_lazy("l'autorité chargée de l'enseignement supérieur"),
+}

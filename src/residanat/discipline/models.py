@@ -1,0 +1,145 @@
+"""Disciplinary cases of interns and residents (D93 art. 30-32) and of public-health interns (RD68
+ch. 8-10): the case and its steps, the committee's make-up, the proposal and the decision; every
+step is an entry of the case's tamper-evident log. The rules are `rules/discipline.py`."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from residanat.accounts.scopes import ScopedQuerySet
+from residanat.people.models import TraineeStatus
+from residanat.referential.models import Faculty
+from residanat.rules import discipline as rules
+
+USER = settings.AUTH_USER_MODEL
+SANCTIONS = [
+    (rules.WARNING, _("avertissement")),
+    (rules.REPRIMAND, _("blâme")),
+    (rules.TEMPORARY, _("exclusion temporaire")),
+    (rules.DEFINITIVE, _("exclusion définitive")),
+]
+
+
+class CommitteeNomination(models.Model):
+    """The 3 professors and 3 alternates a faculty council names each year for the disciplinary
+    committee (D93 art. 32), in the council's order; each with the service they work in, so that
+    one who directly supervises the person is known."""
+
+    faculty = models.ForeignKey(Faculty, on_delete=models.PROTECT, related_name="committee_nominations")
+    year = models.PositiveSmallIntegerField(_("année"))
+    # [{"name": "Pr …", "service": <HospitalService id or null>}, …]
+    members = models.JSONField(_("membres"))
+    alternates = models.JSONField(_("suppléants"))
+    decision_ref = models.CharField(_("délibération du conseil de faculté"), max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["faculty", "-year"]
+        verbose_name = _("désignation de la commission de discipline")
+        verbose_name_plural = _("désignations de la commission de discipline")
+        constraints = [models.UniqueConstraint(fields=["faculty", "year"], name="discipline_nomination_one_a_year")]
+
+
+class CaseQuerySet(ScopedQuerySet):
+    scope_paths = {
+        "faculty": "status__faculty",
+        "hospital_centre": "status__hospital_centre",
+        "service": "status__service",
+        "self": "status__person__user",
+    }
+
+
+class DisciplinaryCase(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", _("ouvert")
+        REFERRED = "referred", _("devant la commission")
+        PROPOSED = "proposed", _("avis rendu")
+        DECIDED = "decided", _("décidé")
+        DISMISSED = "dismissed", _("classé sans suite")
+
+    status = models.ForeignKey(TraineeStatus, on_delete=models.PROTECT, related_name="disciplinary_cases")
+    regime = models.CharField(_("régime"), max_length=4, choices=[(rules.D93, "D93"), (rules.RD68, "RD68")])
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.OPEN)
+    facts = models.TextField(_("faits reprochés"))
+    opened_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    # Written explanations (D93 art. 31, RD68 ch. 9): asked by the office, answered by the person.
+    explanation_requested_on = models.DateField(_("explications demandées le"), null=True, blank=True)
+    explanation = models.TextField(_("explications écrites"), blank=True)
+    explained_on = models.DateField(_("explications reçues le"), null=True, blank=True)
+    # D93 art. 31: the head of service consulted.
+    head_opinion = models.TextField(_("avis du chef de service"), blank=True)
+    head_consulted_on = models.DateField(_("chef de service consulté le"), null=True, blank=True)
+    # D93 art. 32, RD68 ch. 10: the file opened to the person, the referral, the hearing.
+    file_opened_on = models.DateField(_("dossier ouvert à l'intéressé le"), null=True, blank=True)
+    referred_on = models.DateField(_("saisine de la commission le"), null=True, blank=True)
+    inquiry = models.BooleanField(_("enquête ordonnée"), default=False)
+    opinion_due_on = models.DateField(_("avis attendu au plus tard le"), null=True, blank=True)
+    hearing_on = models.DateField(_("comparution le"), null=True, blank=True)
+    committee = models.JSONField(_("composition"), default=dict, blank=True)
+    opinion_on = models.DateField(_("avis rendu le"), null=True, blank=True)
+    proposal = models.CharField(_("sanction proposée"), max_length=24, choices=SANCTIONS, blank=True)
+    proposal_start = models.DateField(null=True, blank=True)
+    proposal_end = models.DateField(null=True, blank=True)
+    decision = models.CharField(_("sanction prononcée"), max_length=24, choices=SANCTIONS, blank=True)
+    decision_start = models.DateField(null=True, blank=True)
+    decision_end = models.DateField(null=True, blank=True)
+    decided_on = models.DateField(_("décidée le"), null=True, blank=True)
+    decision_ref = models.CharField(_("référence de la décision"), max_length=200, blank=True)
+    # Authorities who signed (rules.authority(...).pronounced_by): the decision takes effect once all have.
+    signed_by = models.JSONField(default=list, blank=True)
+    history = HistoricalRecords()
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        verbose_name = _("dossier disciplinaire")
+        verbose_name_plural = _("dossiers disciplinaires")
+        constraints = [
+            models.CheckConstraint(name="discipline_hearing_after_file_opened",
+                                   condition=Q(hearing_on__isnull=True) | Q(file_opened_on__isnull=False)),
+            models.CheckConstraint(name="discipline_decision_dates_ordered",
+                                   condition=Q(decision_end__isnull=True) | Q(decision_end__gte=F("decision_start"))),
+        ]
+
+    def __str__(self):
+        return f"{self.status.person} — {self.get_state_display()}"
+
+    def sanction(self, prefix: str) -> rules.Sanction | None:
+        kind = getattr(self, prefix)
+        if not kind:
+            return None
+        return rules.Sanction(kind, getattr(self, f"{prefix}_start"), getattr(self, f"{prefix}_end"))
+
+
+class CaseEventQuerySet(ScopedQuerySet):
+    scope_paths = {
+        "faculty": "case__status__faculty",
+        "hospital_centre": "case__status__hospital_centre",
+        "service": "case__status__service",
+        "self": "case__status__person__user",
+    }
+
+
+class CaseEvent(models.Model):
+    """One step of a case, hash-chained to the one before (residanat/hashchain.py): who did what
+    and when, with what it decided (the draw by lot: seed, list and result)."""
+
+    case = models.ForeignKey(DisciplinaryCase, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=32)
+    actor = models.CharField(max_length=150, blank=True)
+    payload = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="discipline_event_seq_unique"),
+                       models.UniqueConstraint(fields=["case", "prev_hash"], name="discipline_event_chain_linear")]

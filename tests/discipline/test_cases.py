@@ -1,0 +1,180 @@
+"""Disciplinary cases end to end through the services (D93 art. 30-32, RD68 ch. 8-10): who acts,
+what must come first, the hearing's week, the committee with its alternate and its draw by lot
+replayed from the log, the decision never heavier than proposed, co-signatures, and the effects
+(the stipend stopped in payroll for the exclusion's dates, the status ended). Runs on SQLite and
+PostgreSQL."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from residanat.accounts.roles import Role
+from residanat.discipline import cases
+from residanat.discipline.models import CaseEvent, CommitteeNomination, DisciplinaryCase
+from residanat.payroll.models import StipendStop
+from residanat.payroll.runs import compute_run, open_run
+from residanat.rules import discipline as rules
+from residanat.rules.discipline import DEFINITIVE, REPRIMAND, TEMPORARY, WARNING, Sanction
+from tests.accounts.factories import user_with_role
+from tests.payroll.world import PayrollWorld
+from tests.referential.factories import HospitalServiceFactory
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+OPENED = D(2026, 3, 2)
+
+
+class World(PayrollWorld):
+    def __init__(self):
+        super().__init__()
+        self.dean = user_with_role(Role.DEAN_OFFICE, faculty=self.faculty)
+        self.higher_education = user_with_role(Role.HIGHER_EDUCATION_OFFICER)
+        self.service = HospitalServiceFactory(establishment=self.hospital)
+        self.trainee = user_with_role(Role.TRAINEE)
+        self.intern = self.status("intern", service=self.service)
+        self.intern.person.user = self.trainee
+        self.intern.person.save()
+        self.peers = [self.status("intern") for _ in range(6)]
+        CommitteeNomination.objects.create(
+            faculty=self.faculty, year=2026, decision_ref="Conseil de faculté 12/2025",
+            members=[{"name": "Pr Amrani", "service": None}, {"name": "Pr Bennis", "service": self.service.pk},
+                     {"name": "Pr Chraibi", "service": None}],
+            alternates=[{"name": "Pr Daoudi", "service": self.service.pk}, {"name": "Pr El Fassi", "service": None},
+                        {"name": "Pr Filali", "service": None}])
+
+    def case(self, status=None, facts="Absences répétées aux gardes"):
+        return cases.open_case(self.director, status or self.intern, facts, OPENED)
+
+
+@pytest.fixture
+def w():
+    return World()
+
+
+def referred(w, case, **kwargs):
+    case = cases.open_file(w.director, case, OPENED)
+    return cases.refer_to_committee(w.director, case, D(2026, 3, 5), rapporteur="Pr Amrani", **kwargs)
+
+
+def test_a_warning_by_the_director_after_the_explanations_and_the_head_of_service(w):
+    case = w.case()
+    with pytest.raises(cases.CaseRefused, match="explications écrites"):
+        cases.sign_decision(w.director, case, Sanction(WARNING), D(2026, 3, 20), "Décision 1")
+    case = cases.request_explanation(w.director, case, D(2026, 3, 3))
+    with pytest.raises(cases.CaseRefused, match="intéressé"):
+        cases.answer_explanation(w.director, case, "…", D(2026, 3, 6))
+    case = cases.answer_explanation(w.trainee, case, "J'étais souffrante.", D(2026, 3, 6))
+    with pytest.raises(cases.CaseRefused, match="chef de service"):
+        cases.sign_decision(w.director, case, Sanction(WARNING), D(2026, 3, 20), "Décision 1")
+    case = cases.record_head_opinion(w.director, case, "Retards constatés", D(2026, 3, 10))
+    with pytest.raises(cases.CaseRefused, match="directeur du centre hospitalier"):
+        cases.sign_decision(w.dean, case, Sanction(WARNING), D(2026, 3, 20), "Décision 1")  # D93 art. 31: interns
+    case = cases.sign_decision(w.director, case, Sanction(WARNING), D(2026, 3, 20), "Décision 1")
+    assert case.state == DisciplinaryCase.State.DECIDED and case.signed_by == [rules.DIRECTOR]
+    kinds = list(case.events.values_list("kind", flat=True))
+    assert kinds == ["opened", "explanation_requested", "explained", "head_consulted", "signed"]
+    assert cases.verify(case).ok and cases.verify(case).entries == 5
+
+
+def test_a_residents_reprimand_takes_the_director_and_the_dean(w):
+    resident = w.status("resident")
+    case = w.case(resident)
+    cases.request_explanation(w.director, case, D(2026, 3, 3))
+    cases.record_head_opinion(w.director, case, "—", D(2026, 3, 4))
+    case = cases.sign_decision(w.director, case, Sanction(REPRIMAND), D(2026, 3, 20), "Décision 2")
+    assert case.state == DisciplinaryCase.State.OPEN and case.signed_by == [rules.DIRECTOR]
+    with pytest.raises(cases.CaseRefused, match="même"):
+        cases.sign_decision(w.dean, case, Sanction(WARNING), D(2026, 3, 21), "Décision 2")
+    case = cases.sign_decision(w.dean, case, Sanction(REPRIMAND), D(2026, 3, 21), "Décision 2")
+    assert case.state == DisciplinaryCase.State.DECIDED and case.signed_by == [rules.DIRECTOR, rules.DEAN]
+
+
+def test_a_hearing_six_days_after_the_file_was_opened_is_refused(w):
+    case = w.case()
+    with pytest.raises(cases.CaseRefused, match="ouvert"):
+        cases.set_hearing(w.director, case, D(2026, 3, 20))
+    case = cases.open_file(w.director, case, OPENED)
+    with pytest.raises(cases.CaseRefused, match="09/03/2026"):
+        cases.set_hearing(w.director, case, D(2026, 3, 8))
+    assert DisciplinaryCase.objects.get(pk=case.pk).hearing_on is None
+    assert cases.set_hearing(w.director, case, D(2026, 3, 9)).hearing_on == D(2026, 3, 9)
+
+
+def test_the_committee_seats_an_alternate_for_the_supervising_professor_and_the_draw_replays_from_the_log(w):
+    case = referred(w, w.case(), seed="seed-17")
+    committee = case.committee
+    # Pr Bennis works in the intern's service: replaced by the first alternate who does not (Pr Daoudi does).
+    assert committee["members"] == ["Pr Amrani", "Pr El Fassi", "Pr Chraibi"]
+    assert committee["replaced"] == [["Pr Bennis", "Pr El Fassi"]]
+    event = case.events.get(kind="referred")
+    draw = event.payload["committee"]["draw"]
+    assert draw["seed"] == "seed-17" and str(w.intern.person_id) not in draw["pool"]
+    assert set(draw["pool"]) == {str(s.person_id) for s in w.peers}
+    assert rules.draw_by_lot(draw["pool"], 2, draw["seed"]) == draw["drawn"] == committee["representatives"]
+    assert case.opinion_due_on == D(2026, 4, 5) and case.state == DisciplinaryCase.State.REFERRED
+    # The log is tamper-evident: an edited draw breaks it.
+    CaseEvent.objects.filter(pk=event.pk).update(payload={**event.payload, "inquiry": True})
+    assert cases.verify(case) == cases.Verification(False, 3, 3)
+
+
+def test_an_exclusion_heavier_than_proposed_is_refused_and_the_proposal_stops_the_stipend(w):
+    case = referred(w, w.case())
+    proposal = Sanction(TEMPORARY, D(2026, 4, 1), D(2026, 4, 30))
+    with pytest.raises(cases.CaseRefused, match="2 mois"):
+        cases.record_opinion(w.director, case, Sanction(TEMPORARY, D(2026, 4, 1), D(2026, 6, 30)), D(2026, 3, 25))
+    case = cases.record_opinion(w.director, case, proposal, D(2026, 3, 25))
+    for heavier in (Sanction(DEFINITIVE), Sanction(TEMPORARY, D(2026, 4, 1), D(2026, 5, 15))):
+        with pytest.raises(cases.CaseRefused, match="plus lourde"):
+            cases.sign_decision(w.ministry, case, heavier, D(2026, 3, 28), "Arrêté 9")
+    with pytest.raises(cases.CaseRefused, match="ministre"):
+        cases.sign_decision(w.director, case, proposal, D(2026, 3, 28), "Arrêté 9")  # D93 art. 32
+    case = cases.sign_decision(w.ministry, case, Sanction(TEMPORARY, D(2026, 4, 1), D(2026, 4, 10)),
+                               D(2026, 3, 28), "Arrêté 9")
+    assert case.state == DisciplinaryCase.State.DECIDED
+    stop = StipendStop.objects.get(status=w.intern)
+    assert (stop.start_date, stop.end_date, stop.decision_ref) == (D(2026, 4, 1), D(2026, 4, 10), "Arrêté 9")
+    # The April payroll pays the intern 20 days of 30: 1,500 × 20/30 and 300 × 20/30.
+    run = compute_run(open_run(w.officer, D(2026, 4, 1), "MSPS"), w.officer)
+    paid = {l.code: l.amount for l in run.lines.filter(status=w.intern)}
+    assert paid == {"intern.stipend": Decimal("1000.00"), "intern.housing": Decimal("200.00")}
+
+
+def test_a_residents_definitive_exclusion_needs_both_ministers_and_ends_the_status(w):
+    resident, *_peers = (w.status("resident") for _ in range(3))
+    case = referred(w, w.case(resident))
+    case = cases.record_opinion(w.director, case, Sanction(DEFINITIVE), D(2026, 3, 25))
+    case = cases.sign_decision(w.ministry, case, Sanction(DEFINITIVE), D(2026, 4, 2), "Arrêté 10")
+    resident.refresh_from_db()
+    assert case.state == DisciplinaryCase.State.PROPOSED and resident.end_date is None
+    case = cases.sign_decision(w.higher_education, case, Sanction(DEFINITIVE), D(2026, 4, 2), "Arrêté 10")
+    resident.refresh_from_db()
+    assert (resident.end_date, resident.end_reason) == (D(2026, 4, 2), "exclusion")
+    assert list(case.events.values_list("kind", flat=True))[-2:] == ["signed", "status_ended"]
+
+
+def test_an_rd68_council_never_seats_the_persons_head_of_service(w):
+    ph = w.status("public_health_intern")
+    other = w.status("public_health_intern")
+    with pytest.raises(cases.CaseRefused, match="suivez pas"):
+        cases.open_case(w.director, ph, "Faits", OPENED)  # RD68: the Ministry
+    case = cases.open_file(w.ministry, cases.open_case(w.ministry, ph, "Faits", OPENED), OPENED)
+    council = {"chiefs": ["Dr K", "Dr M"], "own_head": "Dr M", "representatives": [str(other.person_id)]}
+    with pytest.raises(cases.CaseRefused, match="chef de service"):
+        cases.refer_to_committee(w.ministry, case, D(2026, 3, 5), council=council)
+    assert DisciplinaryCase.objects.get(pk=case.pk).state == DisciplinaryCase.State.OPEN
+    with pytest.raises(cases.CaseRefused, match="1 mois"):
+        case = cases.refer_to_committee(w.ministry, case, D(2026, 3, 5), council={
+            "chiefs": ["Dr K", "Dr L"], "own_head": "Dr M",
+            "representatives": [str(other.person_id), str(w.status("public_health_intern").person_id)]})
+        cases.record_opinion(w.ministry, case, Sanction(TEMPORARY, D(2026, 4, 1), D(2026, 5, 31)), D(2026, 3, 20))
+    assert case.opinion_due_on is None  # RD68 ch. 10 sets no deadline
+
+
+def test_a_case_is_seen_by_the_person_and_the_units_in_scope_only(w):
+    case = w.case()
+    assert list(DisciplinaryCase.objects.visible_to(w.trainee)) == [case]
+    assert not DisciplinaryCase.objects.visible_to(user_with_role(Role.TRAINEE)).exists()
+    assert not DisciplinaryCase.objects.visible_to(PayrollWorld().director).exists()
+    assert list(DisciplinaryCase.objects.visible_to(w.dean)) == [case]
+    assert list(CaseEvent.objects.visible_to(w.trainee).values_list("case", flat=True)) == [case.pk]
