@@ -25,7 +25,8 @@ from residanat.people.models import TraineeStatus
 from residanat.rules import discipline as rules
 from residanat.rules.eligibility import Failure
 
-from .models import CaseEvent, CommitteeNomination, DisciplinaryCase
+from . import commitments
+from .models import CaseEvent, CommitteeNomination, Commitment, DisciplinaryCase
 
 State = DisciplinaryCase.State
 
@@ -322,6 +323,13 @@ def _take_effect(case: DisciplinaryCase, sanction: rules.Sanction, user) -> None
         status.end_date, status.end_reason = case.decided_on, TraineeStatus.EndReason.EXCLUSION
         status.save()
         _log(case, "status_ended", {"status": status.pk, "on": _day(case.decided_on)}, user)
+        # D93 art. 32 bis: a definitive exclusion breaks the service commitment.
+        for commitment in Commitment.objects.select_for_update().filter(status=status, state=Commitment.State.IN_PROGRESS):
+            buyback = commitments.breach(user, commitment, commitments.Buyback.Reason.DEFINITIVE_EXCLUSION,
+                                         case.decided_on, case.decision_ref)
+            _log(case, "commitment_broken", {"commitment": commitment.pk, "amount": str(buyback.amount),
+                                             "service_until": buyback.service_until and _day(buyback.service_until)},
+                 user)
 
 
 AUTHORITY_LABELS = {

@@ -143,3 +143,93 @@ class CaseEvent(models.Model):
         ordering = ["case", "seq"]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="discipline_event_seq_unique"),
                        models.UniqueConstraint(fields=["case", "prev_hash"], name="discipline_event_chain_linear")]
+
+
+class CommitmentQuerySet(ScopedQuerySet):
+    scope_paths = CaseQuerySet.scope_paths
+
+
+class Commitment(models.Model):
+    """The 8-year service commitment a resident signs (D93 art. 27, 27 bis), with whom, and how it
+    ended: served, released against repayment, or broken (art. 32 bis)."""
+
+    class Counterpart(models.TextChoices):
+        HIGHER_EDUCATION = "higher_education", _("enseignement supérieur")
+        MINISTRY = "ministry", _("ministère de la Santé")
+        HOSPITAL_CENTRE = "hospital_centre", _("centre hospitalier")
+        ADMINISTRATION = "administration", _("administration d'origine")
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("en cours")
+        COMPLETED = "completed", _("accompli")
+        RELEASE_PENDING = "release_pending", _("dégagement en attente du paiement")
+        RELEASED = "released", _("dégagé")
+        BROKEN = "broken", _("rompu")
+
+    status = models.ForeignKey(TraineeStatus, on_delete=models.PROTECT, related_name="commitments")
+    counterpart = models.CharField(_("engagé envers"), max_length=16, choices=Counterpart.choices)
+    counterpart_name = models.CharField(_("nom de l'administration"), max_length=200, blank=True)
+    signed_on = models.DateField(_("signé le"))
+    # D93 art. 27: a resident already a civil servant or employee serves their administration.
+    civil_servant = models.BooleanField(_("fonctionnaire ou salarié"), default=False)
+    state = models.CharField(_("état"), max_length=16, choices=State.choices, default=State.IN_PROGRESS)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_on", "-pk"]
+        verbose_name = _("engagement de servir")
+        verbose_name_plural = _("engagements de servir")
+
+
+class CommitmentServiceQuerySet(ScopedQuerySet):
+    scope_paths = {path: f"commitment__{value}" for path, value in CaseQuerySet.scope_paths.items()}
+
+
+class CommitmentService(models.Model):
+    """A period of actual service after the training, in one establishment."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="services")
+    establishment = models.ForeignKey("referential.Establishment", on_delete=models.PROTECT, related_name="+")
+    start_date = models.DateField(_("du"))
+    end_date = models.DateField(_("au"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = CommitmentServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["commitment", "start_date"]
+        verbose_name = _("période de service")
+        verbose_name_plural = _("périodes de service")
+        constraints = [models.CheckConstraint(name="commitment_service_dates_ordered",
+                                              condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")))]
+
+
+class Buyback(models.Model):
+    """What ending the commitment early costs (D93 art. 32 bis): computed from the sums received
+    (payroll history) when the release is approved or the breach recorded. A release takes effect
+    only once the payment is recorded."""
+
+    class Reason(models.TextChoices):
+        RELEASE = "release", _("dégagement accordé")
+        DROPOUT = "dropout", _("abandon volontaire")
+        DEFINITIVE_EXCLUSION = "definitive_exclusion", _("exclusion définitive")
+
+    commitment = models.OneToOneField(Commitment, on_delete=models.PROTECT, related_name="buyback")
+    reason = models.CharField(_("motif"), max_length=24, choices=Reason.choices)
+    on = models.DateField(_("date"))
+    sums_received = models.DecimalField(_("sommes perçues"), max_digits=12, decimal_places=2)
+    amount = models.DecimalField(_("montant dû"), max_digits=12, decimal_places=2, null=True, blank=True)
+    service_until = models.DateField(_("service dû jusqu'au"), null=True, blank=True)
+    ref = models.CharField(_("article"), max_length=40)
+    approved_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    approval_ref = models.CharField(_("référence de l'accord ou de la décision"), max_length=200)
+    paid_on = models.DateField(_("paiement enregistré le"), null=True, blank=True)
+    payment_ref = models.CharField(_("référence du paiement"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rachat de l'engagement")
+        verbose_name_plural = _("rachats de l'engagement")

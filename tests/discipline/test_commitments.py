@@ -1,0 +1,108 @@
+"""Service commitments (D93 art. 27) and their buy-back (art. 32 bis) through the services: the sums
+received read from the payroll history, a release effective only once paid, a dropout's double, a
+civil servant's 8 years from their return, under-staffed service counted double, and the breach a
+definitive exclusion records. Runs on SQLite and PostgreSQL."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from residanat.discipline import commitments as c
+from residanat.discipline.models import Buyback, Commitment, CommitmentService
+from residanat.referential.models import UnderstaffedListing
+from tests.discipline.test_cases import World, referred
+from tests.referential.factories import EstablishmentFactory
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def w():
+    return World()
+
+
+def committed(w, resident, **extra):
+    return Commitment.objects.create(status=resident, counterpart=Commitment.Counterpart.HOSPITAL_CENTRE,
+                                     signed_on=resident.start_date, recorded_by=w.ministry, **extra)
+
+
+def test_the_sums_received_are_the_closed_payroll_months(w):
+    resident = w.status("resident")
+    w.closed(D(2026, 1, 1), "CHU", hospital_centre=w.centre)
+    w.closed(D(2026, 2, 1), "CHU", hospital_centre=w.centre)
+    received = c.sums_received(committed(w, resident))
+    assert received.months == [(D(2026, 1, 1), Decimal("3500.00")), (D(2026, 2, 1), Decimal("3500.00"))]
+    assert received.total == Decimal("7000.00")
+
+
+def test_a_release_costs_the_sums_received_plus_an_equal_amount_and_takes_effect_once_paid(w):
+    resident = w.status("resident")
+    w.closed(D(2026, 1, 1), "CHU", hospital_centre=w.centre)
+    commitment = committed(w, resident)
+    with pytest.raises(c.CommitmentRefused, match="accord exprès"):
+        c.approve_release(w.chu_officer, commitment, D(2026, 3, 1), "Accord 1")
+    buyback = c.approve_release(w.director, commitment, D(2026, 3, 1), "Accord 1")
+    assert (buyback.sums_received, buyback.amount, buyback.ref) == (Decimal("3500.00"), Decimal("7000.00"),
+                                                                    "D93 art. 32 bis")
+    commitment.refresh_from_db()
+    assert commitment.state == Commitment.State.RELEASE_PENDING  # not released before the payment
+    c.record_payment(w.director, buyback, D(2026, 3, 20), "Quittance TG 4411")
+    commitment.refresh_from_db()
+    assert commitment.state == Commitment.State.RELEASED
+    with pytest.raises(c.CommitmentRefused):
+        c.record_payment(w.director, buyback, D(2026, 3, 21), "again")
+
+
+def test_a_non_civil_servant_dropout_owes_double_the_sums_received(w):
+    resident = w.status("resident")
+    w.closed(D(2026, 1, 1), "CHU", hospital_centre=w.centre)
+    buyback = c.record_breach(w.ministry, committed(w, resident), Buyback.Reason.DROPOUT, D(2026, 2, 10), "PV 3")
+    assert (buyback.amount, buyback.service_until) == (Decimal("7000.00"), None)
+    assert Commitment.objects.get(pk=buyback.commitment_id).state == Commitment.State.BROKEN
+
+
+def test_a_civil_servant_dropout_owes_eight_years_from_return_then_the_repayment(w):
+    intern = w.status("intern", end=D(2026, 1, 31))
+    w.closed(D(2026, 1, 1))  # 1,800 received as an intern (stipend and housing)
+    resident = w.status("resident", person=intern.person, start=D(2026, 2, 1))
+    w.terms(resident, civil_servant=True)
+    w.closed(D(2026, 2, 1), "CHU", hospital_centre=w.centre)  # a 0.00 "salary outside" line: not received
+    commitment = committed(w, resident, civil_servant=True)
+    buyback = c.record_breach(w.ministry, commitment, Buyback.Reason.DROPOUT, D(2026, 6, 1), "PV 4",
+                              returned_on=D(2026, 7, 1))
+    assert (buyback.sums_received, buyback.amount, buyback.service_until) == (Decimal("1800.00"), None,
+                                                                              D(2034, 6, 30))
+    with pytest.raises(c.CommitmentRefused, match="accompli"):
+        c.record_early_leave(w.ministry, buyback, D(2034, 6, 30))
+    assert c.record_early_leave(w.ministry, buyback, D(2030, 1, 1)).amount == Decimal("3600.00")
+
+
+def test_two_consecutive_years_in_an_understaffed_establishment_count_four(w):
+    resident = w.status("resident")
+    commitment = committed(w, resident)
+    rural = EstablishmentFactory()
+    UnderstaffedListing.objects.create(establishment=rural, valid_from=D(2020, 1, 1), order_ref="Arrêté 2020")
+    CommitmentService.objects.create(commitment=commitment, establishment=rural, start_date=D(2030, 1, 1),
+                                     end_date=D(2031, 12, 31))
+    CommitmentService.objects.create(commitment=commitment, establishment=w.hospital, start_date=D(2032, 1, 1))
+    result = c.progress(commitment, D(2031, 12, 31))
+    assert (result.served_days, result.credited_days) == (730, 1460)
+    # 2,922 days owed (8 years from 2030, two leap days), 1,460 credited: 1,462 more days from 2032,
+    # one more than the four calendar years 2032-2035 hold (1460 = 2 x 730, with no 29 February).
+    assert result.expected_end == D(2036, 1, 1)
+
+
+def test_a_definitive_exclusion_breaks_the_commitment(w):
+    resident, *_peers = (w.status("resident") for _ in range(3))
+    w.closed(D(2026, 1, 1), "CHU", hospital_centre=w.centre)
+    commitment = committed(w, resident)
+    from residanat.discipline import cases
+    from residanat.rules.discipline import DEFINITIVE, Sanction
+    case = cases.record_opinion(w.director, referred(w, w.case(resident)), Sanction(DEFINITIVE), D(2026, 3, 25))
+    cases.sign_decision(w.ministry, case, Sanction(DEFINITIVE), D(2026, 4, 2), "Arrêté 11")
+    cases.sign_decision(w.higher_education, case, Sanction(DEFINITIVE), D(2026, 4, 2), "Arrêté 11")
+    buyback = Buyback.objects.get(commitment=commitment)
+    assert (buyback.reason, buyback.amount) == ("definitive_exclusion", Decimal("7000.00"))
+    assert "commitment_broken" in case.events.values_list("kind", flat=True)
