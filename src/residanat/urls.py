@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("choix/", include("residanat.choice.urls")),
     path("parcours/", include("residanat.careers.urls")),
     path("paie/", include("residanat.payroll.urls")),
+    path("discipline/", include("residanat.discipline.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -177,4 +177,8 @@ def test_a_case_is_seen_by_the_person_and_the_units_in_scope_only(w):
     assert not DisciplinaryCase.objects.visible_to(user_with_role(Role.TRAINEE)).exists()
     assert not DisciplinaryCase.objects.visible_to(PayrollWorld().director).exists()
     assert list(DisciplinaryCase.objects.visible_to(w.dean)) == [case]
+    # National, but no part in the procedure: the payroll officer and the committee member do not read it.
+    assert not DisciplinaryCase.objects.visible_to(w.officer).exists()
+    assert not DisciplinaryCase.objects.visible_to(user_with_role(Role.COMMITTEE_MEMBER, hospital_centre=w.centre)).exists()
+    assert list(DisciplinaryCase.objects.visible_to(w.higher_education)) == [case]
     assert list(CaseEvent.objects.visible_to(w.trainee).values_list("case", flat=True)) == [case.pk]

@@ -17,6 +17,8 @@ class ScopedQuerySet(models.QuerySet):
     scope_paths: dict[str, str] = {}
     # Roles whose scope lets them change rows (the others only read).
     editor_roles = EDITOR_ROLES
+    # Roles that see these rows at all within their scope (None: every role).
+    viewer_roles: frozenset | None = None
 
     def visible_to(self, user, action: str = "view"):
         if action not in ACTIONS:
@@ -28,6 +30,8 @@ class ScopedQuerySet(models.QuerySet):
         condition = Q(pk__in=[])
         for assignment in user.active_roles():
             if action == "change" and assignment.role not in self.editor_roles:
+                continue
+            if self.viewer_roles is not None and assignment.role not in self.viewer_roles:
                 continue
             if assignment.scope == Scope.NATIONAL:
                 return self.all()

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from residanat.accounts.roles import Role
 from residanat.accounts.scopes import ScopedQuerySet
 from residanat.people.models import TraineeStatus
 from residanat.referential.models import Faculty
@@ -42,7 +43,15 @@ class CommitteeNomination(models.Model):
         constraints = [models.UniqueConstraint(fields=["faculty", "year"], name="discipline_nomination_one_a_year")]
 
 
+# A disciplinary file is read by those who take part in the procedure (D93 art. 31-32, RD68 ch.
+# 9-10): the Ministry, the higher-education authority, the dean, the hospital centre's director,
+# the head of service consulted, and the person. Not the payroll or the pedagogical committees.
+CASE_READERS = frozenset({Role.MINISTRY_ADMIN, Role.HIGHER_EDUCATION_OFFICER, Role.DEAN_OFFICE,
+                          Role.HOSPITAL_DIRECTOR_OFFICE, Role.HEAD_OF_SERVICE, Role.TRAINEE})
+
+
 class CaseQuerySet(ScopedQuerySet):
+    viewer_roles = CASE_READERS
     scope_paths = {
         "faculty": "status__faculty",
         "hospital_centre": "status__hospital_centre",
@@ -116,6 +125,7 @@ class DisciplinaryCase(models.Model):
 
 
 class CaseEventQuerySet(ScopedQuerySet):
+    viewer_roles = CASE_READERS
     scope_paths = {
         "faculty": "case__status__faculty",
         "hospital_centre": "case__status__hospital_centre",

@@ -1,0 +1,175 @@
+"""Disciplinary case pages: the cases in the user's scope with their deadlines (per hospital
+centre), opening a case, the case with its steps and the forms of the next ones, the person's own
+view (the file read from their space, access logged; the explanations answered), and the letters
+(convocation, decision) in French and Arabic.
+
+Every case is read through DisciplinaryCase.objects.visible_to (404 outside the scope); who may
+take each step is the services' (cases.py), which refuse with the article."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from residanat.documents.http import document_response
+from residanat.payroll.forms_files import date_field
+from residanat.people.models import TraineeStatus
+from residanat.rules import discipline as rules
+
+from . import cases, letters
+from .models import SANCTIONS, DisciplinaryCase
+
+
+def _cases(user):
+    return DisciplinaryCase.objects.visible_to(user).select_related(
+        "status", "status__person", "status__hospital_centre", "status__faculty")
+
+
+def _case(request, pk) -> DisciplinaryCase:
+    return get_object_or_404(_cases(request.user), pk=pk)
+
+
+@login_required
+def index(request):
+    """Open cases first, with their hearing and the opinion's deadline (late ones flagged), and
+    the count of open cases per hospital centre."""
+    today = timezone.localdate()
+    found = list(_cases(request.user).order_by("state", "-opened_at"))
+    open_states = {DisciplinaryCase.State.OPEN, DisciplinaryCase.State.REFERRED, DisciplinaryCase.State.PROPOSED}
+    rows = [{"case": case, "late": rules.is_late(case.opinion_due_on, today, case.opinion_on),
+             "open": case.state in open_states} for case in found]
+    per_centre = Counter(str(case.status.hospital_centre or "—") for case in found if case.state in open_states)
+    return render(request, "discipline/index.html", {
+        "rows": rows, "per_centre": sorted(per_centre.items()), "late": sum(1 for r in rows if r["late"] and r["open"]),
+    })
+
+
+class OpenForm(forms.Form):
+    facts = forms.CharField(label=gettext_lazy("Faits reprochés"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+@login_required
+def open_case(request, status_pk):
+    status = get_object_or_404(TraineeStatus.objects.visible_to(request.user).select_related("person"), pk=status_pk)
+    if status.kind not in rules.REGIME or not cases.may_open(request.user, status):
+        raise PermissionDenied
+    form = OpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        case = cases.open_case(request.user, status, form.cleaned_data["facts"], timezone.localdate())
+        messages.success(request, _("Dossier ouvert."))
+        return redirect("discipline:case", case.pk)
+    return render(request, "discipline/open.html", {"status": status, "form": form,
+                                                    "regime": rules.regime_of(status.kind)})
+
+
+class StepForm(forms.Form):
+    on = date_field(gettext_lazy("Date"))
+    text = forms.CharField(label=gettext_lazy("Texte"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    inquiry = forms.BooleanField(label=gettext_lazy("Enquête ordonnée (l'avis est dû dans les deux mois)"),
+                                 required=False)
+    rapporteur = forms.CharField(label=gettext_lazy("Rapporteur (un membre de la commission)"), required=False)
+    chiefs = forms.CharField(label=gettext_lazy("Médecins-chefs nommés par le ministre (séparés par des virgules)"),
+                             required=False)
+    own_head = forms.CharField(label=gettext_lazy("Chef de service de l'intéressé"), required=False)
+    representatives = forms.CharField(label=gettext_lazy("Représentants choisis par l'intéressé"), required=False)
+    defender = forms.CharField(label=gettext_lazy("Défenseur (un interne)"), required=False)
+    sanction = forms.ChoiceField(label=gettext_lazy("Sanction"), choices=SANCTIONS, required=False)
+    start = date_field(gettext_lazy("Du"), required=False)
+    end = date_field(gettext_lazy("Au"), required=False)
+    ref = forms.CharField(label=gettext_lazy("Référence de la décision"), required=False, max_length=200)
+
+
+def _names(raw: str) -> list[str]:
+    return [name.strip() for name in (raw or "").split(",") if name.strip()]
+
+
+def _sanction(data) -> rules.Sanction:
+    kind = data.get("sanction") or ""
+    try:
+        return rules.Sanction(kind, data.get("start"), data.get("end"))
+    except rules.DisciplineError:
+        raise cases.CaseRefused(_("Choisissez la sanction, et pour une exclusion temporaire son premier et son "
+                                  "dernier jour.")) from None
+
+
+STEPS = {
+    "explanation": lambda user, case, d: cases.request_explanation(user, case, d["on"]),
+    "answer": lambda user, case, d: cases.answer_explanation(user, case, d["text"], d["on"]),
+    "head": lambda user, case, d: cases.record_head_opinion(user, case, d["text"], d["on"]),
+    "file": lambda user, case, d: cases.open_file(user, case, d["on"]),
+    "refer": lambda user, case, d: cases.refer_to_committee(
+        user, case, d["on"], inquiry=d["inquiry"], rapporteur=d["rapporteur"] or None,
+        council={"chiefs": _names(d["chiefs"]), "own_head": d["own_head"], "defender": d["defender"] or None,
+                 "representatives": _names(d["representatives"])} if case.regime == rules.RD68 else None),
+    "hearing": lambda user, case, d: cases.set_hearing(user, case, d["on"]),
+    "opinion": lambda user, case, d: cases.record_opinion(user, case, _sanction(d), d["on"]),
+    "sign": lambda user, case, d: cases.sign_decision(user, case, _sanction(d), d["on"], d["ref"]),
+}
+
+
+@login_required
+@never_cache
+def case_detail(request, pk):
+    case = _case(request, pk)
+    own = case.status.person.user_id == request.user.pk
+    if own and case.file_opened_on:
+        cases.record_file_read(request.user, case)  # D93 art. 32, RD68 ch. 10: the reading is logged
+    office = cases.may_open(request.user, case.status)
+    return render(request, "discipline/case.html", {
+        "case": case, "own": own, "office": office, "events": case.events.order_by("seq"),
+        "show_file": office or not own or bool(case.file_opened_on),
+        "verification": cases.verify(case), "form": StepForm(initial={"on": timezone.localdate()}),
+        "late": rules.is_late(case.opinion_due_on, timezone.localdate(), case.opinion_on),
+        "earliest_hearing": case.file_opened_on and rules.earliest_hearing(case.status.kind, case.file_opened_on)[0],
+        "letters": letters.available(case),
+    })
+
+
+@login_required
+@require_POST
+def case_step(request, pk, step):
+    case = _case(request, pk)
+    if step not in STEPS:
+        raise Http404
+    form = StepForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("discipline:case", case.pk)
+    try:
+        STEPS[step](request.user, case, form.cleaned_data)
+    except cases.CaseRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Étape enregistrée."))
+    return redirect(reverse("discipline:case", args=[case.pk]))
+
+
+@login_required
+@never_cache
+def letter(request, pk, kind):
+    case = _case(request, pk)
+    if kind not in letters.KINDS:
+        raise Http404
+    language = request.GET.get("lang") if request.GET.get("lang") in ("fr", "ar") else "fr"
+    why = letters.refusal(case, kind)
+    if why:
+        return render(request, "discipline/letter_refused.html", {"case": case, "why": why}, status=409)
+    document = letters.issue(case, kind, language, request.user)
+    with document.file.open("rb") as stored:
+        return document_response(stored.read(), f"{document.number}.pdf", "application/pdf", inline=True)
+
+

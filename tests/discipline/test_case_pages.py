@@ -1,0 +1,105 @@
+"""The disciplinary case pages as their users meet them: the office opens a case and takes each
+step through the forms (a refused step says why and changes nothing), the person reads their file
+in their space (each reading logged) and answers the explanations, others get 404; letters in
+French and Arabic."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from residanat.discipline.models import CaseEvent, DisciplinaryCase
+from residanat.payroll.models import StipendStop
+from tests.accounts.factories import user_with_role
+from tests.discipline.test_cases import World
+from residanat.accounts.roles import Role
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def w():
+    return World()
+
+
+def trainee_client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def step(client, case, name, **data):
+    return client.post(f"/discipline/{case.pk}/etapes/{name}/", data, follow=True)
+
+
+def test_the_office_takes_a_case_from_opening_to_a_temporary_exclusion(w, verified_client):
+    director, ministry = verified_client(w.director), verified_client(w.ministry)
+    assert director.get(f"/discipline/ouvrir/{w.intern.pk}/").status_code == 200
+    response = director.post(f"/discipline/ouvrir/{w.intern.pk}/", {"facts": "Absences aux gardes"})
+    case = DisciplinaryCase.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/discipline/{case.pk}/")
+    step(director, case, "file", on="2026-03-02")
+    page = step(director, case, "hearing", on="2026-03-08").content.decode()
+    assert "09/03/2026" in page and DisciplinaryCase.objects.get().hearing_on is None  # refused, says why
+    step(director, case, "hearing", on="2026-03-09")
+    step(director, case, "refer", on="2026-03-05", rapporteur="Pr Amrani")
+    step(director, case, "opinion", on="2026-03-20", sanction="temporary_exclusion", start="2026-04-01", end="2026-04-30")
+    page = step(ministry, case, "sign", on="2026-03-25", sanction="definitive_exclusion", ref="Arrêté 12").content.decode()
+    assert "plus lourde" in page
+    step(ministry, case, "sign", on="2026-03-25", sanction="temporary_exclusion", start="2026-04-01",
+         end="2026-04-15", ref="Arrêté 12")
+    case.refresh_from_db()
+    assert case.state == "decided" and StipendStop.objects.get(status=w.intern).end_date == D(2026, 4, 15)
+    page = director.get(f"/discipline/{case.pk}/").content.decode()
+    assert "Pr El Fassi" in page and "Journal intègre" in page
+    listing = director.get("/discipline/").content.decode()
+    assert w.intern.person.full_name in listing
+
+
+def test_the_person_reads_the_file_only_once_opened_and_each_reading_is_logged(w, verified_client):
+    director = verified_client(w.director)
+    case = w.case()
+    step(director, case, "explanation", on="2026-03-03")
+    me = trainee_client(w.trainee)
+    page = me.get(f"/discipline/{case.pk}/").content.decode()
+    assert "Absences répétées" not in page and "Vos explications écrites" in page
+    assert not CaseEvent.objects.filter(case=case, kind="file_read").exists()
+    step(me, case, "answer", on="2026-03-04", text="J'étais de garde ailleurs.")
+    assert DisciplinaryCase.objects.get().explanation == "J'étais de garde ailleurs."
+    step(director, case, "file", on="2026-03-05")
+    page = me.get(f"/ar/discipline/{case.pk}/").content.decode()
+    assert 'dir="rtl"' in page and "Absences répétées" in page
+    assert CaseEvent.objects.filter(case=case, kind="file_read", actor=w.trainee.username).count() == 1
+    # The person takes no office step.
+    step(me, case, "hearing", on="2026-03-20")
+    assert DisciplinaryCase.objects.get().hearing_on is None
+
+
+def test_a_case_outside_the_scope_is_not_found(w, verified_client):
+    case = w.case()
+    stranger = trainee_client(user_with_role(Role.TRAINEE))
+    assert stranger.get(f"/discipline/{case.pk}/").status_code == 404
+    assert stranger.post(f"/discipline/{case.pk}/etapes/answer/", {"on": "2026-03-04", "text": "x"}).status_code == 404
+    other_director = verified_client(World().director)
+    assert other_director.get(f"/discipline/{case.pk}/").status_code == 404
+    assert other_director.get(f"/discipline/ouvrir/{w.intern.pk}/").status_code == 404
+    head = verified_client(user_with_role(Role.HEAD_OF_SERVICE, service=w.service))
+    assert head.get(f"/discipline/{case.pk}/").status_code == 200
+    assert head.get(f"/discipline/ouvrir/{w.intern.pk}/").status_code == 403
+
+
+@pytest.mark.pdf
+def test_the_convocation_and_the_decision_letters_in_french_and_arabic(w, verified_client):
+    import subprocess
+    director = verified_client(w.director)
+    case = w.case()
+    assert director.get(f"/discipline/{case.pk}/lettres/convocation.pdf").status_code == 409
+    step(director, case, "file", on="2026-03-02")
+    step(director, case, "hearing", on="2026-03-10")
+    for lang, words in (("fr", "convoqué"), ("ar", "10/03/2026")):
+        response = director.get(f"/discipline/{case.pk}/lettres/convocation.pdf?lang={lang}")
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+        text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True).stdout.decode()
+        assert words in text
+    assert director.get(f"/discipline/{case.pk}/lettres/decision.pdf").status_code == 409

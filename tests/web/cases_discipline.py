@@ -1,0 +1,54 @@
+"""Access-matrix rows for the disciplinary case pages; see test_access_matrix.py.
+
+A case for A (intern of F1/CHU1, service S1; the file not yet opened to them) and one for B
+(F2/CHU2). Readers (DisciplinaryCase.CASE_READERS within their scope): the Ministry, the
+higher-education officer, the dean of F1, the director of CHU1, the head of S1, and A for their
+own; the payroll officer and the committee member have no part in the procedure (404: the case
+does not exist for them). Opening a case: the Ministry, the dean and the director (D93); others
+403 where they see the status, 404 where they do not. A step answers 302 to every reader (a step
+the reader may not take is refused with a message, the case unchanged)."""
+
+from residanat.accounts.roles import Role
+from residanat.discipline.models import DisciplinaryCase
+from tests.web.matrix import LOGGED_IN, expect
+
+READERS_A = {"superuser", Role.MINISTRY_ADMIN, Role.HIGHER_EDUCATION_OFFICER, Role.DEAN_OFFICE,
+             Role.HOSPITAL_DIRECTOR_OFFICE, Role.HEAD_OF_SERVICE, Role.TRAINEE}
+READERS_B = {"superuser", Role.MINISTRY_ADMIN, Role.HIGHER_EDUCATION_OFFICER}
+OPENERS_A = {"superuser", Role.MINISTRY_ADMIN, Role.DEAN_OFFICE, Role.HOSPITAL_DIRECTOR_OFFICE}
+# Who sees the statuses (TraineeStatus.objects.visible_to): A's, every role of the matrix (national,
+# F1, CHU1, S1, and A themselves); B's, the national roles.
+SEES_STATUS_A = LOGGED_IN
+SEES_STATUS_B = {"superuser", Role.MINISTRY_ADMIN, Role.HIGHER_EDUCATION_OFFICER, Role.PAYROLL_OFFICER}
+
+
+def build(world):
+    admin = world["admin"]
+    a_status, b_status = world["A"].statuses.order_by("pk")[0], world["B"].statuses.order_by("pk")[0]
+    case_a = DisciplinaryCase.objects.create(status=a_status, regime="D93", facts="Faits A", opened_by=admin)
+    case_b = DisciplinaryCase.objects.create(status=b_status, regime="D93", facts="Faits B", opened_by=admin)
+    return {"case_A": case_a, "case_B": case_b, "status_A": a_status, "status_B": b_status}
+
+
+def _page(readers, yes=200):
+    return expect(readers, yes, 404, anonymous=302)
+
+
+CASES = [
+    ("discipline:index", "get", lambda w: "/discipline/", expect(LOGGED_IN, 200, None, anonymous=302), None),
+    ("discipline:open", "get", lambda w: f"/discipline/ouvrir/{w['status_A'].pk}/",
+     expect(OPENERS_A, 200, 403, anonymous=302, scope=SEES_STATUS_A), None),
+    ("discipline:open", "get", lambda w: f"/discipline/ouvrir/{w['status_B'].pk}/",
+     expect({"superuser", Role.MINISTRY_ADMIN}, 200, 403, anonymous=302, scope=SEES_STATUS_B), None),
+    ("discipline:case", "get", lambda w: f"/discipline/{w['case_A'].pk}/", _page(READERS_A), None),
+    ("discipline:case", "get", lambda w: f"/discipline/{w['case_B'].pk}/", _page(READERS_B), None),
+    ("discipline:step", "post", lambda w: f"/discipline/{w['case_A'].pk}/etapes/explanation/", _page(READERS_A, 302),
+     {"on": "2026-03-02"}),
+    ("discipline:step", "post", lambda w: f"/discipline/{w['case_B'].pk}/etapes/explanation/", _page(READERS_B, 302),
+     {"on": "2026-03-02"}),
+    # No hearing set: the convocation is not available yet (409) to those who read the case.
+    ("discipline:letter", "get", lambda w: f"/discipline/{w['case_A'].pk}/lettres/convocation.pdf",
+     _page(READERS_A, 409), None),
+    ("discipline:letter", "get", lambda w: f"/discipline/{w['case_B'].pk}/lettres/decision.pdf?lang=ar",
+     _page(READERS_B, 409), None),
+]
