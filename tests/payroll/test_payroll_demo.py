@@ -151,3 +151,27 @@ def test_territorial_groups_and_who_pays_the_seventh_year(demo):
     students = set(gst.lines.values_list("status_id", flat=True))
     assert not PayLine.objects.filter(run__payer="MSPS", status_id__in=students).exists()
     assert PayLine.objects.filter(run__payer="MSPS", status__kind="seventh_year_intern_duties").exists()
+
+
+def test_the_demos_disciplinary_case_goes_to_a_decision_and_the_runs_stop_the_stipend(demo):
+    from residanat.discipline.cases import verify
+    from residanat.discipline.models import DisciplinaryCase
+    from residanat.payroll.models import StipendStop
+    from residanat.rules.discipline import draw_by_lot
+
+    case = DisciplinaryCase.objects.get(state="decided")
+    kinds = list(case.events.values_list("kind", flat=True))
+    assert kinds == ["opened", "explanation_requested", "head_consulted", "file_opened", "referred", "hearing_set",
+                     "opinion", "signed", "stipend_stopped"]
+    assert verify(case).ok and case.signed_by == ["minister_health"]
+    draw = case.committee["draw"]
+    assert draw_by_lot(draw["pool"], 2, draw["seed"]) == case.committee["representatives"]
+    stop = StipendStop.objects.get(status=case.status)
+    assert (stop.start_date, stop.end_date, stop.decision_ref) == (D(2026, 10, 12), D(2026, 11, 11), case.decision_ref)
+    # October pays 11 days of 31 (1 to 11 October), November 19 of 30 (12 to 30 November).
+    days = dict(PayLine.objects.filter(status=case.status, code="intern.stipend", kind="regular", run__payer="MSPS")
+                .values_list("run__month", "days"))
+    assert days[OCTOBER] == 11 and days[CURRENT] == 19
+    # The resident's case: referred on 2 November, its opinion due on 2 December and not given.
+    late = DisciplinaryCase.objects.get(state="referred")
+    assert late.opinion_due_on == D(2026, 12, 2) and late.opinion_on is None

@@ -1,6 +1,6 @@
 """Payroll demo data (issue 7): the territorial health groups of three regions, pay terms, bank
-accounts and a stipend stop, then the runs, built through the same services as the pages
-(payroll/runs.py, payroll/rates.py):
+accounts, then the runs, built through the same services as the pages (payroll/runs.py,
+payroll/rates.py); the temporary exclusion they compute comes from the discipline demo:
 
 - the Ministry (MSPS), the GST of Casablanca-Settat and CHU Ibn Rochd: September and October 2026
   closed, each computed by one officer and approved by another (four eyes);
@@ -25,7 +25,7 @@ from residanat.people.models import Person, TraineeStatus
 from residanat.referential.models import HospitalCentre, Region
 from residanat.rules.rib import check, with_key
 
-from .models import BankAccount, Payer, PayrollRun, PayTerms, StipendStop, TerritorialGroup
+from .models import BankAccount, Payer, PayrollRun, PayTerms, TerritorialGroup
 from .rates import do_enter_rate_order, do_set_health_group
 from .runs import approve_run, close_run, compute_run, open_run
 
@@ -102,14 +102,6 @@ def _bank_accounts(officer) -> None:
     bulk_create_with_history(accounts, BankAccount, default_user=officer)
 
 
-def _stipend_stop(ministry, ibn_rochd) -> None:
-    """D93 art. 30: a one-month temporary exclusion of an intern across October and November."""
-    intern = (TraineeStatus.objects.filter(kind=Kind.INTERN, hospital_centre=ibn_rochd, person__user__isnull=True)
-              .order_by("pk")[9])
-    StipendStop.objects.create(status=intern, start_date=D(2026, 10, 12), end_date=D(2026, 11, 11),
-                               decision_ref="Arrêté du ministre de la Santé n° 2026-88 (démo)", recorded_by=ministry)
-
-
 def _closed(month, payer, officer, approver, **unit) -> PayrollRun:
     run = compute_run(open_run(officer, month, payer, **unit), officer)
     return close_run(approve_run(run, approver), officer)
@@ -130,7 +122,6 @@ def load_payroll_demo() -> list:
     casablanca_settat = _groups(ministry)["06"]
     _pay_terms(officer, ibn_rochd)
     _bank_accounts(officer)
-    _stipend_stop(ministry, ibn_rochd)
     for month in CLOSED_MONTHS:
         _closed(month, Payer.MSPS, officer, second)
         _closed(month, Payer.GST, officer, second, health_group=casablanca_settat)

@@ -17,6 +17,7 @@ from residanat.accounts.models import RoleAssignment, User
 from residanat.accounts.roles import Role
 from residanat.careers.demo import load_careers_demo
 from residanat.careers.models import RotationPeriod
+from residanat.discipline.demo import load_discipline_demo
 from residanat.payroll.demo import load_payroll_demo
 from residanat.choice.demo import load_choice_demo
 from residanat.concours.demo import link_demo_candidate, load_competitions_demo
@@ -204,6 +205,9 @@ def load_demo() -> list[DemoAccount]:
     # Careers: rotation periods chosen and validated, externs, residents, leave, RD68 (issue 6).
     if not RotationPeriod.objects.exists():
         load_careers_demo(trainee)
+    # Discipline: a case from opening to a temporary exclusion, whose stipend stop the payroll
+    # runs below compute, and a late opinion (issue 8).
+    load_discipline_demo()
     # Payroll: GSTs, bank accounts, closed months and the current month's runs (issue 7).
     accounts += load_payroll_demo()
     return accounts
