@@ -53,6 +53,9 @@ def test_the_office_takes_a_case_from_opening_to_a_temporary_exclusion(w, verifi
     assert case.state == "decided" and StipendStop.objects.get(status=w.intern).end_date == D(2026, 4, 15)
     page = director.get(f"/discipline/{case.pk}/").content.decode()
     assert "Pr El Fassi" in page and "Journal intègre" in page
+    drawn = DisciplinaryCase.objects.get().committee["representatives"]
+    from residanat.people.models import Person
+    assert all(Person.objects.get(pk=int(pk)).full_name in page for pk in drawn)
     listing = director.get("/discipline/").content.decode()
     assert w.intern.person.full_name in listing
 

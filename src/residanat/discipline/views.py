@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from residanat.documents.http import document_response
 from residanat.payroll.forms_files import date_field
-from residanat.people.models import TraineeStatus
+from residanat.people.models import Person, TraineeStatus
 from residanat.rules import discipline as rules
 
 from . import cases, letters
@@ -127,7 +127,10 @@ def case_detail(request, pk):
     if own and case.file_opened_on:
         cases.record_file_read(request.user, case)  # D93 art. 32, RD68 ch. 10: the reading is logged
     office = cases.may_open(request.user, case.status)
+    drawn = case.committee.get("representatives", []) if case.committee.get("kind") == "committee" else []
+    names = {str(p.pk): p.full_name for p in Person.objects.filter(pk__in=[int(i) for i in drawn if str(i).isdigit()])}
     return render(request, "discipline/case.html", {
+        "representatives": [names.get(str(i), i) for i in drawn],
         "case": case, "own": own, "office": office, "events": case.events.order_by("seq"),
         "show_file": office or not own or bool(case.file_opened_on),
         "verification": cases.verify(case), "form": StepForm(initial={"on": timezone.localdate()}),
