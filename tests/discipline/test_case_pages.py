@@ -106,3 +106,10 @@ def test_the_convocation_and_the_decision_letters_in_french_and_arabic(w, verifi
         text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True).stdout.decode()
         assert words in text
     assert director.get(f"/discipline/{case.pk}/lettres/decision.pdf").status_code == 409
+    step(director, case, "explanation", on="2026-03-03")
+    step(director, case, "head", on="2026-03-04", text="—")
+    step(director, case, "sign", on="2026-03-12", sanction="warning", ref="Décision 7")
+    for lang, words in (("fr", "Avertissement"), ("ar", "الإنذار")):
+        response = director.get(f"/discipline/{case.pk}/lettres/decision.pdf?lang={lang}")
+        text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True).stdout.decode()
+        assert response.status_code == 200 and words.lower() in text.lower() and "Décision 7" in text
