@@ -9,7 +9,9 @@ does not exist for them). Opening a case: the Ministry, the dean and the directo
 the reader may not take is refused with a message, the case unchanged)."""
 
 from residanat.accounts.roles import Role
-from residanat.discipline.models import DisciplinaryCase
+import datetime as dt
+
+from residanat.discipline.models import Commitment, DisciplinaryCase
 from tests.web.matrix import LOGGED_IN, expect
 
 READERS_A = {"superuser", Role.MINISTRY_ADMIN, Role.HIGHER_EDUCATION_OFFICER, Role.DEAN_OFFICE,
@@ -22,12 +24,20 @@ SEES_STATUS_A = LOGGED_IN
 SEES_STATUS_B = {"superuser", Role.MINISTRY_ADMIN, Role.HIGHER_EDUCATION_OFFICER, Role.PAYROLL_OFFICER}
 
 
+COMMITMENT_READERS_A = {"superuser", Role.MINISTRY_ADMIN, Role.HIGHER_EDUCATION_OFFICER, Role.DEAN_OFFICE,
+                        Role.HOSPITAL_DIRECTOR_OFFICE, Role.PAYROLL_OFFICER, Role.TRAINEE}
+COMMITMENT_READERS_B = {"superuser", Role.MINISTRY_ADMIN, Role.HIGHER_EDUCATION_OFFICER, Role.PAYROLL_OFFICER}
+
+
 def build(world):
     admin = world["admin"]
     a_status, b_status = world["A"].statuses.order_by("pk")[0], world["B"].statuses.order_by("pk")[0]
     case_a = DisciplinaryCase.objects.create(status=a_status, regime="D93", facts="Faits A", opened_by=admin)
     case_b = DisciplinaryCase.objects.create(status=b_status, regime="D93", facts="Faits B", opened_by=admin)
-    return {"case_A": case_a, "case_B": case_b, "status_A": a_status, "status_B": b_status}
+    commitments = {key: Commitment.objects.create(status=status, counterpart="ministry", signed_on=dt.date(2026, 1, 1),
+                                                  recorded_by=admin)
+                   for key, status in (("commitment_A", a_status), ("commitment_B", b_status))}
+    return {"case_A": case_a, "case_B": case_b, "status_A": a_status, "status_B": b_status, **commitments}
 
 
 def _page(readers, yes=200):
@@ -51,4 +61,23 @@ CASES = [
      _page(READERS_A, 409), None),
     ("discipline:letter", "get", lambda w: f"/discipline/{w['case_B'].pk}/lettres/decision.pdf?lang=ar",
      _page(READERS_B, 409), None),
+    ("discipline:commitments", "get", lambda w: "/discipline/engagements/", expect(LOGGED_IN, 200, None, anonymous=302),
+     None),
+    # A's status is an intern's: only a resident signs the commitment (D93 art. 27), so 403 to all
+    # who see it (the Ministry's 200 on a resident is in tests/discipline/test_commitment_pages.py).
+    ("discipline:commitment-new", "get", lambda w: f"/discipline/engagements/nouveau/{w['status_A'].pk}/",
+     expect(set(), 200, 403, anonymous=302, scope=SEES_STATUS_A), None),
+    ("discipline:commitment", "get", lambda w: f"/discipline/engagements/{w['commitment_A'].pk}/",
+     _page(COMMITMENT_READERS_A), None),
+    ("discipline:commitment", "get", lambda w: f"/discipline/engagements/{w['commitment_B'].pk}/",
+     _page(COMMITMENT_READERS_B), None),
+    # No establishment named: refused with a message (302) to those who read it.
+    ("discipline:commitment-action", "post", lambda w: f"/discipline/engagements/{w['commitment_A'].pk}/service/",
+     _page(COMMITMENT_READERS_A, 302), {"on": "2030-01-01"}),
+    ("discipline:commitment-action", "post", lambda w: f"/discipline/engagements/{w['commitment_B'].pk}/service/",
+     _page(COMMITMENT_READERS_B, 302), {"on": "2030-01-01"}),
+    ("discipline:commitment-statement", "get", lambda w: f"/discipline/engagements/{w['commitment_A'].pk}/releve.pdf",
+     _page(COMMITMENT_READERS_A), None),
+    ("discipline:commitment-statement", "get",
+     lambda w: f"/discipline/engagements/{w['commitment_B'].pk}/releve.pdf?lang=ar", _page(COMMITMENT_READERS_B), None),
 ]

@@ -155,7 +155,14 @@ class CaseEvent(models.Model):
                        models.UniqueConstraint(fields=["case", "prev_hash"], name="discipline_event_chain_linear")]
 
 
+# A commitment and the sums received are read by the administrations that keep or pay it and by
+# the person; not by the heads of service or the pedagogical committees.
+COMMITMENT_READERS = frozenset({Role.MINISTRY_ADMIN, Role.HIGHER_EDUCATION_OFFICER, Role.DEAN_OFFICE,
+                                Role.HOSPITAL_DIRECTOR_OFFICE, Role.PAYROLL_OFFICER, Role.TRAINEE})
+
+
 class CommitmentQuerySet(ScopedQuerySet):
+    viewer_roles = COMMITMENT_READERS
     scope_paths = CaseQuerySet.scope_paths
 
 
@@ -195,6 +202,7 @@ class Commitment(models.Model):
 
 
 class CommitmentServiceQuerySet(ScopedQuerySet):
+    viewer_roles = COMMITMENT_READERS
     scope_paths = {path: f"commitment__{value}" for path, value in CaseQuerySet.scope_paths.items()}
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_commitments as commitments
 
 app_name = "discipline"
 urlpatterns = [
@@ -9,4 +9,9 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="case"),
     path("<int:pk>/etapes/<slug:step>/", views.case_step, name="step"),
     path("<int:pk>/lettres/<slug:kind>.pdf", views.letter, name="letter"),
+    path("engagements/", commitments.commitment_list, name="commitments"),
+    path("engagements/nouveau/<int:status_pk>/", commitments.commitment_new, name="commitment-new"),
+    path("engagements/<int:pk>/", commitments.commitment_detail, name="commitment"),
+    path("engagements/<int:pk>/<slug:action>/", commitments.commitment_action, name="commitment-action"),
+    path("engagements/<int:pk>/releve.pdf", commitments.commitment_statement, name="commitment-statement"),
 ]

@@ -1,0 +1,51 @@
+"""The statement of sums received under the decree (D93 art. 32 bis): every month paid to the
+person by a closed payroll run, the total, and what the buy-back costs where one is recorded; in
+French or Arabic, numbered and verifiable."""
+
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.translation import gettext_lazy
+
+from residanat.documents import kinds
+from residanat.documents.attestations import identity_facts
+from residanat.documents.models import IssuedDocument
+from residanat.documents.pdf import already_issued, issue_pdf
+
+from . import commitments
+from .models import Buyback, Commitment
+
+STATEMENT = kinds.register("commitment_statement", gettext_lazy("Relevé des sommes perçues (engagement de servir)"))
+
+
+def facts(commitment: Commitment, language: str) -> dict:
+    received = commitments.sums_received(commitment)
+    buyback = Buyback.objects.filter(commitment=commitment).first()
+    with translation.override(language):
+        status = commitment.status
+        return {
+            "person": identity_facts(status.person),
+            "status": str(status.get_kind_display()),
+            "hospital_centre": status.hospital_centre.name if status.hospital_centre else "",
+            "counterpart": str(commitment.get_counterpart_display()), "counterpart_name": commitment.counterpart_name,
+            "signed_on": commitment.signed_on, "state": str(commitment.get_state_display()),
+            "months": [{"month": month, "amount": f"{amount:.2f}"} for month, amount in received.months],
+            "total": f"{received.total:.2f}",
+            "buyback": None if buyback is None else {
+                "reason": str(buyback.get_reason_display()), "amount": buyback.amount and f"{buyback.amount:.2f}",
+                "service_until": buyback.service_until, "ref": buyback.ref, "paid_on": buyback.paid_on},
+        }
+
+
+def issue(commitment: Commitment, language: str, by) -> IssuedDocument:
+    content = facts(commitment, language)
+    with translation.override(language):
+        title = str(kinds.label(STATEMENT))
+    person = commitment.status.person
+    earlier = already_issued(IssuedDocument.objects.filter(person=person, kind=STATEMENT, language=language)
+                             .exclude(file="").order_by("-issued_at"),
+                             kind=STATEMENT, language=language, title=title, facts=content)
+    if earlier is not None:
+        return earlier
+    return issue_pdf(template="documents/commitment_statement.html", facts=content, kind=STATEMENT, title=title,
+                     language=language, person=person, issued_by=by)

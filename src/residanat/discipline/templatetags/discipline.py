@@ -1,0 +1,18 @@
+from django import template
+
+from residanat.careers.authority import is_ministry
+from residanat.discipline import cases
+from residanat.rules import discipline as rules
+
+register = template.Library()
+
+
+@register.filter
+def may_open_case(user, status) -> bool:
+    """Whether the person page offers to open a disciplinary case on this status."""
+    return status.kind in rules.REGIME and cases.may_open(user, status)
+
+
+@register.filter
+def may_record_commitment(user, status) -> bool:
+    return status.kind == "resident" and is_ministry(user)

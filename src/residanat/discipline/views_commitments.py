@@ -1,0 +1,169 @@
+"""Service commitment pages (D93 art. 27, 27 bis, 32 bis): the commitments in the user's scope (in
+progress with their expected end, ending within the year, released or broken), recording one and
+its periods of service, its page (progress, periods counted double, the sums received month by
+month, the buy-back and its steps), and the statement of sums received in French and Arabic.
+
+Read through Commitment.objects.visible_to (404 outside the scope); who may act is the services'
+(commitments.py)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from residanat.careers.authority import is_ministry
+from residanat.documents.http import document_response
+from residanat.payroll.forms_files import date_field
+from residanat.people.models import TraineeStatus
+from residanat.referential.models import Establishment
+from residanat.rules.service_time import add_months
+
+from . import commitments, statements
+from .models import Buyback, Commitment, CommitmentService
+
+# "Ending": the expected end falls within the next 12 months.
+ENDING_MONTHS = 12
+
+
+def _commitments(user):
+    return Commitment.objects.visible_to(user).select_related("status", "status__person", "status__hospital_centre")
+
+
+def _commitment(request, pk) -> Commitment:
+    return get_object_or_404(_commitments(request.user), pk=pk)
+
+
+@login_required
+def commitment_list(request):
+    today = timezone.localdate()
+    horizon = add_months(today, ENDING_MONTHS)
+    rows = []
+    for commitment in _commitments(request.user).prefetch_related("services"):
+        progress = commitments.progress(commitment, today)
+        in_progress = commitment.state == Commitment.State.IN_PROGRESS
+        rows.append({"commitment": commitment, "progress": progress, "percent": round(100 * progress.share),
+                     "ending": in_progress and progress.expected_end is not None and progress.expected_end <= horizon})
+    groups = {
+        "in_progress": [r for r in rows if r["commitment"].state == Commitment.State.IN_PROGRESS],
+        "ended": [r for r in rows if r["commitment"].state != Commitment.State.IN_PROGRESS],
+    }
+    return render(request, "discipline/commitments/list.html", {
+        "groups": groups, "ending": sum(1 for r in rows if r["ending"]), "months": ENDING_MONTHS})
+
+
+class CommitmentForm(forms.Form):
+    counterpart = forms.ChoiceField(label=gettext_lazy("Engagé envers"), choices=Commitment.Counterpart.choices)
+    counterpart_name = forms.CharField(label=gettext_lazy("Nom de l'administration"), required=False, max_length=200)
+    signed_on = date_field(gettext_lazy("Signé le"))
+    civil_servant = forms.BooleanField(label=gettext_lazy("Déjà fonctionnaire ou salarié (D93 art. 27)"),
+                                       required=False)
+
+
+@login_required
+def commitment_new(request, status_pk):
+    status = get_object_or_404(TraineeStatus.objects.visible_to(request.user).select_related("person"), pk=status_pk)
+    if status.kind != TraineeStatus.Kind.RESIDENT or not is_ministry(request.user):
+        raise PermissionDenied
+    form = CommitmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        commitment = Commitment.objects.create(status=status, recorded_by=request.user, **form.cleaned_data)
+        messages.success(request, _("Engagement enregistré."))
+        return redirect("discipline:commitment", commitment.pk)
+    return render(request, "discipline/commitments/new.html", {"status": status, "form": form})
+
+
+class ActionForm(forms.Form):
+    on = date_field(gettext_lazy("Date"))
+    ref = forms.CharField(label=gettext_lazy("Référence"), required=False, max_length=200)
+    reason = forms.ChoiceField(label=gettext_lazy("Motif"), choices=Buyback.Reason.choices, required=False)
+    returned_on = date_field(gettext_lazy("Retour dans l'administration le"), required=False)
+    establishment = forms.ModelChoiceField(label=gettext_lazy("Établissement"), required=False,
+                                           queryset=Establishment.objects.order_by("name_fr"))
+    end = date_field(gettext_lazy("Au (vide : en cours)"), required=False)
+
+
+@login_required
+@never_cache
+def commitment_detail(request, pk):
+    commitment = _commitment(request, pk)
+    today = timezone.localdate()
+    return render(request, "discipline/commitments/detail.html", {
+        "commitment": commitment, "progress": commitments.progress(commitment, today),
+        "services": commitment.services.select_related("establishment"),
+        "received": commitments.sums_received(commitment),
+        "buyback": Buyback.objects.filter(commitment=commitment).first(),
+        "keeper": commitments.may_keep(request.user, commitment),
+        "approver": commitments.may_approve_release(request.user, commitment),
+        "form": ActionForm(initial={"on": today}),
+    })
+
+
+def _service(user, commitment, data):
+    if not commitments.may_keep(user, commitment):
+        raise commitments.CommitmentRefused(_("Vous ne tenez pas les engagements de ce résident."))
+    if data["establishment"] is None:
+        raise commitments.CommitmentRefused(_("Choisissez l'établissement."))
+    if data["end"] and data["end"] < data["on"]:
+        raise commitments.CommitmentRefused(_("La fin précède le début."))
+    CommitmentService.objects.create(commitment=commitment, establishment=data["establishment"],
+                                     start_date=data["on"], end_date=data["end"])
+
+
+def _buyback(commitment):
+    found = Buyback.objects.filter(commitment=commitment).first()
+    if found is None:
+        raise commitments.CommitmentRefused(_("Aucun rachat n'est enregistré pour cet engagement."))
+    return found
+
+
+ACTIONS = {
+    "service": _service,
+    "release": lambda user, c, d: commitments.approve_release(user, c, d["on"], d["ref"]),
+    "payment": lambda user, c, d: commitments.record_payment(user, _buyback(c), d["on"], d["ref"]),
+    "breach": lambda user, c, d: commitments.record_breach(user, c, d["reason"] or Buyback.Reason.DROPOUT, d["on"],
+                                                           d["ref"], d["returned_on"]),
+    "left": lambda user, c, d: commitments.record_early_leave(user, _buyback(c), d["on"]),
+}
+
+
+@login_required
+@require_POST
+def commitment_action(request, pk, action):
+    commitment = _commitment(request, pk)
+    if action not in ACTIONS:
+        raise Http404
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("discipline:commitment", commitment.pk)
+    if action in ("release", "breach") and not (form.cleaned_data["ref"] or "").strip():
+        messages.error(request, _("Saisissez la référence de l'accord ou de la décision."))
+        return redirect("discipline:commitment", commitment.pk)
+    try:
+        ACTIONS[action](request.user, commitment, form.cleaned_data)
+    except commitments.CommitmentRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Enregistré."))
+    return redirect("discipline:commitment", commitment.pk)
+
+
+@login_required
+@never_cache
+def commitment_statement(request, pk):
+    commitment = _commitment(request, pk)
+    language = request.GET.get("lang") if request.GET.get("lang") in ("fr", "ar") else "fr"
+    document = statements.issue(commitment, language, request.user)
+    with document.file.open("rb") as stored:
+        return document_response(stored.read(), f"{document.number}.pdf", "application/pdf", inline=True)

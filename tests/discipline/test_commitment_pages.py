@@ -1,0 +1,72 @@
+"""Commitment pages: the list in scope with the expected end, recording a commitment from the
+person page, adding service periods, the release approved then paid, the statement of sums
+received in French and Arabic; the person sees their own, others get 404."""
+
+import datetime as dt
+import subprocess
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from residanat.accounts.roles import Role
+from residanat.discipline.models import Buyback, Commitment
+from tests.accounts.factories import user_with_role
+from tests.discipline.test_cases import World
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def w():
+    return World()
+
+
+def test_the_ministry_records_a_commitment_and_its_service_then_a_paid_release(w, verified_client):
+    resident = w.status("resident")
+    w.closed(D(2026, 1, 1), "CHU", hospital_centre=w.centre)
+    ministry = verified_client(w.ministry)
+    person_page = ministry.get(f"/personnes/{resident.person_id}/").content.decode()
+    assert f"/discipline/engagements/nouveau/{resident.pk}/" in person_page
+    assert f"/discipline/ouvrir/{resident.pk}/" in person_page
+    response = ministry.post(f"/discipline/engagements/nouveau/{resident.pk}/",
+                             {"counterpart": "hospital_centre", "signed_on": "2026-01-01"})
+    commitment = Commitment.objects.get()
+    assert response.status_code == 302
+    base = f"/discipline/engagements/{commitment.pk}/"
+    ministry.post(base + "service/", {"on": "2030-01-01", "establishment": w.hospital.pk})
+    page = ministry.get(base).content.decode()
+    assert "2922" in page and "31/12/2037" in page and "3500,00" in page
+    ministry.post(base + "release/", {"on": "2026-03-01"})  # no reference: refused
+    assert Commitment.objects.get().state == "in_progress"
+    ministry.post(base + "release/", {"on": "2026-03-01", "ref": "Accord 5"})
+    buyback = Buyback.objects.get()
+    assert buyback.amount == Decimal("7000.00") and Commitment.objects.get().state == "release_pending"
+    ministry.post(base + "payment/", {"on": "2026-03-15", "ref": "Quittance 77"})
+    assert Commitment.objects.get().state == "released"
+    listing = ministry.get("/discipline/engagements/").content.decode()
+    assert resident.person.full_name in listing
+    for lang, word in (("fr", "7000.00"), ("ar", "3500.00")):
+        pdf = ministry.get(base + f"releve.pdf?lang={lang}")
+        text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True).stdout.decode()
+        assert pdf.status_code == 200 and word in text and "01/2026" in text
+
+
+def test_the_person_sees_their_commitment_and_others_do_not(w, verified_client):
+    resident = w.status("resident", person=w.intern.person)
+    commitment = Commitment.objects.create(status=resident, counterpart="ministry", signed_on=D(2026, 1, 1),
+                                           recorded_by=w.ministry)
+    from residanat.discipline.models import CommitmentService
+    CommitmentService.objects.create(commitment=commitment, establishment=w.hospital, start_date=D(2026, 1, 1))
+    me = Client()
+    me.force_login(w.trainee)
+    page = me.get(f"/ar/discipline/engagements/{commitment.pk}/").content.decode()
+    assert 'dir="rtl"' in page and "2922" in page and "discipline/engagements/%d/release/" % commitment.pk not in page
+    me.post(f"/discipline/engagements/{commitment.pk}/breach/", {"on": "2026-02-01", "ref": "x"})
+    assert Commitment.objects.get().state == "in_progress"
+    stranger = Client()
+    stranger.force_login(user_with_role(Role.TRAINEE))
+    assert stranger.get(f"/discipline/engagements/{commitment.pk}/").status_code == 404
+    assert verified_client(World().director).get(f"/discipline/engagements/{commitment.pk}/").status_code == 404
+    assert verified_client(w.director).post(f"/discipline/engagements/nouveau/{resident.pk}/").status_code == 403
