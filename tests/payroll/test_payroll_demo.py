@@ -14,6 +14,7 @@ from residanat.accounts.models import User
 from residanat.accounts.roles import Role
 from residanat.payroll.authority import approves
 from residanat.payroll.demo import CLOSED_MONTHS, CURRENT, RATE_ORDER
+from residanat.rules.service_time import Span
 from residanat.payroll.models import BankAccount, PayLine, PayrollRun, StipendStop, TerritorialGroup
 from residanat.payroll.runs import PayrollRefused, compute_run
 from residanat.people.models import Person, TraineeStatus
@@ -114,7 +115,11 @@ def test_the_chu_run_pays_its_residents_and_shows_the_salaries_paid_outside(demo
     run = visible.get(month=CURRENT)
     assert run.state == "computed" and run.computed_by == officer
     assert approves(user("direction.ibnrochd"), run)
-    residents = TraineeStatus.objects.filter(kind="resident", hospital_centre=run.hospital_centre)
+    # Every resident of the centre in post in November (a former resident of the demo's
+    # commitments ended in 2023 and is paid nothing).
+    residents = TraineeStatus.objects.filter(kind="resident", hospital_centre=run.hospital_centre).exclude(
+        end_date__lt=CURRENT)
+    assert TraineeStatus.objects.filter(kind="resident", hospital_centre=run.hospital_centre, end_date__lt=CURRENT).exists()
     assert set(run.lines.values_list("status_id", flat=True)) == set(residents.values_list("pk", flat=True))
     stipend = load_parameters().get("resident.stipend", CURRENT).value
     # D93 art. 27: a civil servant (and a resident under the service commitment) keeps a salary.
@@ -175,3 +180,17 @@ def test_the_demos_disciplinary_case_goes_to_a_decision_and_the_runs_stop_the_st
     # The resident's case: referred on 2 November, its opinion due on 2 December and not given.
     late = DisciplinaryCase.objects.get(state="referred")
     assert late.opinion_due_on == D(2026, 12, 2) and late.opinion_on is None
+
+
+def test_the_demos_commitments_count_the_understaffed_years_double_and_wait_for_the_release_payment(demo):
+    from residanat.discipline.commitments import progress
+    from residanat.discipline.models import Commitment
+
+    served = Commitment.objects.get(state="in_progress")
+    result = progress(served, D(2026, 12, 6))
+    assert [span for _establishment, span in result.doubled] == [Span(D(2024, 1, 1), D(2025, 12, 31))]
+    assert result.credited_days == result.served_days + 731 and result.expected_end == D(2029, 10, 30)
+    leaving = Commitment.objects.get(state="release_pending")
+    # September and October 2026 paid by CHU Ibn Rochd (3,500 each): owed twice that, not yet paid.
+    assert (leaving.buyback.sums_received, leaving.buyback.amount, leaving.buyback.paid_on) == (
+        Decimal("7000.00"), Decimal("14000.00"), None)

@@ -19,7 +19,7 @@ from django.db import transaction
 
 from residanat.accounts.models import User
 from residanat.people.models import TraineeStatus
-from residanat.referential.models import Faculty, HospitalCentre, HospitalService
+from residanat.referential.models import Establishment, Faculty, HospitalCentre, HospitalService, Specialty
 from residanat.rules.discipline import TEMPORARY, Sanction
 
 from . import cases
@@ -70,3 +70,44 @@ def load_discipline_demo() -> None:
         cases.open_file(director, late, D(2026, 10, 28))
         cases.refer_to_committee(director, late, D(2026, 11, 2), rapporteur="Pr Karim Lahlou", seed="demo-2026-11-02")
         cases.set_hearing(director, late, D(2026, 11, 16))
+
+
+@transaction.atomic
+def load_commitments_demo() -> None:
+    """After the payroll demo (the sums received come from its closed runs):
+
+    - a former resident of CHU Ibn Rochd (residency 2019-2023) under the 8-year commitment, two
+      years in a listed under-staffed hospital (Figuig, counted double) then CHU Ibn Rochd;
+    - a resident of CHU Ibn Rochd whose release the director approved: September and October 2026
+      received, the same again owed, not yet paid (so not yet released)."""
+    from residanat.web.demo import PersonMaker
+
+    from . import commitments
+    from .models import Commitment, CommitmentService
+
+    if Commitment.objects.exists():
+        return
+    director, ministry = User.objects.get(username="direction.ibnrochd"), User.objects.get(username="drh")
+    ibn_rochd = HospitalCentre.objects.get(code="chu-ibn-rochd")
+    faculty = Faculty.objects.filter(hospital_centres=ibn_rochd).order_by("pk").first()
+    former = PersonMaker(seed=2028, serial_from=20_000).make()
+    status = TraineeStatus.objects.create(
+        person=former, kind=Kind.RESIDENT, track="medicine", faculty=faculty, hospital_centre=ibn_rochd,
+        specialty=Specialty.objects.filter(track="medicine").order_by("pk").first(),
+        start_date=D(2019, 11, 1), end_date=D(2023, 10, 31), end_reason=TraineeStatus.EndReason.COMPLETED,
+        decision_ref="Arrêté de nomination (démo)")
+    commitment = Commitment.objects.create(status=status, counterpart=Commitment.Counterpart.HOSPITAL_CENTRE,
+                                           signed_on=D(2019, 11, 1), recorded_by=ministry)
+    figuig = Establishment.objects.get(name_fr="Centre hospitalier provincial de Figuig")
+    chu_hospital = Establishment.objects.filter(hospital_centre=ibn_rochd).order_by("pk").first()
+    CommitmentService.objects.create(commitment=commitment, establishment=figuig, start_date=D(2023, 11, 1),
+                                     end_date=D(2025, 12, 31))
+    CommitmentService.objects.create(commitment=commitment, establishment=chu_hospital, start_date=D(2026, 1, 1))
+
+    resident = (TraineeStatus.objects.filter(kind=Kind.RESIDENT, hospital_centre=ibn_rochd, end_date__isnull=True,
+                                             pay_lines__run__state="closed", pay_lines__amount__gt=0)
+                .order_by("pk").distinct().first())
+    if resident is not None:
+        leaving = Commitment.objects.create(status=resident, counterpart=Commitment.Counterpart.HOSPITAL_CENTRE,
+                                            signed_on=resident.start_date, recorded_by=ministry)
+        commitments.approve_release(director, leaving, D(2026, 11, 20), "Accord du directeur n° 2026-41 (démo)")

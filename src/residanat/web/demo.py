@@ -17,7 +17,7 @@ from residanat.accounts.models import RoleAssignment, User
 from residanat.accounts.roles import Role
 from residanat.careers.demo import load_careers_demo
 from residanat.careers.models import RotationPeriod
-from residanat.discipline.demo import load_discipline_demo
+from residanat.discipline.demo import load_commitments_demo, load_discipline_demo
 from residanat.payroll.demo import load_payroll_demo
 from residanat.choice.demo import load_choice_demo
 from residanat.concours.demo import link_demo_candidate, load_competitions_demo
@@ -210,4 +210,6 @@ def load_demo() -> list[DemoAccount]:
     load_discipline_demo()
     # Payroll: GSTs, bank accounts, closed months and the current month's runs (issue 7).
     accounts += load_payroll_demo()
+    # Commitments: one served in part in an under-staffed hospital, a release waiting for payment.
+    load_commitments_demo()
     return accounts
