@@ -106,7 +106,7 @@ def load_commitments_demo() -> None:
 
     resident = (TraineeStatus.objects.filter(kind=Kind.RESIDENT, hospital_centre=ibn_rochd, end_date__isnull=True,
                                              pay_lines__run__state="closed", pay_lines__amount__gt=0)
-                .order_by("pk").distinct().first())
+                .order_by("-pk").distinct().first())
     if resident is not None:
         leaving = Commitment.objects.create(status=resident, counterpart=Commitment.Counterpart.HOSPITAL_CENTRE,
                                             signed_on=resident.start_date, recorded_by=ministry)
