@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from residanat.documents.http import document_response
+from residanat.web.feedback import report_form_errors
 from residanat.payroll.forms_files import date_field
 from residanat.people.models import Person, TraineeStatus
 from residanat.rules import discipline as rules
@@ -148,9 +149,7 @@ def case_step(request, pk, step):
         raise Http404
     form = StepForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        report_form_errors(request, form)
         return redirect("discipline:case", case.pk)
     try:
         STEPS[step](request.user, case, form.cleaned_data)

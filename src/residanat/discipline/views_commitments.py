@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from residanat.careers.authority import is_ministry
 from residanat.documents.http import document_response
+from residanat.web.feedback import report_form_errors
 from residanat.payroll.forms_files import date_field
 from residanat.people.models import TraineeStatus
 from residanat.referential.models import Establishment
@@ -145,9 +146,7 @@ def commitment_action(request, pk, action):
         raise Http404
     form = ActionForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        report_form_errors(request, form)
         return redirect("discipline:commitment", commitment.pk)
     if action in ("release", "breach") and not (form.cleaned_data["ref"] or "").strip():
         messages.error(request, _("Saisissez la référence de l'accord ou de la décision."))
