@@ -182,3 +182,21 @@ def test_a_case_is_seen_by_the_person_and_the_units_in_scope_only(w):
     assert not DisciplinaryCase.objects.visible_to(user_with_role(Role.COMMITTEE_MEMBER, hospital_centre=w.centre)).exists()
     assert list(DisciplinaryCase.objects.visible_to(w.higher_education)) == [case]
     assert list(CaseEvent.objects.visible_to(w.trainee).values_list("case", flat=True)) == [case.pk]
+
+
+def test_reminders_a_week_before_the_deadline_then_daily_once_late_each_logged_once_a_day(w):
+    import io
+
+    from django.core.management import call_command
+
+    case = referred(w, w.case())  # referred on 5 March: opinion due on 5 April
+    assert cases.remind(D(2026, 3, 28)) == []
+    assert cases.remind(D(2026, 3, 29)) == [(DisciplinaryCase.objects.get(pk=case.pk), False)]
+    assert cases.remind(D(2026, 3, 29)) == []  # once a day
+    out = io.StringIO()
+    call_command("discipline-reminders", "--on", "2026-04-06", stdout=out)
+    assert "LATE 05/04/2026" in out.getvalue() and w.intern.person.full_name in out.getvalue()
+    assert list(case.events.filter(kind="reminder").values_list("payload__late", flat=True)) == [False, True]
+    assert cases.verify(case).ok
+    cases.record_opinion(w.director, case, Sanction(WARNING), D(2026, 4, 7))
+    assert cases.remind(D(2026, 4, 8)) == []

@@ -338,3 +338,26 @@ AUTHORITY_LABELS = {
     rules.MINISTER: gettext_lazy("le ministre de la Santé"),
     rules.HIGHER_EDUCATION: gettext_lazy("l'autorité chargée de l'enseignement supérieur"),
 }
+
+
+# --- reminders ---------------------------------------------------------------------------------
+
+REMINDER_DAYS = 7  # reminded from a week before the opinion's deadline, and every day once late
+
+
+def remind(on: dt.date, days: int = REMINDER_DAYS) -> list[tuple[DisciplinaryCase, bool]]:
+    """The cases before the committee whose opinion is due within `days` or late (D93 art. 32),
+    each reminded once a day: a `reminder` entry in its log. Returns (case, late) for those reminded."""
+    reminded = []
+    due = (DisciplinaryCase.objects.filter(state=State.REFERRED, opinion_due_on__isnull=False,
+                                           opinion_due_on__lte=on + dt.timedelta(days=days))
+           .select_related("status", "status__person", "status__hospital_centre").order_by("opinion_due_on", "pk"))
+    for case in due:
+        with transaction.atomic():
+            case = _locked(case)
+            if CaseEvent.objects.filter(case=case, kind="reminder", payload__on=_day(on)).exists():
+                continue
+            late = rules.is_late(case.opinion_due_on, on)
+            _log(case, "reminder", {"on": _day(on), "due": _day(case.opinion_due_on), "late": late}, "")
+            reminded.append((case, late))
+    return reminded
