@@ -113,3 +113,28 @@ def test_the_convocation_and_the_decision_letters_in_french_and_arabic(w, verifi
         response = director.get(f"/discipline/{case.pk}/lettres/decision.pdf?lang={lang}")
         text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True).stdout.decode()
         assert response.status_code == 200 and words.lower() in text.lower() and "Décision 7" in text
+
+
+def test_a_piece_joins_the_file_checked_by_its_content_and_the_person_reads_it_once_opened(w, verified_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    director = verified_client(w.director)
+    case = w.case()
+    fake = SimpleUploadedFile("rapport.pdf", b"not a pdf at all", content_type="application/pdf")
+    page = director.post(f"/discipline/{case.pk}/pieces/", {"file": fake}, follow=True).content.decode()
+    assert "contenu a été vérifié" in page and not case.documents.exists()
+    pdf = SimpleUploadedFile("rapport.pdf", b"%PDF-1.4\n% demo report\n", content_type="application/pdf")
+    director.post(f"/discipline/{case.pk}/pieces/", {"file": pdf})
+    piece = case.documents.get()
+    assert piece.original_name == "rapport.pdf" and case.events.filter(kind="document_added",
+                                                                       payload__sha256=piece.sha256).exists()
+    me = trainee_client(w.trainee)
+    url = f"/discipline/{case.pk}/pieces/{piece.pk}/"
+    assert me.get(url).status_code == 404  # not yet opened to them
+    step(director, case, "file", on="2026-03-02")
+    response = me.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert case.events.filter(kind="file_read").count() == 1
+    trainee = trainee_client(w.trainee)
+    assert trainee.post(f"/discipline/{case.pk}/pieces/", {"file": pdf}).status_code == 302
+    assert case.documents.count() == 1  # the person adds no piece

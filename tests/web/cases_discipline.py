@@ -11,7 +11,9 @@ the reader may not take is refused with a message, the case unchanged)."""
 from residanat.accounts.roles import Role
 import datetime as dt
 
-from residanat.discipline.models import Commitment, DisciplinaryCase
+from django.core.files.base import ContentFile
+
+from residanat.discipline.models import CaseDocument, Commitment, DisciplinaryCase
 from tests.web.matrix import LOGGED_IN, expect
 
 READERS_A = {"superuser", Role.MINISTRY_ADMIN, Role.HIGHER_EDUCATION_OFFICER, Role.DEAN_OFFICE,
@@ -37,7 +39,11 @@ def build(world):
     commitments = {key: Commitment.objects.create(status=status, counterpart="ministry", signed_on=dt.date(2026, 1, 1),
                                                   recorded_by=admin)
                    for key, status in (("commitment_A", a_status), ("commitment_B", b_status))}
-    return {"case_A": case_a, "case_B": case_b, "status_A": a_status, "status_B": b_status, **commitments}
+    pieces = {key: CaseDocument.objects.create(case=case, file=ContentFile(b"%PDF-1.4\n", name="piece.pdf"),
+                                               original_name="piece.pdf", content_type="application/pdf", size=9,
+                                               sha256="0" * 64, added_by=admin)
+              for key, case in (("piece_A", case_a), ("piece_B", case_b))}
+    return {"case_A": case_a, "case_B": case_b, "status_A": a_status, "status_B": b_status, **commitments, **pieces}
 
 
 def _page(readers, yes=200):
@@ -80,4 +86,12 @@ CASES = [
      _page(COMMITMENT_READERS_A), None),
     ("discipline:commitment-statement", "get",
      lambda w: f"/discipline/engagements/{w['commitment_B'].pk}/releve.pdf?lang=ar", _page(COMMITMENT_READERS_B), None),
+    # A piece: its readers; A's file is not opened to A yet, so A gets 404 for it.
+    ("discipline:document", "get", lambda w: f"/discipline/{w['case_A'].pk}/pieces/{w['piece_A'].pk}/",
+     _page(READERS_A - {Role.TRAINEE}), None),
+    ("discipline:document", "get", lambda w: f"/discipline/{w['case_B'].pk}/pieces/{w['piece_B'].pk}/",
+     _page(READERS_B), None),
+    # No file sent: refused with a message (302) to the readers.
+    ("discipline:document-add", "post", lambda w: f"/discipline/{w['case_A'].pk}/pieces/", _page(READERS_A, 302), None),
+    ("discipline:document-add", "post", lambda w: f"/discipline/{w['case_B'].pk}/pieces/", _page(READERS_B, 302), None),
 ]

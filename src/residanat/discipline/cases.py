@@ -11,6 +11,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from residanat.accounts.roles import Role
 from residanat.careers.authority import holds, is_dean_of, is_director_of, is_ministry
+from residanat.concours.registration import check_upload, stored_name
 from residanat.hashchain import GENESIS, entry_hash
 from residanat.payroll.models import StipendStop
 from residanat.people.models import TraineeStatus
@@ -26,7 +28,7 @@ from residanat.rules import discipline as rules
 from residanat.rules.eligibility import Failure
 
 from . import commitments
-from .models import CaseEvent, CommitteeNomination, Commitment, DisciplinaryCase
+from .models import CaseDocument, CaseEvent, CommitteeNomination, Commitment, DisciplinaryCase
 
 State = DisciplinaryCase.State
 
@@ -361,3 +363,26 @@ def remind(on: dt.date, days: int = REMINDER_DAYS) -> list[tuple[DisciplinaryCas
             _log(case, "reminder", {"on": _day(on), "due": _day(case.opinion_due_on), "late": late}, "")
             reminded.append((case, late))
     return reminded
+
+
+# --- pieces of the file ------------------------------------------------------------------------
+
+def add_document(user, case: DisciplinaryCase, upload) -> CaseDocument:
+    """A piece added by the office (checked by its content, as every upload: concours/registration.py),
+    and its digest in the case's log."""
+    if upload is None:
+        raise CaseRefused(_("Choisissez le fichier à joindre."))
+    try:
+        checked = check_upload(upload)
+    except ValidationError as error:
+        raise CaseRefused(" ".join(error.messages)) from None
+    with transaction.atomic():
+        case = _locked(case)
+        _office(user, case)
+        document = CaseDocument(case=case, original_name=checked.original_name, content_type=checked.content_type,
+                                size=checked.size, sha256=checked.sha256, added_by=user)
+        document.file.save(stored_name(f"piece-{case.events.count() + 1}", checked), upload, save=False)
+        document.save()
+        _log(case, "document_added", {"document": document.pk, "name": document.original_name,
+                                      "sha256": document.sha256}, user)
+    return document

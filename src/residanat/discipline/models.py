@@ -251,3 +251,33 @@ class Buyback(models.Model):
     class Meta:
         verbose_name = _("rachat de l'engagement")
         verbose_name_plural = _("rachats de l'engagement")
+
+
+def case_document_path(instance, filename):
+    return f"discipline/{instance.case_id}/{filename}"
+
+
+class CaseDocumentQuerySet(ScopedQuerySet):
+    viewer_roles = CASE_READERS
+    scope_paths = CaseEventQuerySet.scope_paths
+
+
+class CaseDocument(models.Model):
+    """A piece of the file (report, certificate, statement), checked by its content; the person
+    reads it once the file is opened to them."""
+
+    case = models.ForeignKey(DisciplinaryCase, on_delete=models.PROTECT, related_name="documents")
+    file = models.FileField(_("fichier"), upload_to=case_document_path)
+    original_name = models.CharField(_("nom du fichier"), max_length=200)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    added_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case", "added_at", "pk"]
+        verbose_name = _("pièce du dossier")
+        verbose_name_plural = _("pièces du dossier")

@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +30,7 @@ from residanat.people.models import Person, TraineeStatus
 from residanat.rules import discipline as rules
 
 from . import cases, letters
-from .models import SANCTIONS, DisciplinaryCase
+from .models import SANCTIONS, CaseDocument, DisciplinaryCase
 
 
 def _cases(user):
@@ -137,7 +137,7 @@ def case_detail(request, pk):
         "verification": cases.verify(case), "form": StepForm(initial={"on": timezone.localdate()}),
         "late": rules.is_late(case.opinion_due_on, timezone.localdate(), case.opinion_on),
         "earliest_hearing": case.file_opened_on and rules.earliest_hearing(case.status.kind, case.file_opened_on)[0],
-        "letters": letters.available(case),
+        "letters": letters.available(case), "documents": case.documents.all(),
     })
 
 
@@ -158,6 +158,34 @@ def case_step(request, pk, step):
     else:
         messages.success(request, _("Étape enregistrée."))
     return redirect(reverse("discipline:case", args=[case.pk]))
+
+
+@login_required
+@require_POST
+def document_add(request, pk):
+    case = _case(request, pk)
+    try:
+        cases.add_document(request.user, case, request.FILES.get("file"))
+    except cases.CaseRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Pièce jointe au dossier."))
+    return redirect("discipline:case", case.pk)
+
+
+@login_required
+@never_cache
+def document(request, pk, doc_pk):
+    """A piece of the file: to those who read the case, and to the person once the file is opened
+    to them (each reading logged, like the file's)."""
+    case = _case(request, pk)
+    piece = get_object_or_404(CaseDocument.objects.filter(case=case), pk=doc_pk)
+    if case.status.person.user_id == request.user.pk:
+        if not case.file_opened_on:
+            raise Http404
+        cases.record_file_read(request.user, case)
+    return FileResponse(piece.file.open("rb"), as_attachment=True, filename=piece.original_name,
+                        content_type=piece.content_type)
 
 
 @login_required
