@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from residanat.discipline.models import CaseEvent, DisciplinaryCase
+from residanat.discipline import cases
+from residanat.discipline.models import CaseEvent, CommitteeNomination, DisciplinaryCase
 from residanat.payroll.models import StipendStop
 from tests.accounts.factories import user_with_role
 from tests.discipline.test_cases import World
@@ -138,3 +139,21 @@ def test_a_piece_joins_the_file_checked_by_its_content_and_the_person_reads_it_o
     trainee = trainee_client(w.trainee)
     assert trainee.post(f"/discipline/{case.pk}/pieces/", {"file": pdf}).status_code == 302
     assert case.documents.count() == 1  # the person adds no piece
+
+
+def test_the_dean_records_the_faculty_councils_nomination_used_by_the_next_referral(w, verified_client):
+    dean = verified_client(w.dean)
+    data = {"faculty": w.faculty.pk, "year": 2027, "decision_ref": "Conseil 2/2026",
+            "member1": "Pr A", "member2": "Pr B", "member3": "Pr C", "member2_service": w.service.pk,
+            "alternate1": "Pr D", "alternate2": "Pr E", "alternate3": "Pr A"}
+    page = dean.post("/discipline/commission/", data, follow=True).content.decode()
+    assert "une fois" in page and not CommitteeNomination.objects.filter(year=2027).exists()
+    dean.post("/discipline/commission/", {**data, "alternate3": "Pr F"})
+    nomination = CommitteeNomination.objects.get(year=2027)
+    assert nomination.members[1] == {"name": "Pr B", "service": w.service.pk}
+    case = cases.open_file(w.director, w.case(), D(2027, 3, 1))
+    case = cases.refer_to_committee(w.director, case, D(2027, 3, 2))
+    assert case.committee["members"] == ["Pr A", "Pr D", "Pr C"]  # Pr B works in the intern's service
+    assert verified_client(w.director).get("/discipline/commission/").status_code == 403
+    assert verified_client(World().dean).post("/discipline/commission/", {**data, "alternate3": "Pr F"}).status_code == 200
+    assert CommitteeNomination.objects.filter(year=2027).count() == 1  # another faculty's dean: not in their list

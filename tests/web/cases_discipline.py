@@ -94,4 +94,6 @@ CASES = [
     # No file sent: refused with a message (302) to the readers.
     ("discipline:document-add", "post", lambda w: f"/discipline/{w['case_A'].pk}/pieces/", _page(READERS_A, 302), None),
     ("discipline:document-add", "post", lambda w: f"/discipline/{w['case_B'].pk}/pieces/", _page(READERS_B, 302), None),
+    ("discipline:nominations", "get", lambda w: "/discipline/commission/",
+     expect({"superuser", Role.MINISTRY_ADMIN, Role.DEAN_OFFICE}, 200, 403, anonymous=302), None),
 ]

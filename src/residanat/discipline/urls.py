@@ -6,6 +6,7 @@ app_name = "discipline"
 urlpatterns = [
     path("", views.index, name="index"),
     path("ouvrir/<int:status_pk>/", views.open_case, name="open"),
+    path("commission/", views.nominations, name="nominations"),
     path("<int:pk>/", views.case_detail, name="case"),
     path("<int:pk>/etapes/<slug:step>/", views.case_step, name="step"),
     path("<int:pk>/lettres/<slug:kind>.pdf", views.letter, name="letter"),

@@ -23,14 +23,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from residanat.accounts.roles import Role
+from residanat.careers.authority import is_ministry
 from residanat.documents.http import document_response
 from residanat.web.feedback import report_form_errors
 from residanat.payroll.forms_files import date_field
 from residanat.people.models import Person, TraineeStatus
+from residanat.referential.models import Faculty, HospitalService
 from residanat.rules import discipline as rules
 
 from . import cases, letters
-from .models import SANCTIONS, CaseDocument, DisciplinaryCase
+from .models import SANCTIONS, CaseDocument, CommitteeNomination, DisciplinaryCase
 
 
 def _cases(user):
@@ -203,3 +206,55 @@ def letter(request, pk, kind):
         return document_response(stored.read(), f"{document.number}.pdf", "application/pdf", inline=True)
 
 
+
+
+class NominationForm(forms.Form):
+    faculty = forms.ModelChoiceField(label=gettext_lazy("Faculté"), queryset=Faculty.objects.none())
+    year = forms.IntegerField(label=gettext_lazy("Année"), min_value=1993, max_value=2100)
+    decision_ref = forms.CharField(label=gettext_lazy("Délibération du conseil de faculté"), max_length=200)
+
+    def __init__(self, *args, faculties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["faculty"].queryset = faculties
+        for group, label in (("member", gettext_lazy("Membre")), ("alternate", gettext_lazy("Suppléant"))):
+            for n in range(1, 4):
+                self.fields[f"{group}{n}"] = forms.CharField(label=f"{label} {n}", max_length=200)
+                self.fields[f"{group}{n}_service"] = forms.ModelChoiceField(
+                    label=gettext_lazy("service où il exerce"), required=False,
+                    queryset=HospitalService.objects.order_by("establishment__name_fr", "name_fr"))
+
+    def people(self, group: str) -> list[dict]:
+        data = self.cleaned_data
+        return [{"name": data[f"{group}{n}"].strip(),
+                 "service": data[f"{group}{n}_service"].pk if data[f"{group}{n}_service"] else None} for n in (1, 2, 3)]
+
+
+def _nominating_faculties(user):
+    """The faculties whose council's nomination the user records: the dean's, or all for the Ministry."""
+    if is_ministry(user):
+        return Faculty.objects.order_by("name_fr")
+    ids = [a.faculty_id for a in user.active_roles() if a.role == Role.DEAN_OFFICE and a.faculty_id]
+    return Faculty.objects.filter(pk__in=ids).order_by("name_fr")
+
+
+@login_required
+def nominations(request):
+    """D93 art. 32: the 3 professors and 3 alternates the faculty council names each year."""
+    faculties = _nominating_faculties(request.user)
+    if not faculties.exists():
+        raise PermissionDenied
+    form = NominationForm(request.POST or None, faculties=faculties, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        names = [p["name"] for p in form.people("member") + form.people("alternate")]
+        if len(set(names)) != len(names):
+            messages.error(request, _("Un professeur ne figure qu'une fois parmi les membres et les suppléants."))
+        else:
+            CommitteeNomination.objects.update_or_create(
+                faculty=form.cleaned_data["faculty"], year=form.cleaned_data["year"],
+                defaults={"members": form.people("member"), "alternates": form.people("alternate"),
+                          "decision_ref": form.cleaned_data["decision_ref"]})
+            messages.success(request, _("Désignation enregistrée."))
+            return redirect("discipline:nominations")
+    return render(request, "discipline/nominations.html", {
+        "form": form, "nominations": CommitteeNomination.objects.filter(faculty__in=faculties).select_related("faculty"),
+    })
