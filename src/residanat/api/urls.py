@@ -10,6 +10,7 @@ from . import (
     careers_timeline,
     choice,
     concours,
+    discipline,
     docs,
     me,
     payroll,
@@ -38,3 +39,4 @@ api.add_router("/careers", careers_periods.router)
 api.add_router("/careers", careers_externs.router)
 api.add_router("/careers", careers_records.router)
 api.add_router("/payroll", payroll.router)
+api.add_router("/discipline", discipline.router)
