@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from residanat.documents import kinds
 from residanat.documents.attestations import identity_facts
 from residanat.documents.models import IssuedDocument
-from residanat.documents.pdf import already_issued, issue_pdf
+from residanat.documents.pdf import issue_once
 from residanat.people.models import TraineeStatus
 from residanat.rules.parameters import param
 
@@ -48,19 +48,6 @@ def _who(user) -> str:
 def _check_issuer(person, by) -> None:
     if not people_in_scope(by).filter(pk=person.pk).exists() or not can_issue_for(by, person):
         raise PermissionDenied
-
-
-def _issue(*, template: str, facts: dict, kind: str, language: str, person, by) -> IssuedDocument:
-    """The same facts on the same day give back the same document rather than a new number."""
-    with translation.override(language):
-        title = str(kinds.label(kind))
-    earlier = already_issued(IssuedDocument.objects.filter(person=person, kind=kind, language=language)
-                             .exclude(file="").order_by("-issued_at"),
-                             kind=kind, language=language, title=title, facts=facts)
-    if earlier is not None:
-        return earlier
-    return issue_pdf(template=template, facts=facts, kind=kind, title=title, language=language, person=person,
-                     issued_by=by)
 
 
 def _status_facts(status: TraineeStatus) -> dict:
@@ -100,7 +87,7 @@ def do_issue_rotation_certificate(rotation: Rotation, *, by, language: str) -> I
     if rotation.outcome != Rotation.Outcome.VALIDATED:
         raise ValidationError(_("Le certificat de stage n'est délivré que pour un stage validé par le chef de "
                                 "service (%(ref)s).") % {"ref": VALIDATION_REF}, code="not_validated")
-    return _issue(template="documents/careers_rotation_certificate.html",
+    return issue_once(template="documents/careers_rotation_certificate.html",
                   facts=rotation_certificate_facts(rotation, language), kind=ROTATION_CERTIFICATE,
                   language=language, person=person, by=by)
 
@@ -184,6 +171,6 @@ def do_issue_title_attestation(status: TraineeStatus, *, by, language: str,
     refusal = title_refusal(status, today or timezone.localdate())
     if refusal:
         raise ValidationError(refusal, code="not_eligible")
-    return _issue(template="documents/careers_title_attestation.html",
+    return issue_once(template="documents/careers_title_attestation.html",
                   facts=title_attestation_facts(status, language), kind=TITLE_KINDS[status.kind],
                   language=language, person=status.person, by=by)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from residanat.documents import kinds
 from residanat.documents.attestations import identity_facts
 from residanat.documents.models import IssuedDocument
-from residanat.documents.pdf import already_issued, issue_pdf
+from residanat.documents.pdf import issue_once
 from residanat.rules import discipline as rules
 
 from .cases import AUTHORITY_LABELS
@@ -63,15 +63,5 @@ def facts(case: DisciplinaryCase, kind: str, language: str) -> dict:
 
 
 def issue(case: DisciplinaryCase, kind: str, language: str, by) -> IssuedDocument:
-    document_kind = KINDS[kind]
-    content = facts(case, kind, language)
-    with translation.override(language):
-        title = str(kinds.label(document_kind))
-    person = case.status.person
-    earlier = already_issued(IssuedDocument.objects.filter(person=person, kind=document_kind, language=language)
-                             .exclude(file="").order_by("-issued_at"),
-                             kind=document_kind, language=language, title=title, facts=content)
-    if earlier is not None:
-        return earlier
-    return issue_pdf(template=f"documents/discipline_{kind}.html", facts=content, kind=document_kind, title=title,
-                     language=language, person=person, issued_by=by)
+    return issue_once(template=f"documents/discipline_{kind}.html", facts=facts(case, kind, language),
+                      kind=KINDS[kind], language=language, person=case.status.person, by=by)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from residanat.documents import kinds
 from residanat.documents.attestations import identity_facts
 from residanat.documents.models import IssuedDocument
-from residanat.documents.pdf import already_issued, issue_pdf
+from residanat.documents.pdf import issue_once
 
 from . import commitments
 from .models import Buyback, Commitment
@@ -38,14 +38,5 @@ def facts(commitment: Commitment, language: str) -> dict:
 
 
 def issue(commitment: Commitment, language: str, by) -> IssuedDocument:
-    content = facts(commitment, language)
-    with translation.override(language):
-        title = str(kinds.label(STATEMENT))
-    person = commitment.status.person
-    earlier = already_issued(IssuedDocument.objects.filter(person=person, kind=STATEMENT, language=language)
-                             .exclude(file="").order_by("-issued_at"),
-                             kind=STATEMENT, language=language, title=title, facts=content)
-    if earlier is not None:
-        return earlier
-    return issue_pdf(template="documents/commitment_statement.html", facts=content, kind=STATEMENT, title=title,
-                     language=language, person=person, issued_by=by)
+    return issue_once(template="documents/commitment_statement.html", facts=facts(commitment, language),
+                      kind=STATEMENT, language=language, person=commitment.status.person, by=by)

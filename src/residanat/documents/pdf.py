@@ -25,6 +25,7 @@ from django.utils.functional import Promise
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from . import kinds
 from .models import IssuedDocument
 
 # Static files are referenced as `{% static %}` paths ("/static/..."), which the fetcher resolves
@@ -191,3 +192,17 @@ def issue_pdf(*, template: str, facts: dict, kind: str, title: str, language: st
             document.file.storage.delete(stored_name)
         raise
     return document
+
+
+def issue_once(*, template: str, facts: dict, kind: str, language: str, person, by) -> IssuedDocument:
+    """A person's document titled by its kind's label: the same facts on the same day give back the
+    document already issued rather than a new number."""
+    with translation.override(language):
+        title = str(kinds.label(kind))
+    earlier = already_issued(IssuedDocument.objects.filter(person=person, kind=kind, language=language)
+                             .exclude(file="").order_by("-issued_at"),
+                             kind=kind, language=language, title=title, facts=facts)
+    if earlier is not None:
+        return earlier
+    return issue_pdf(template=template, facts=facts, kind=kind, title=title, language=language, person=person,
+                     issued_by=by)
