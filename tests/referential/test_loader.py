@@ -12,7 +12,7 @@ from residanat.referential.loader import ReferentialImportError, load_referentia
 
 pytestmark = pytest.mark.django_db
 
-MODELS = (models.Region, models.Province, models.Faculty, models.HospitalCentre, models.Establishment,
+MODELS = (models.Region, models.Province, models.HealthDelegation, models.Faculty, models.HospitalCentre, models.Establishment,
           models.HospitalService, models.Specialty, models.UnderstaffedListing)
 
 
@@ -42,6 +42,8 @@ def test_first_load_creates_every_row_and_reports_the_counts():
 
     assert report.counts["Region"].created == 12
     assert report.counts["Province"].created == 75
+    # One delegation per prefecture or province, Casablanca's split by prefecture of arrondissements.
+    assert report.counts["HealthDelegation"].created == 82
     assert report.created == sum(counts().values())
     assert "Referential loaded" in report.as_text()
 
@@ -189,3 +191,11 @@ def test_command_fails_with_status_2_and_the_error_list(data_dir):
 
     assert raised.value.returncode == 2
     assert "faculties.csv, line 2, column province: unknown province 'Atlantide'" in str(raised.value)
+
+
+def test_a_delegation_in_an_unknown_province_names_its_line_and_column(data_dir):
+    set_cell(data_dir, "delegations.csv", 3, "province", "Atlantis")
+    with pytest.raises(ReferentialImportError) as err:
+        load_referential(data_dir)
+    assert any("delegations.csv, line 3, column province" in e and "Atlantis" in e for e in err.value.errors)
+    assert models.HealthDelegation.objects.count() == 0

@@ -16,6 +16,7 @@ DATA_DIR = Path(__file__).with_name("data")
 
 FILE_COLUMNS: dict[str, tuple[str, ...]] = {
     "regions_provinces.csv": ("region_code", "region_fr", "region_ar", "kind", "name_fr", "name_ar"),
+    "delegations.csv": ("province", "name_fr", "name_ar"),
     "faculties.csv": ("code", "kind", "name_fr", "name_ar", "city_fr", "city_ar", "province"),
     "hospital_centres.csv": ("code", "name_fr", "name_ar", "city_fr", "city_ar", "province", "faculties"),
     "establishments.csv": ("code", "kind", "name_fr", "name_ar", "province", "hospital_centre"),

@@ -13,6 +13,7 @@ from .data import DATA_DIR
 from .models import (
     Establishment,
     Faculty,
+    HealthDelegation,
     HospitalCentre,
     HospitalService,
     Province,
@@ -24,7 +25,7 @@ from .validation import Plan, ReferentialImportError, validate_referential
 
 __all__ = ["LoadReport", "ModelCount", "ReferentialImportError", "load_referential"]
 
-MODELS = (Region, Province, Faculty, HospitalCentre, Establishment, HospitalService, Specialty,
+MODELS = (Region, Province, HealthDelegation, Faculty, HospitalCentre, Establishment, HospitalService, Specialty,
           UnderstaffedListing)
 CHANGE_REASON = "load_referential"
 
@@ -109,6 +110,10 @@ def _write(plan: Plan, report: LoadReport):
         name: provinces.upsert((region_of[p["region"]].pk, name), {"kind": p["kind"], "name_ar": p["name_ar"]})
         for name, p in plan.provinces.items()
     }
+
+    delegations = _Table(HealthDelegation, ("province_id", "name_fr"), report)
+    for (province, name), values in plan.delegations.items():
+        delegations.upsert((province_of[province].pk, name), values)
 
     faculties = _Table(Faculty, ("code",), report)
     faculty_of = {

@@ -17,6 +17,7 @@ from .data import FILE_COLUMNS, Row, normalise_name, read_table, split_list
 from .models import (
     Establishment,
     Faculty,
+    HealthDelegation,
     HospitalCentre,
     HospitalService,
     Province,
@@ -61,6 +62,7 @@ class Plan:
 
     regions: dict[str, dict] = field(default_factory=dict)  # code
     provinces: dict[str, dict] = field(default_factory=dict)  # name_fr (unique nationally)
+    delegations: dict[tuple[str, str], dict] = field(default_factory=dict)  # (province, name_fr)
     faculties: dict[str, dict] = field(default_factory=dict)  # code
     hospital_centres: dict[str, dict] = field(default_factory=dict)  # code
     establishments: dict[str, dict] = field(default_factory=dict)  # code
@@ -76,7 +78,7 @@ def duration_class_of(group: str, code: str) -> str:
 def validate_referential(data_dir: Path) -> Plan:
     checker = _Checker(Path(data_dir))
     plan = Plan()
-    for read in (_regions_provinces, _faculties, _hospital_centres, _establishments, _services,
+    for read in (_regions_provinces, _delegations, _faculties, _hospital_centres, _establishments, _services,
                  _specialties, _understaffed):
         read(checker, plan)
     if checker.errors:
@@ -203,6 +205,16 @@ def _regions_provinces(c: _Checker, plan: Plan):
         # The other files name a province by its French name alone, so it must be unique nationally.
         if province["name_fr"] and c.unique(row, "name_fr", province["name_fr"], province_lines):
             plan.provinces[province["name_fr"]] = province
+
+
+def _delegations(c: _Checker, plan: Plan):
+    lines = {}
+    for row in c.rows("delegations.csv"):
+        province = c.ref(row, "province", "province", plan.provinces, "regions_provinces.csv")
+        name = c.text(row, "name_fr", HealthDelegation)
+        record = {"name_ar": c.arabic(row, "name_ar", HealthDelegation)}
+        if province and name and c.unique(row, "name_fr", (province, name), lines):
+            plan.delegations[(province, name)] = record
 
 
 def _faculties(c: _Checker, plan: Plan):
