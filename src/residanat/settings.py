@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "residanat.careers",
     "residanat.payroll",
     "residanat.discipline",
+    "residanat.deployment",
     "residanat.documents",
     "residanat.web",
     "residanat.api",

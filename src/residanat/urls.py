@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("parcours/", include("residanat.careers.urls")),
     path("paie/", include("residanat.payroll.urls")),
     path("discipline/", include("residanat.discipline.urls")),
+    path("deploiement/", include("residanat.deployment.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

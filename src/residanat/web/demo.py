@@ -18,6 +18,7 @@ from residanat.accounts.roles import Role
 from residanat.careers.demo import load_careers_demo
 from residanat.careers.models import RotationPeriod
 from residanat.discipline.demo import load_commitments_demo, load_discipline_demo
+from residanat.deployment.demo import load_deployment_demo
 from residanat.payroll.demo import load_payroll_demo
 from residanat.choice.demo import load_choice_demo
 from residanat.concours.demo import link_demo_candidate, load_competitions_demo
@@ -194,6 +195,7 @@ def load_demo() -> list[DemoAccount]:
         _account("interne.demo", Role.TRAINEE, "Salma", "Bennani"),
         _account("candidat.demo", Role.TRAINEE, "Candidat", "Démo"),
         _account("laureat.demo", Role.TRAINEE, "Lauréat", "Démo"),
+        _account("specialiste.demo", Role.TRAINEE, "Spécialiste", "Démo"),
     ]
     # The 2026 competitions of FMP Casablanca (posts of seed 000, candidates, scores, deliberation).
     load_competitions_demo(PersonMaker(seed=2027, serial_from=10_000))
@@ -212,4 +214,7 @@ def load_demo() -> list[DemoAccount]:
     accounts += load_payroll_demo()
     # Commitments: one served in part in an under-staffed hospital, a release waiting for payment.
     load_commitments_demo()
+    # Deployment of new specialists: the 2026 campaign of seed 001, couples, what-if and final runs.
+    load_deployment_demo(PersonMaker(seed=2028, serial_from=80_000), User.objects.get(username="drh"),
+                         User.objects.get(username="specialiste.demo"))
     return accounts

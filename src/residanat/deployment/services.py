@@ -1,0 +1,343 @@
+"""Changing a deployment campaign: who is deployed, their merit ranks and wishes, the couples, the
+what-if and final runs, and the postings that start each commitment's period of service.
+
+Decision 0016 gives the readings: who is deployed, how a couple's joint list is made, how the
+assignment treats couples, and what the final run records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from residanat.careers.authority import is_ministry
+from residanat.concours.candidate_import import key_of
+from residanat.concours.registration import normalise_identifier
+from residanat.discipline.models import Commitment, CommitmentService
+from residanat.documents.spreadsheet import ImportResult, RowError, blank, read_table
+from residanat.matching import couples as engine
+from residanat.people.models import Person, TraineeStatus
+
+from .models import Assignment, Campaign, Candidate, Couple, DeploymentPost, Run, Wish
+
+State = Campaign.State
+
+
+def _must_be_ministry(user):
+    # The Ministry of Health runs the deployment of its specialists.
+    if not is_ministry(user):
+        raise PermissionDenied
+
+
+# --- who is deployed -----------------------------------------------------------------------------
+
+def eligible_statuses(cohorts):
+    """Residents who finished their residency in one of `cohorts` (years) and whose commitment to
+    serve is in force (D93 art. 27): the new specialists the campaign deploys."""
+    in_force = Commitment.objects.filter(state__in=[Commitment.State.IN_PROGRESS, Commitment.State.RELEASE_PENDING])
+    return (TraineeStatus.objects.filter(kind=TraineeStatus.Kind.RESIDENT, end_reason=TraineeStatus.EndReason.COMPLETED,
+                                         end_date__year__in=list(cohorts), specialty__isnull=False,
+                                         pk__in=in_force.values("status_id"))
+            .select_related("person", "specialty"))
+
+
+@transaction.atomic
+def do_propose_candidates(campaign: Campaign, by) -> int:
+    """Adds every eligible new specialist of the campaign's cohorts not yet in it; ranks stay empty
+    until the Ministry's merit list is imported."""
+    _must_be_ministry(by)
+    cohorts = set(campaign.posts.values_list("cohort", flat=True))
+    present = set(campaign.candidates.values_list("person_id", flat=True))
+    added = 0
+    for status in eligible_statuses(cohorts):
+        if status.person_id in present:
+            continue
+        commitment = status.commitments.filter(state__in=[Commitment.State.IN_PROGRESS,
+                                                          Commitment.State.RELEASE_PENDING]).first()
+        Candidate.objects.create(campaign=campaign, person=status.person, kind=Candidate.Kind.NEW_SPECIALIST,
+                                 specialty=status.specialty, cohort=status.end_date.year, status=status,
+                                 commitment=commitment)
+        present.add(status.person_id)
+        added += 1
+    return added
+
+
+CANDIDATE_COLUMNS = ("cin", "categorie", "specialite", "promotion", "rang")
+KINDS = {**{k.value: k.value for k in Candidate.Kind}, "nouveau": Candidate.Kind.NEW_SPECIALIST,
+         "mutation": Candidate.Kind.TRANSFER}
+
+
+@dataclass
+class CandidatesImport(ImportResult):
+    dry_run: bool
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+
+
+def import_candidates(campaign: Campaign, data: bytes, by, *, dry_run: bool) -> CandidatesImport:
+    """The Ministry's list: each person (by CIN) with their category, specialty, cohort and merit
+    rank; a person already proposed gets their rank, others are added."""
+    _must_be_ministry(by)
+    result = CandidatesImport(dry_run=dry_run)
+    if campaign.state == State.FINAL:
+        result.errors.append(RowError(0, "", _("les affectations de la campagne sont arrêtées")))
+        return result
+    try:
+        table = read_table(data)
+    except ValueError as exc:
+        result.errors.append(RowError(0, "", str(exc)))
+        return result
+    header = [key_of(h) for h in (table[0][1] if table else [])]
+    for column in CANDIDATE_COLUMNS:
+        if column not in header:
+            result.errors.append(RowError(1, column, _("colonne manquante")))
+    if result.errors:
+        return result
+    from .posts_import import specialty_finder
+
+    col = {c: header.index(c) for c in CANDIDATE_COLUMNS}
+    find_specialty = specialty_finder()
+    people = {p.national_id: p for p in Person.objects.exclude(national_id=None)}
+    rows, ranks, seen = [], {}, set()
+    for line, values in table[1:]:
+        cell = {c: (values[i] if i < len(values) else None) for c, i in col.items()}
+        if all(blank(v) for v in cell.values()):
+            continue
+
+        def error(column, message):
+            result.errors.append(RowError(line, column, message))
+
+        person = people.get(normalise_identifier(str(cell["cin"] or "")))
+        if person is None:
+            error("cin", _("personne inconnue : « %(value)s »") % {"value": cell["cin"] or ""})
+        elif person.pk in seen:
+            error("cin", _("personne en double dans le fichier"))
+        kind = KINDS.get(key_of(cell["categorie"]))
+        if kind is None:
+            error("categorie", _("catégorie inconnue : « %(value)s » (nouveau ou mutation)") % {"value": cell["categorie"]})
+        specialty = find_specialty(cell["specialite"], lambda message: error("specialite", message))
+        cohort = None if blank(cell["promotion"]) else _int(cell["promotion"])
+        if kind == Candidate.Kind.NEW_SPECIALIST and cohort is None:
+            error("promotion", _("un nouveau spécialiste a une promotion (année de fin du résidanat)"))
+        rank = _int(cell["rang"])
+        if rank is None or rank < 1:
+            error("rang", _("rang de mérite obligatoire, entier à partir de 1"))
+        elif rank in ranks:
+            error("rang", _("rang %(rank)s déjà donné ligne %(line)s") % {"rank": rank, "line": ranks[rank]})
+        else:
+            ranks[rank] = line
+        if person is not None:
+            seen.add(person.pk)
+        rows.append((person, kind, specialty, cohort, rank))
+    if result.errors:
+        return result
+    with transaction.atomic():
+        existing = {c.person_id: c for c in campaign.candidates.all()}
+        # Ranks are unique per campaign: clear them first so a new list can reorder everybody.
+        campaign.candidates.update(rank=None)
+        for person, kind, specialty, cohort, rank in rows:
+            candidate = existing.get(person.pk)
+            if candidate is None:
+                Candidate.objects.create(campaign=campaign, person=person, kind=kind, specialty=specialty,
+                                         cohort=cohort if kind == Candidate.Kind.NEW_SPECIALIST else None, rank=rank)
+                result.created += 1
+            else:
+                candidate.kind, candidate.specialty, candidate.rank = kind, specialty, rank
+                candidate.cohort = cohort if kind == Candidate.Kind.NEW_SPECIALIST else None
+                candidate.save()
+                result.updated += 1
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+def _int(value):
+    try:
+        return int(float(str(value).strip()))
+    except (TypeError, ValueError):
+        return None
+
+
+# --- wishes and couples --------------------------------------------------------------------------
+
+def acceptable_posts(candidate: Candidate):
+    """A new specialist may ask for the posts of their specialty and cohort; a specialist of the
+    annual transfer movement, for any post of their specialty (decision 0016)."""
+    posts = candidate.campaign.posts.filter(specialty=candidate.specialty)
+    if candidate.kind == Candidate.Kind.NEW_SPECIALIST:
+        posts = posts.filter(cohort=candidate.cohort)
+    return posts.select_related("establishment", "establishment__province", "delegation")
+
+
+def wishes_open(campaign: Campaign, on: dt.date | None = None) -> bool:
+    on = on or timezone.localdate()
+    return campaign.state == State.WISHES and (campaign.wishes_deadline is None or on <= campaign.wishes_deadline)
+
+
+@transaction.atomic
+def do_set_wishes(candidate: Candidate, post_ids: list[int], by) -> list[Wish]:
+    """The candidate's list, best first, replacing the earlier one; the candidate themselves until
+    the deadline, the Ministry on their behalf."""
+    is_self = candidate.person.user_id is not None and candidate.person.user_id == by.pk
+    if not (is_self or is_ministry(by)):
+        raise PermissionDenied
+    if not wishes_open(candidate.campaign) and not (is_ministry(by) and candidate.campaign.state == State.WISHES):
+        raise ValidationError(_("La période des vœux est close."))
+    if len(set(post_ids)) != len(post_ids):
+        raise ValidationError(_("Un poste figure deux fois dans la liste."))
+    allowed = set(acceptable_posts(candidate).values_list("pk", flat=True))
+    wrong = [pk for pk in post_ids if pk not in allowed]
+    if wrong:
+        raise ValidationError(_("Poste hors de votre spécialité ou de votre promotion : %(posts)s")
+                              % {"posts": ", ".join(f"P{pk}" for pk in wrong)})
+    Candidate.objects.select_for_update().filter(pk=candidate.pk).first()
+    candidate.wishes.all().delete()
+    return Wish.objects.bulk_create([Wish(candidate=candidate, post_id=pk, order=n)
+                                     for n, pk in enumerate(post_ids, start=1)])
+
+
+def couple_of(candidate: Candidate) -> Couple | None:
+    return Couple.objects.filter(Q(first=candidate) | Q(second=candidate)).select_related("first", "second").first()
+
+
+@transaction.atomic
+def do_record_couple(first: Candidate, second: Candidate, by) -> Couple:
+    """The Ministry records a spouse-reunification request: the two are posted in the same province
+    or neither is."""
+    _must_be_ministry(by)
+    if first.campaign_id != second.campaign_id:
+        raise ValidationError(_("Les deux conjoints doivent être de la même campagne."))
+    if first.pk == second.pk:
+        raise ValidationError(_("Un couple réunit deux personnes."))
+    if first.campaign.state == State.FINAL:
+        raise ValidationError(_("Les affectations de la campagne sont arrêtées."))
+    for candidate in (first, second):
+        if couple_of(candidate) is not None:
+            raise ValidationError(_("%(name)s fait déjà partie d'un couple.") % {"name": candidate.person.full_name})
+    return Couple.objects.create(campaign=first.campaign, first=first, second=second, recorded_by=by)
+
+
+@transaction.atomic
+def do_remove_couple(couple: Couple, by):
+    _must_be_ministry(by)
+    if couple.campaign.state == State.FINAL:
+        raise ValidationError(_("Les affectations de la campagne sont arrêtées."))
+    couple.delete()
+
+
+# --- the runs --------------------------------------------------------------------------------------
+
+def build_instance(campaign: Campaign):
+    """The campaign as an instance of matching/couples.py, its digest, and the candidates by id.
+    Refused while a candidate has no merit rank."""
+    candidates = list(campaign.candidates.select_related("person").prefetch_related("wishes"))
+    unranked = [c for c in candidates if c.rank is None]
+    if unranked:
+        raise ValidationError(_("%(n)s spécialiste(s) sans rang de mérite : importer la liste du ministère.")
+                              % {"n": len(unranked)})
+    posts = list(campaign.posts.select_related("establishment"))
+    place = {f"P{p.pk}": str(p.establishment.province_id) for p in posts}
+    wishes = {c.pk: [f"P{w.post_id}" for w in sorted(c.wishes.all(), key=lambda w: w.order)] for c in candidates}
+    by_id = {f"C{c.pk}": c for c in candidates}
+    in_couple = {}
+    couples = []
+    for couple in campaign.couples.select_related("first", "second").order_by("pk"):
+        a, b = couple.first, couple.second
+        pairs = engine.joint_pairs(wishes[a.pk], wishes[b.pk], place, limit=campaign.pairs_limit)
+        couples.append(engine.Couple(f"K{couple.pk}", (f"C{a.pk}", f"C{b.pk}"), (a.rank, b.rank), tuple(pairs)))
+        in_couple[a.pk] = in_couple[b.pk] = couple
+    singles = [engine.Single(f"C{c.pk}", c.rank, tuple(wishes[c.pk])) for c in candidates if c.pk not in in_couple]
+    instance = engine.CouplesInstance([engine.Post(f"P{p.pk}", p.seats, place[f"P{p.pk}"]) for p in posts],
+                                      singles, couples)
+    canonical = json.dumps({"posts": [[p.id, p.capacity, p.place] for p in instance.posts],
+                            "singles": [[s.id, s.rank, list(s.preferences)] for s in singles],
+                            "couples": [[c.id, list(c.members), list(c.ranks), [list(x) for x in c.pairs]]
+                                        for c in couples]}, sort_keys=True)
+    return instance, hashlib.sha256(canonical.encode()).hexdigest(), by_id
+
+
+def do_run(campaign: Campaign, kind: str, by) -> Run:
+    """A what-if run (any number, while wishes are open or after) or the final one (once; it fixes
+    the postings and starts each specialist's period of service)."""
+    _must_be_ministry(by)
+    if campaign.state == State.DRAFT:
+        raise ValidationError(_("Ouvrir d'abord les vœux de la campagne."))
+    if campaign.state == State.FINAL:
+        raise ValidationError(_("Les affectations de la campagne sont déjà arrêtées."))
+    if kind == Run.Kind.FINAL and wishes_open(campaign):
+        raise ValidationError(_("La répartition définitive se fait après la date limite des vœux."))
+    if kind == Run.Kind.FINAL and campaign.taking_up_date is None:
+        raise ValidationError(_("Indiquer d'abord la date de prise de fonctions."))
+    instance, digest, by_id = build_instance(campaign)
+    result = engine.solve(instance)
+    report = engine.check(instance, result.assignments)
+    if not report.ok:  # the solver's answer is checked independently before anything is kept
+        raise RuntimeError(f"assignment failed its check: {report}")
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.state == State.FINAL:
+            raise ValidationError(_("Les affectations de la campagne sont déjà arrêtées."))
+        run = Run.objects.create(campaign=campaign, kind=kind, method=result.method, solver_status=result.status,
+                                 seconds=round(result.seconds, 3), instance_digest=digest,
+                                 blocking_couples=result.blocking_couples, created_by=by)
+        rows = []
+        for cid, candidate in by_id.items():
+            post = result.assignments.get(cid)
+            order = None
+            if post is not None:
+                order = next(w.order for w in candidate.wishes.all() if f"P{w.post_id}" == post)
+            rows.append(Assignment(run=run, candidate=candidate, post_id=int(post[1:]) if post else None,
+                                   wish_order=order))
+        Assignment.objects.bulk_create(rows)
+        if kind == Run.Kind.FINAL:
+            _start_service_periods(run, campaign.taking_up_date)
+            locked.state = State.FINAL
+            locked.save(update_fields=["state"])
+            campaign.state = State.FINAL
+    return run
+
+
+def _start_service_periods(run: Run, start: dt.date):
+    """D93 art. 27: the period of service owed under the commitment starts at the posting."""
+    for assignment in run.assignments.filter(post__isnull=False, candidate__commitment__isnull=False) \
+            .select_related("post", "candidate__commitment"):
+        commitment = assignment.candidate.commitment
+        if not commitment.services.filter(start_date=start, establishment=assignment.post.establishment).exists():
+            CommitmentService.objects.create(commitment=commitment, establishment=assignment.post.establishment,
+                                             start_date=start)
+
+
+@transaction.atomic
+def do_open_wishes(campaign: Campaign, by, *, deadline: dt.date | None, taking_up: dt.date | None):
+    _must_be_ministry(by)
+    if campaign.state == State.FINAL:
+        raise ValidationError(_("Les affectations de la campagne sont déjà arrêtées."))
+    if not campaign.posts.exists():
+        raise ValidationError(_("La campagne n'a aucun poste."))
+    campaign.state = State.WISHES
+    campaign.wishes_deadline = deadline
+    campaign.taking_up_date = taking_up
+    campaign.save()
+
+
+def final_run(campaign: Campaign) -> Run | None:
+    return campaign.runs.filter(kind=Run.Kind.FINAL).first()
+
+
+def posting_of(candidate: Candidate) -> Assignment | None:
+    run = final_run(candidate.campaign)
+    return None if run is None else run.assignments.filter(candidate=candidate).select_related(
+        "post__establishment__province__region", "post__delegation", "post__specialty").first()
+
+
+__all__ = ["DeploymentPost", "acceptable_posts", "build_instance", "do_open_wishes", "do_propose_candidates",
+           "do_record_couple", "do_remove_couple", "do_run", "do_set_wishes", "import_candidates"]

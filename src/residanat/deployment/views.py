@@ -1,0 +1,336 @@
+"""Deployment pages: the campaigns, a campaign's dashboard (map, figures, reconciliation), its posts,
+the imports (posts, the Ministry's merit list), the specialists and couples, the runs, a
+specialist's wishes and posting decision, the exports and the public communiqué.
+
+Figures of posts are not personal: every staff role reads them. People are read through
+Candidate.objects.visible_to (404 outside the scope); the services decide who may act."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from residanat.accounts.roles import Role
+from residanat.accounts.scopes import roles_of
+from residanat.careers.authority import is_ministry
+from residanat.concours.uploads import forget_previewed, keep_previewed, previewed, upload_problem
+from residanat.documents.http import document_response
+from residanat.payroll.forms_files import date_field
+
+from . import exports, notices, reports, services
+from .models import Campaign, Candidate, Couple, Run
+from .posts_import import COLUMNS as POST_COLUMNS
+from .posts_import import import_posts
+
+
+def _is_staff(user) -> bool:
+    return user.is_superuser or bool(roles_of(user) - {Role.TRAINEE})
+
+
+def _staff_campaign(request, year) -> Campaign:
+    if not _is_staff(request.user):
+        raise PermissionDenied
+    return get_object_or_404(Campaign, year=year)
+
+
+def _candidates(user, campaign):
+    return (Candidate.objects.visible_to(user).filter(campaign=campaign)
+            .select_related("person", "specialty", "status__faculty"))
+
+
+@login_required
+def index(request):
+    mine = Candidate.objects.filter(person__user=request.user).select_related("campaign", "specialty")
+    campaigns = []
+    if _is_staff(request.user):
+        for c in Campaign.objects.annotate(seats=Sum("posts__seats")):
+            campaigns.append(c)
+    return render(request, "deployment/index.html", {"campaigns": campaigns, "mine": mine})
+
+
+@login_required
+def campaign(request, year):
+    campaign = _staff_campaign(request, year)
+    regions = reports.by_region(campaign)
+    total = reports.total_seats(campaign)
+    before_campaign = reports.previous(campaign)
+    before = reports.total_seats(before_campaign)
+    visible = _candidates(request.user, campaign)
+    return render(request, "deployment/campaign.html", {
+        "campaign": campaign, "total": total, "before": before, "before_campaign": before_campaign,
+        "growth": reports.growth(total, before), "regions": regions, "map": reports.region_map(regions),
+        "cohorts": reports.by_cohort(campaign), "reconciliation": reports.reconciliation(campaign),
+        "delegations": reports.delegations_served(campaign),
+        "understaffed": reports.understaffed_seats(campaign),
+        "specialties": reports.grouped(campaign, "specialty__name_fr", "specialty__name_ar")[:15],
+        "provinces": reports.grouped(campaign, "establishment__province__name_fr", "establishment__province__name_ar",
+                                     "establishment__province__region__code"),
+        "missing": reports.missing_specialties(campaign),
+        "runs": campaign.runs.select_related("created_by").annotate(
+            placed=Count("assignments", filter=Q(assignments__post__isnull=False)), people=Count("assignments")),
+        "candidates": visible.count(), "couples": campaign.couples.count(),
+        "can_manage": is_ministry(request.user), "wishes_open": services.wishes_open(campaign),
+        "open_form": OpenWishesForm(initial={"deadline": campaign.wishes_deadline, "taking_up": campaign.taking_up_date}),
+    })
+
+
+@login_required
+def posts(request, year):
+    campaign = _staff_campaign(request, year)
+    rows = (campaign.posts.select_related("establishment__province__region", "delegation", "specialty")
+            .order_by("establishment__province__region__code", "establishment__province__name_fr",
+                      "establishment__name_fr", "specialty__name_fr", "cohort"))
+    region = request.GET.get("region")
+    if region:
+        rows = rows.filter(establishment__province__region__code=region)
+    understaffed = reports.understaffed_post_ids(campaign)
+    return render(request, "deployment/posts.html", {
+        "campaign": campaign, "posts": rows, "understaffed": understaffed, "region": region,
+        "regions": [r["region"] for r in reports.by_region(campaign)]})
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Fichier (Excel .xlsx ou CSV)"))
+
+
+def _import_view(request, campaign, *, key, run, template, columns, done_url):
+    """Upload → dry run (errors with row and column, or the counts) → confirm → one atomic write."""
+    if not is_ministry(request.user):
+        raise PermissionDenied
+    context = {"campaign": campaign, "columns": columns}
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        stored = previewed(request, key)
+        if stored is None:
+            return redirect(request.path)
+        name, data = stored
+        result = run(campaign, data, request.user, dry_run=False)
+        if result.ok:
+            forget_previewed(request, key)
+            messages.success(request, _("Import enregistré."))
+            return redirect(done_url)
+        return render(request, template, {**context, "form": UploadForm(), "result": result, "file_name": name})
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if problem := upload_problem(upload):
+            form.add_error("file", problem)
+        else:
+            content = upload.read()
+            result = run(campaign, content, request.user, dry_run=True)
+            token = keep_previewed(request, key, upload.name, content, result.ok)
+            context.update(result=result, token=token, file_name=upload.name)
+    return render(request, template, {**context, "form": form})
+
+
+@login_required
+@never_cache
+def posts_import(request, year):
+    campaign = _staff_campaign(request, year)
+    return _import_view(request, campaign, key=f"deployment-posts-{year}", run=import_posts,
+                        template="deployment/posts_import.html", columns=POST_COLUMNS,
+                        done_url=reverse("deployment:campaign", args=[year]))
+
+
+@login_required
+@never_cache
+def candidates_import(request, year):
+    campaign = _staff_campaign(request, year)
+    return _import_view(request, campaign, key=f"deployment-candidates-{year}", run=services.import_candidates,
+                        template="deployment/candidates_import.html", columns=services.CANDIDATE_COLUMNS,
+                        done_url=reverse("deployment:candidates", args=[year]))
+
+
+class OpenWishesForm(forms.Form):
+    deadline = date_field(gettext_lazy("Date limite des vœux"), required=False)
+    taking_up = date_field(gettext_lazy("Date de prise de fonctions"), required=False)
+
+
+@login_required
+@require_POST
+def campaign_action(request, year, action):
+    campaign = _staff_campaign(request, year)
+    try:
+        if action == "ouvrir-voeux":
+            form = OpenWishesForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Dates invalides."))
+            services.do_open_wishes(campaign, request.user, deadline=form.cleaned_data["deadline"],
+                                    taking_up=form.cleaned_data["taking_up"])
+            messages.success(request, _("Vœux ouverts."))
+        elif action == "proposer":
+            n = services.do_propose_candidates(campaign, request.user)
+            messages.success(request, _("%(n)s spécialiste(s) ajouté(s) depuis les parcours et les engagements.") % {"n": n})
+            return redirect("deployment:candidates", year)
+        elif action in ("simulation", "definitive"):
+            kind = Run.Kind.WHAT_IF if action == "simulation" else Run.Kind.FINAL
+            run = services.do_run(campaign, kind, request.user)
+            return redirect("deployment:run", year, run.pk)
+        else:
+            raise Http404
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("deployment:campaign", year)
+
+
+class CoupleForm(forms.Form):
+    first = forms.ModelChoiceField(label=gettext_lazy("Conjoint"), queryset=Candidate.objects.none())
+    second = forms.ModelChoiceField(label=gettext_lazy("Conjoint"), queryset=Candidate.objects.none())
+
+    def __init__(self, candidates, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first"].queryset = self.fields["second"].queryset = candidates
+
+
+@login_required
+def candidates(request, year):
+    campaign = _staff_campaign(request, year)
+    visible = _candidates(request.user, campaign).annotate(wish_count=Count("wishes"))
+    couples = Couple.objects.visible_to(request.user).filter(campaign=campaign).select_related(
+        "first__person", "second__person", "first__specialty", "second__specialty")
+    form = CoupleForm(visible, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.do_record_couple(form.cleaned_data["first"], form.cleaned_data["second"], request.user)
+                messages.success(request, _("Couple enregistré."))
+                return redirect("deployment:candidates", year)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+        else:
+            messages.error(request, _("Choisir deux spécialistes."))
+    in_couple = {c.first_id for c in couples} | {c.second_id for c in couples}
+    return render(request, "deployment/candidates.html", {
+        "campaign": campaign, "candidates": visible, "couples": couples, "form": form, "in_couple": in_couple,
+        "can_manage": is_ministry(request.user)})
+
+
+@login_required
+@require_POST
+def couple_remove(request, year, pk):
+    campaign = _staff_campaign(request, year)
+    couple = get_object_or_404(Couple.objects.visible_to(request.user), pk=pk, campaign=campaign)
+    try:
+        services.do_remove_couple(couple, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("deployment:candidates", year)
+
+
+@login_required
+def run(request, year, pk):
+    campaign = _staff_campaign(request, year)
+    run = get_object_or_404(campaign.runs.select_related("created_by"), pk=pk)
+    assignments = (run.assignments.filter(candidate__in=_candidates(request.user, campaign))
+                   .select_related("candidate__person", "candidate__specialty", "post__establishment__province",
+                                   "post__specialty").order_by("candidate__rank"))
+    couple_of = {}
+    for c in campaign.couples.all():
+        couple_of[c.first_id] = couple_of[c.second_id] = c.pk
+    by_wish = {}
+    for a in assignments:
+        by_wish[a.wish_order or 0] = by_wish.get(a.wish_order or 0, 0) + 1
+    return render(request, "deployment/run.html", {
+        "campaign": campaign, "run": run, "assignments": assignments, "couple_of": couple_of,
+        "by_wish": sorted(by_wish.items(), key=lambda kv: (kv[0] == 0, kv[0])),
+        "placed": sum(1 for a in assignments if a.post_id)})
+
+
+def _candidate(request, pk) -> Candidate:
+    return get_object_or_404(Candidate.objects.visible_to(request.user).select_related(
+        "campaign", "person", "specialty"), pk=pk)
+
+
+@login_required
+def candidate(request, pk):
+    candidate = _candidate(request, pk)
+    is_self = candidate.person.user_id == request.user.pk
+    can_edit = (is_self and services.wishes_open(candidate.campaign)) or (
+        is_ministry(request.user) and candidate.campaign.state == Campaign.State.WISHES)
+    posts = list(services.acceptable_posts(candidate).order_by("establishment__province__region__code",
+                                                              "establishment__name_fr"))
+    current = {w.post_id: w.order for w in candidate.wishes.all()}
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        chosen = []
+        for post in posts:
+            value = (request.POST.get(f"post-{post.pk}") or "").strip()
+            if value:
+                try:
+                    chosen.append((int(value), post.pk))
+                except ValueError:
+                    messages.error(request, _("« %(value)s » n'est pas un numéro d'ordre.") % {"value": value})
+                    return redirect("deployment:candidate", pk)
+        orders = [o for o, _ in chosen]
+        if len(set(orders)) != len(orders):
+            messages.error(request, _("Deux postes ont le même numéro d'ordre."))
+            return redirect("deployment:candidate", pk)
+        try:
+            services.do_set_wishes(candidate, [p for _, p in sorted(chosen)], request.user)
+            messages.success(request, _("Vœux enregistrés."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("deployment:candidate", pk)
+    couple = services.couple_of(candidate)
+    partner = None if couple is None else (couple.second if couple.first_id == candidate.pk else couple.first)
+    posting = services.posting_of(candidate)
+    understaffed = reports.understaffed_post_ids(candidate.campaign)
+    return render(request, "deployment/candidate.html", {
+        "candidate": candidate, "posts": posts, "current": current, "can_edit": can_edit, "partner": partner,
+        "posting": posting, "understaffed": understaffed,
+        "wishes": sorted(((o, p) for p in posts for pid, o in current.items() if pid == p.pk), key=lambda t: t[0])})
+
+
+@login_required
+def notice(request, pk, language):
+    candidate = _candidate(request, pk)
+    posting = services.posting_of(candidate)
+    if posting is None or posting.post_id is None or language not in ("fr", "ar"):
+        raise Http404
+    document = notices.issue(posting, language, request.user)
+    with document.file.open("rb") as stored:
+        return document_response(stored.read(), f"{document.number}.pdf", "application/pdf", inline=True)
+
+
+@login_required
+def report_xlsx(request, year):
+    campaign = _staff_campaign(request, year)
+    language = "ar" if (get_language() or "fr").startswith("ar") else "fr"
+    return exports.workbook(campaign, language)
+
+
+@login_required
+def report_pdf(request, year, language):
+    campaign = _staff_campaign(request, year)
+    if language not in ("fr", "ar"):
+        raise Http404
+    return document_response(exports.report_pdf(campaign, language), f"affectation-{year}-{language}.pdf",
+                             "application/pdf", inline=True, private=False)
+
+
+def communique(request, year):
+    """The public figures: anyone may read them once the campaign's wishes are open."""
+    campaign = get_object_or_404(Campaign, year=year)
+    if campaign.state == Campaign.State.DRAFT and not _is_staff(request.user):
+        raise Http404
+    return render(request, "deployment/communique.html", {
+        "campaign": campaign, "text": exports.communique_text(campaign)})
+
+
+def communique_pdf(request, year, language):
+    campaign = get_object_or_404(Campaign, year=year)
+    if (campaign.state == Campaign.State.DRAFT and not _is_staff(request.user)) or language not in ("fr", "ar"):
+        raise Http404
+    return document_response(exports.communique_pdf(campaign, language), f"communique-{year}-{language}.pdf",
+                             "application/pdf", inline=True, private=False)
