@@ -163,6 +163,8 @@ def region_map(rows: list[dict]) -> dict:
     top = max([r["seats"] for r in rows] + [1])
     circles = []
     for r in rows:
+        if r["region"].code not in points:  # a region the shipped geometry does not know: table only
+            continue
         x, y = project(*points[r["region"].code])
         circles.append({"x": x, "y": y, "r": round(4 + 26 * math.sqrt(r["seats"] / top), 1), **r})
     return {"width": MAP_WIDTH, "height": MAP_HEIGHT, "outline": path, "circles": circles}

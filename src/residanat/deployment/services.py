@@ -273,7 +273,7 @@ def do_run(campaign: Campaign, kind: str, by) -> Run:
         raise ValidationError(_("Ouvrir d'abord les vœux de la campagne."))
     if campaign.state == State.FINAL:
         raise ValidationError(_("Les affectations de la campagne sont déjà arrêtées."))
-    if kind == Run.Kind.FINAL and wishes_open(campaign):
+    if kind == Run.Kind.FINAL and (campaign.wishes_deadline is None or wishes_open(campaign)):
         raise ValidationError(_("La répartition définitive se fait après la date limite des vœux."))
     if kind == Run.Kind.FINAL and campaign.taking_up_date is None:
         raise ValidationError(_("Indiquer d'abord la date de prise de fonctions."))
