@@ -90,3 +90,14 @@ CASES = [
     ("deployment:couple-remove", "post", lambda w: f"/deploiement/2026/couples/{w['couple_A'].pk}/retirer/",
      expect(MINISTRY, 302, 403, anonymous=302, scope=SEES_COUPLE | {Role.TRAINEE}), None),
 ]
+
+CASES += [
+    ("api:deployment-campaign", "get", lambda w: "/api/v1/deployment/campaigns/2026",
+     expect(STAFF, 200, 403, anonymous=401), None),
+    ("api:deployment-specialists", "get", lambda w: "/api/v1/deployment/campaigns/2026/specialists",
+     expect(LOGGED_IN, 200, None, anonymous=401), None),
+    ("api:deployment-specialist", "get", lambda w: f"/api/v1/deployment/specialists/{w['cand_A'].pk}",
+     expect(READERS_A, 200, 404, anonymous=401), None),
+    ("api:deployment-specialist", "get", lambda w: f"/api/v1/deployment/specialists/{w['cand_B'].pk}",
+     expect(READERS_B, 200, 404, anonymous=401), None),
+]

@@ -10,6 +10,7 @@ from . import (
     careers_timeline,
     choice,
     concours,
+    deployment,
     discipline,
     docs,
     me,
@@ -40,3 +41,4 @@ api.add_router("/careers", careers_externs.router)
 api.add_router("/careers", careers_records.router)
 api.add_router("/payroll", payroll.router)
 api.add_router("/discipline", discipline.router)
+api.add_router("/deployment", deployment.router)
