@@ -190,3 +190,20 @@ def test_eligible_specialists_come_from_careers_and_commitments():
     candidate = w.campaign.candidates.get()
     assert candidate.person == kept.person and candidate.cohort == 2024 and candidate.rank is None
     assert candidate.commitment == kept.commitment
+
+
+def test_the_merit_list_import_checks_every_row_before_writing():
+    w = DeploymentWorld()
+    a = w.specialist(w.anaesthesia, rank=None)
+    b = w.specialist(w.surgery, rank=None)
+    bad = (f"cin;categorie;specialite;promotion;rang\n{a.person.national_id};nouveau;{w.anaesthesia.code};2024;1\n"
+           f"{b.person.national_id};nouveau;{w.surgery.code};;1\nXX000000;mutation;{w.surgery.code};;3\n")
+    result = services.import_candidates(w.campaign, bad.encode(), w.ministry, dry_run=False)
+    assert {(e.row, e.column) for e in result.errors} == {(3, "promotion"), (3, "rang"), (4, "cin")}
+    a.refresh_from_db()
+    assert a.rank is None
+    good = (f"cin;categorie;specialite;promotion;rang\n{a.person.national_id};nouveau;{w.anaesthesia.code};2024;2\n"
+            f"{b.person.national_id};nouveau;{w.surgery.code};2024;1\n")
+    result = services.import_candidates(w.campaign, good.encode(), w.ministry, dry_run=False)
+    assert result.ok and result.updated == 2
+    assert list(w.campaign.candidates.order_by("rank").values_list("pk", flat=True)) == [b.pk, a.pk]

@@ -90,3 +90,32 @@ def test_demo_has_an_account_for_every_role_and_is_idempotent(capsys, verified_c
     assert "29/02/2028" in french and "+6 mois" in french
     arabic = client.get("/ar/parcours/moi/").content.decode()
     assert 'dir="rtl"' in arabic and "2028" in arabic and "+6" in arabic
+
+
+def test_the_demo_deployment_campaign_reproduces_seed_001(verified_client, client):
+    call_command("load_demo")
+    from residanat.deployment import reports
+    from residanat.deployment.models import Campaign, Run
+
+    campaign = Campaign.objects.get(year=2026)
+    assert reports.total_seats(campaign) == 695 and campaign.announced_total == 695
+    assert reports.by_cohort(campaign) == [(2023, 241), (2024, 454)]
+    assert {r["region"].code: r["seats"] for r in reports.by_region(campaign)}["01"] == 97
+    assert reports.delegations_served(campaign) == 78
+    assert reports.reconciliation(campaign).unexplained == 16
+    # A what-if then the final run; two couples posted together, one unassigned together.
+    assert sorted(campaign.runs.values_list("kind", flat=True)) == ["final", "what_if"]
+    final = campaign.runs.get(kind=Run.Kind.FINAL)
+    outcomes = []
+    for couple in campaign.couples.all():
+        a, b = (final.assignments.get(candidate=m) for m in (couple.first, couple.second))
+        assert (a.post is None) == (b.post is None)
+        outcomes.append(a.post is not None and a.post.establishment.province_id == b.post.establishment.province_id)
+    assert sorted(outcomes) == [False, True, True]
+    # The demo specialist sees their posting and its decision; the Ministry sees the dashboard.
+    client.force_login(User.objects.get(username="specialiste.demo"))
+    mine = client.get("/deploiement/").content.decode()
+    assert "Campagne 2026" in mine
+    drh = verified_client(User.objects.get(username="drh"))
+    page = drh.get("/deploiement/2026/").content.decode()
+    assert "328 + 227 + 124 = 679 / 695" in page and "16 postes sans motif" in page

@@ -134,7 +134,9 @@ class Candidate(models.Model):
         return self.person.full_name
 
 
-class WishQuerySet(ScopedQuerySet):
+class OfCandidateQuerySet(ScopedQuerySet):
+    """Rows that belong to a candidate (a wish, an assignment): seen as the candidate is."""
+
     viewer_roles = CANDIDATE_READERS
     scope_paths = {k: f"candidate__{v}" for k, v in CandidateQuerySet.scope_paths.items()}
 
@@ -144,7 +146,7 @@ class Wish(models.Model):
     post = models.ForeignKey(DeploymentPost, on_delete=models.CASCADE, related_name="wishes")
     order = models.PositiveSmallIntegerField(_("ordre"))
 
-    objects = WishQuerySet.as_manager()
+    objects = OfCandidateQuerySet.as_manager()
 
     class Meta:
         ordering = ["candidate", "order"]
@@ -208,11 +210,6 @@ class Run(models.Model):
                                                name="deployment_one_final_run")]
 
 
-class AssignmentQuerySet(ScopedQuerySet):
-    viewer_roles = CANDIDATE_READERS
-    scope_paths = {k: f"candidate__{v}" for k, v in CandidateQuerySet.scope_paths.items()}
-
-
 class Assignment(models.Model):
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="assignments")
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="assignments")
@@ -220,7 +217,7 @@ class Assignment(models.Model):
     # The position of the post in the candidate's own list (1 = first wish); null when unassigned.
     wish_order = models.PositiveSmallIntegerField(_("vœu obtenu"), null=True, blank=True)
 
-    objects = AssignmentQuerySet.as_manager()
+    objects = OfCandidateQuerySet.as_manager()
 
     class Meta:
         ordering = ["run", "candidate__rank"]

@@ -40,15 +40,12 @@ def import_posts(campaign: Campaign, data: bytes, by, *, dry_run: bool) -> Posts
     if not is_ministry(by):
         raise PermissionDenied
     result = PostsImport(dry_run=dry_run)
-    if campaign.state != Campaign.State.DRAFT:
-        result.errors.append(RowError(0, "", _("la campagne n'est plus en préparation : ses postes sont arrêtés")))
+    refused = None if campaign.state == Campaign.State.DRAFT else _(
+        "la campagne n'est plus en préparation : ses postes sont arrêtés")
+    opened = open_table(data, result, COLUMNS, refused)
+    if opened is None:
         return result
-    try:
-        table = read_table(data)
-    except ValueError as exc:
-        result.errors.append(RowError(0, "", str(exc)))
-        return result
-    posts = _check(table, result)
+    posts = _check(*opened, result)
     if result.errors:
         return result
     with transaction.atomic():
@@ -60,17 +57,30 @@ def import_posts(campaign: Campaign, data: bytes, by, *, dry_run: bool) -> Posts
     return result
 
 
-def _check(table, result: PostsImport) -> list[dict]:
+def open_table(data: bytes, result, columns, refused: str | None = None):
+    """The rows of an uploaded table and where each expected column is, or None with the reason
+    in `result.errors` (the operation refused, an unreadable or empty file, a missing column)."""
+    if refused:
+        result.errors.append(RowError(0, "", refused))
+        return None
+    try:
+        table = read_table(data)
+    except ValueError as exc:
+        result.errors.append(RowError(0, "", str(exc)))
+        return None
     if not table:
         result.errors.append(RowError(1, "", _("fichier vide")))
-        return []
+        return None
     header = [key_of(h) for h in table[0][1]]
-    missing = [c for c in COLUMNS if c not in header]
-    for column in missing:
-        result.errors.append(RowError(1, column, _("colonne manquante")))
-    if missing:
-        return []
-    col = {name: header.index(name) for name in COLUMNS}
+    for column in columns:
+        if column not in header:
+            result.errors.append(RowError(1, column, _("colonne manquante")))
+    if result.errors:
+        return None
+    return table, {name: header.index(name) for name in columns}
+
+
+def _check(table, col, result: PostsImport) -> list[dict]:
     delegations = {d.name_fr: d for d in HealthDelegation.objects.select_related("province")}
     establishments = {e.code: e for e in Establishment.objects.all()}
     find_specialty = specialty_finder()

@@ -22,11 +22,12 @@ from residanat.careers.authority import is_ministry
 from residanat.concours.candidate_import import key_of
 from residanat.concours.registration import normalise_identifier
 from residanat.discipline.models import Commitment, CommitmentService
-from residanat.documents.spreadsheet import ImportResult, RowError, blank, read_table
+from residanat.documents.spreadsheet import ImportResult, RowError, blank
 from residanat.matching import couples as engine
 from residanat.people.models import Person, TraineeStatus
 
 from .models import Assignment, Campaign, Candidate, Couple, DeploymentPost, Run, Wish
+from .posts_import import open_table, specialty_finder
 
 State = Campaign.State
 
@@ -88,23 +89,11 @@ def import_candidates(campaign: Campaign, data: bytes, by, *, dry_run: bool) -> 
     rank; a person already proposed gets their rank, others are added."""
     _must_be_ministry(by)
     result = CandidatesImport(dry_run=dry_run)
-    if campaign.state == State.FINAL:
-        result.errors.append(RowError(0, "", _("les affectations de la campagne sont arrêtées")))
+    refused = _("les affectations de la campagne sont arrêtées") if campaign.state == State.FINAL else None
+    opened = open_table(data, result, CANDIDATE_COLUMNS, refused)
+    if opened is None:
         return result
-    try:
-        table = read_table(data)
-    except ValueError as exc:
-        result.errors.append(RowError(0, "", str(exc)))
-        return result
-    header = [key_of(h) for h in (table[0][1] if table else [])]
-    for column in CANDIDATE_COLUMNS:
-        if column not in header:
-            result.errors.append(RowError(1, column, _("colonne manquante")))
-    if result.errors:
-        return result
-    from .posts_import import specialty_finder
-
-    col = {c: header.index(c) for c in CANDIDATE_COLUMNS}
+    table, col = opened
     find_specialty = specialty_finder()
     people = {p.national_id: p for p in Person.objects.exclude(national_id=None)}
     rows, ranks, seen = [], {}, set()
