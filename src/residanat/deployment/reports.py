@@ -117,7 +117,18 @@ def missing_specialties(campaign: Campaign) -> list[dict]:
         taken = filled[(row["establishment__province"], row["specialty"])]
         state = "pending" if run is None else "filled" if taken >= row["seats"] else "partly" if taken else "unfilled"
         rows.append({**row, "taken": taken, "state": state})
-    return rows
+    # By name without accents (the database's collation would put "Béni Mellal" after "Boulemane").
+    return sorted(rows, key=lambda r: (_plain(r["establishment__province__name_fr"]), _plain(r["specialty__name_fr"])))
+
+
+def _plain(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def missing_summary(rows: list[dict]) -> dict:
+    return {state: sum(1 for r in rows if r["state"] == state) for state in ("filled", "partly", "unfilled", "pending")}
 
 
 def understaffed_post_ids(campaign: Campaign) -> set[int]:
@@ -132,7 +143,7 @@ def understaffed_post_ids(campaign: Campaign) -> set[int]:
 
 # --- the map -------------------------------------------------------------------------------------
 
-MAP_WIDTH, MAP_HEIGHT, MAP_MARGIN = 420, 460, 12
+MAP_WIDTH, MAP_HEIGHT, MAP_MARGIN = 440, 520, 12
 
 
 @lru_cache(maxsize=1)
@@ -166,7 +177,9 @@ def region_map(rows: list[dict]) -> dict:
         if r["region"].code not in points:  # a region the shipped geometry does not know: table only
             continue
         x, y = project(*points[r["region"].code])
-        circles.append({"x": x, "y": y, "r": round(4 + 26 * math.sqrt(r["seats"] / top), 1), **r})
+        circles.append({"x": x, "y": y, "r": round(3 + 19 * math.sqrt(r["seats"] / top), 1), **r})
+    # The larger circles first, so that a smaller neighbour stays visible on top.
+    circles.sort(key=lambda c: -c["r"])
     return {"width": MAP_WIDTH, "height": MAP_HEIGHT, "outline": path, "circles": circles}
 
 

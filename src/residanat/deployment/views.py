@@ -67,6 +67,7 @@ def campaign(request, year):
     before_campaign = reports.previous(campaign)
     before = reports.total_seats(before_campaign)
     visible = _candidates(request.user, campaign)
+    missing = reports.missing_specialties(campaign)
     return render(request, "deployment/campaign.html", {
         "campaign": campaign, "total": total, "before": before, "before_campaign": before_campaign,
         "growth": reports.growth(total, before), "regions": regions, "map": reports.region_map(regions),
@@ -76,7 +77,7 @@ def campaign(request, year):
         "specialties": reports.grouped(campaign, "specialty__name_fr", "specialty__name_ar")[:15],
         "provinces": reports.grouped(campaign, "establishment__province__name_fr", "establishment__province__name_ar",
                                      "establishment__province__region__code"),
-        "missing": reports.missing_specialties(campaign),
+        "missing": missing, "missing_summary": reports.missing_summary(missing),
         "runs": campaign.runs.select_related("created_by").annotate(
             placed=Count("assignments", filter=Q(assignments__post__isnull=False)), people=Count("assignments")),
         "candidates": visible.count(), "couples": campaign.couples.count(),
