@@ -207,3 +207,20 @@ def test_the_merit_list_import_checks_every_row_before_writing():
     result = services.import_candidates(w.campaign, good.encode(), w.ministry, dry_run=False)
     assert result.ok and result.updated == 2
     assert list(w.campaign.candidates.order_by("rank").values_list("pk", flat=True)) == [b.pk, a.pk]
+
+
+def test_a_transfer_posting_closes_the_period_served_elsewhere():
+    w = DeploymentWorld()
+    post = w.post("Tanger", w.anaesthesia)
+    mover = w.specialist(w.anaesthesia, rank=1)
+    mover.kind, mover.cohort = "transfer", None
+    mover.save()
+    earlier = CommitmentService.objects.create(commitment=mover.commitment, establishment=w.hospital["Oujda"],
+                                               start_date=dt.date(2024, 1, 1))
+    services.do_set_wishes(mover, [post.pk], w.ministry)
+    services.do_run(w.campaign, Run.Kind.FINAL, w.ministry)
+    earlier.refresh_from_db()
+    assert earlier.end_date == dt.date(2027, 1, 3)
+    assert mover.commitment.services.get(start_date=dt.date(2027, 1, 4)).establishment == post.establishment
+    # Already serving: not proposed again as a new specialist.
+    assert services.eligible_statuses([2024]).filter(pk=mover.status_id).count() == 0

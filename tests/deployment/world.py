@@ -9,7 +9,7 @@ from residanat.people.models import TraineeStatus
 from residanat.referential.models import HealthDelegation
 from tests.accounts.factories import user_with_role
 from tests.people.factories import PersonFactory, TraineeStatusFactory
-from tests.referential.factories import EstablishmentFactory, ProvinceFactory, SpecialtyFactory
+from tests.referential.factories import EstablishmentFactory, ProvinceFactory, RegionFactory, SpecialtyFactory
 
 from residanat.accounts.roles import Role
 
@@ -25,8 +25,9 @@ class DeploymentWorld:
         self.province = {}
         self.hospital = {}
         self.delegation = {}
-        for name in provinces:
-            province = ProvinceFactory(name_fr=name)
+        for n, name in enumerate(provinces, start=1):
+            # Region codes of the 2015 division, which the dashboard's map knows.
+            province = ProvinceFactory(name_fr=name, region=RegionFactory(code=f"{n:02d}"))
             self.province[name] = province
             self.hospital[name] = EstablishmentFactory(province=province, hospital_centre=None,
                                                        kind="provincial_hospital", name_fr=f"CHP {name}")

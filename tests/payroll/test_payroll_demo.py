@@ -186,7 +186,8 @@ def test_the_demos_commitments_count_the_understaffed_years_double_and_wait_for_
     from residanat.discipline.commitments import progress
     from residanat.discipline.models import Commitment
 
-    served = Commitment.objects.get(state="in_progress")
+    # The commitments demo's (the deployment demo's new specialists are committed to the Ministry).
+    served = Commitment.objects.get(state="in_progress", counterpart="hospital_centre")
     result = progress(served, D(2026, 12, 6))
     assert [span for _establishment, span in result.doubled] == [Span(D(2024, 1, 1), D(2025, 12, 31))]
     assert result.credited_days == result.served_days + 731 and result.expected_end == D(2029, 10, 30)

@@ -42,8 +42,10 @@ def _must_be_ministry(user):
 
 def eligible_statuses(cohorts):
     """Residents who finished their residency in one of `cohorts` (years) and whose commitment to
-    serve is in force (D93 art. 27): the new specialists the campaign deploys."""
-    in_force = Commitment.objects.filter(state__in=[Commitment.State.IN_PROGRESS, Commitment.State.RELEASE_PENDING])
+    serve is in force (D93 art. 27) with no period of service yet: the new specialists the campaign
+    deploys (one already serving somewhere was posted before, and moves by the transfer movement)."""
+    in_force = Commitment.objects.filter(state__in=[Commitment.State.IN_PROGRESS, Commitment.State.RELEASE_PENDING],
+                                         services__isnull=True)
     return (TraineeStatus.objects.filter(kind=TraineeStatus.Kind.RESIDENT, end_reason=TraineeStatus.EndReason.COMPLETED,
                                          end_date__year__in=list(cohorts), specialty__isnull=False,
                                          pk__in=in_force.values("status_id"))
@@ -296,10 +298,14 @@ def do_run(campaign: Campaign, kind: str, by) -> Run:
 
 
 def _start_service_periods(run: Run, start: dt.date):
-    """D93 art. 27: the period of service owed under the commitment starts at the posting."""
+    """D93 art. 27: the period of service owed under the commitment starts at the posting; a
+    period still open elsewhere (a specialist of the transfer movement) ends the day before."""
     for assignment in run.assignments.filter(post__isnull=False, candidate__commitment__isnull=False) \
             .select_related("post", "candidate__commitment"):
         commitment = assignment.candidate.commitment
+        for period in commitment.services.filter(end_date__isnull=True, start_date__lt=start):
+            period.end_date = start - dt.timedelta(days=1)
+            period.save(update_fields=["end_date"])
         if not commitment.services.filter(start_date=start, establishment=assignment.post.establishment).exists():
             CommitmentService.objects.create(commitment=commitment, establishment=assignment.post.establishment,
                                              start_date=start)
