@@ -96,8 +96,12 @@ def communique_text(campaign: Campaign) -> list[str]:
     if f["unexplained"]:
         paragraphs.append(_("%(n)s postes n'ont pas de motif indiqué : la somme des motifs ne fait pas le total.")
                           % {"n": f["unexplained"]})
-    if f["missing_places"]:
-        paragraphs.append(_("Spécialités manquantes ciblées à : %(places)s.") % {"places": ", ".join(f["missing_places"])})
+    places, others = f["missing_places"]
+    if places and others:
+        paragraphs.append(_("Spécialités manquantes ciblées principalement à : %(places)s, et dans %(others)s autres "
+                            "provinces.") % {"places": ", ".join(places), "others": others})
+    elif places:
+        paragraphs.append(_("Spécialités manquantes ciblées à : %(places)s.") % {"places": ", ".join(places)})
     return paragraphs
 
 

@@ -200,9 +200,22 @@ def communique_facts(campaign: Campaign) -> dict:
         "purposes": [(label, seats, round(100 * seats / total) if total else 0)
                      for code, label, seats in rec.by_purpose if code != UNEXPLAINED],
         "unexplained": rec.unexplained,
-        "missing_places": sorted({r["establishment__province__name_ar" if _is_ar() else "establishment__province__name_fr"]
-                                  for r in missing_specialties(campaign)}),
+        "missing_places": _most_seats(missing_specialties(campaign)),
     }
+
+
+# The communiqué names the places with the most posts for a missing specialty, as seed 001 does
+# ("Al Hoceïma, Boujdour, … and other places"); the full list is in the tables.
+COMMUNIQUE_PLACES = 8
+
+
+def _most_seats(rows: list[dict]) -> tuple[list[str], int]:
+    name = "establishment__province__name_ar" if _is_ar() else "establishment__province__name_fr"
+    seats: dict[str, int] = {}
+    for r in rows:
+        seats[r[name]] = seats.get(r[name], 0) + r["seats"]
+    ranked = sorted(seats, key=lambda place: (-seats[place], _plain(place)))
+    return ranked[:COMMUNIQUE_PLACES], max(0, len(ranked) - COMMUNIQUE_PLACES)
 
 
 def _is_ar() -> bool:
