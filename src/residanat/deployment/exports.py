@@ -4,6 +4,7 @@ generated from them."""
 from __future__ import annotations
 
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -92,7 +93,7 @@ def communique_text(campaign: Campaign) -> list[str]:
                             "délégations du ministère sont dotées de médecins spécialistes.")
                           % {"region": f["first_region"], "seats": f["first_region_seats"], "delegations": f["delegations"]})
     for label, seats, share in f["purposes"]:
-        paragraphs.append(_("%(label)s : %(seats)s postes (%(share)s %% du total).") % {"label": label, "seats": seats, "share": share})
+        paragraphs.append(_("%(label)s : %(seats)s postes (%(share)s %% du total).") % {"label": capfirst(label), "seats": seats, "share": share})
     if f["unexplained"]:
         paragraphs.append(_("%(n)s postes n'ont pas de motif indiqué : la somme des motifs ne fait pas le total.")
                           % {"n": f["unexplained"]})
