@@ -85,3 +85,21 @@ def test_the_communique_is_public_once_wishes_are_open_and_not_before(w):
     w.campaign.state = Campaign.State.DRAFT
     w.campaign.save()
     assert anonymous.get("/deploiement/2026/communique/").status_code == 404
+
+
+def test_the_workbook_has_every_table_and_reads_right_to_left_in_arabic(w, verified_client):
+    import io
+
+    from openpyxl import load_workbook
+
+    w.post("Tanger", w.anaesthesia, seats=3, purpose="missing_specialty")
+    w.post("Oujda", w.surgery, seats=1, purpose="")
+    client = verified_client(user_with_role(Role.MINISTRY_ADMIN))
+    french = load_workbook(io.BytesIO(client.get("/deploiement/2026/tableaux.xlsx").content))
+    assert french.sheetnames == ["Par région", "Par province", "Par spécialité", "Par motif", "Par promotion",
+                                 "Rapprochement", "Spécialités manquantes"]
+    rows = {r[0]: r[1] for r in french["Rapprochement"].iter_rows(min_row=2, values_only=True)}
+    assert rows["Total des postes"] == 4 and rows["Postes sans motif (non expliqués)"] == 1
+    arabic = load_workbook(io.BytesIO(client.get("/ar/deploiement/2026/tableaux.xlsx").content))
+    assert all(sheet.sheet_view.rightToLeft for sheet in arabic.worksheets)
+    assert arabic.sheetnames[0] == "حسب الجهة"
