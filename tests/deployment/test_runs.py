@@ -224,3 +224,17 @@ def test_a_transfer_posting_closes_the_period_served_elsewhere():
     assert mover.commitment.services.get(start_date=dt.date(2027, 1, 4)).establishment == post.establishment
     # Already serving: not proposed again as a new specialist.
     assert services.eligible_statuses([2024]).filter(pk=mover.status_id).count() == 0
+
+
+def test_the_database_keeps_one_final_run_per_campaign():
+    from django.db import IntegrityError, transaction
+
+    w = DeploymentWorld()
+    Run.objects.create(campaign=w.campaign, kind=Run.Kind.FINAL, method="m", solver_status="s",
+                       instance_digest="0" * 64, created_by=w.ministry)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Run.objects.create(campaign=w.campaign, kind=Run.Kind.FINAL, method="m", solver_status="s",
+                           instance_digest="1" * 64, created_by=w.ministry)
+    Run.objects.create(campaign=w.campaign, kind=Run.Kind.WHAT_IF, method="m", solver_status="s",
+                       instance_digest="1" * 64, created_by=w.ministry)
+    assert w.campaign.runs.count() == 2
