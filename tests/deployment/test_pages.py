@@ -103,3 +103,12 @@ def test_the_workbook_has_every_table_and_reads_right_to_left_in_arabic(w, verif
     arabic = load_workbook(io.BytesIO(client.get("/ar/deploiement/2026/tableaux.xlsx").content))
     assert all(sheet.sheet_view.rightToLeft for sheet in arabic.worksheets)
     assert arabic.sheetnames[0] == "حسب الجهة"
+
+
+def test_the_ministry_creates_a_campaign_once_per_year(verified_client):
+    drh = verified_client(user_with_role(Role.MINISTRY_ADMIN))
+    response = drh.post("/deploiement/nouvelle/", {"year": "2027", "announced_total": "700"})
+    assert response.status_code == 302 and response["Location"].endswith("/deploiement/2027/")
+    assert Campaign.objects.get(year=2027).announced_total == 700
+    drh.post("/deploiement/nouvelle/", {"year": "2027"})
+    assert Campaign.objects.filter(year=2027).count() == 1

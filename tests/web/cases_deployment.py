@@ -65,6 +65,8 @@ def _staff(yes=200):
 CASES = [
     ("deployment:index", "get", lambda w: "/deploiement/", expect(LOGGED_IN, 200, None, anonymous=302), None),
     ("deployment:campaign", "get", lambda w: "/deploiement/2026/", _staff(), None),
+    ("deployment:campaign-new", "post", lambda w: "/deploiement/nouvelle/", expect(MINISTRY, 302, 403, anonymous=302),
+     {"year": "2031", "announced_total": "10"}),
     ("deployment:posts", "get", lambda w: "/deploiement/2026/postes/", _staff(), None),
     ("deployment:posts-import", "get", lambda w: "/deploiement/2026/postes/import/",
      expect(MINISTRY, 200, 403, anonymous=302), None),

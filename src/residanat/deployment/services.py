@@ -312,6 +312,16 @@ def _start_service_periods(run: Run, start: dt.date):
 
 
 @transaction.atomic
+def do_create_campaign(year: int, by, *, announced_total: int | None = None) -> Campaign:
+    """A new campaign in preparation; `announced_total` is the figure the Ministry will announce
+    (the reconciliation compares the posts with it)."""
+    _must_be_ministry(by)
+    if Campaign.objects.filter(year=year).exists():
+        raise ValidationError(_("La campagne %(year)s existe déjà.") % {"year": year})
+    return Campaign.objects.create(year=year, announced_total=announced_total)
+
+
+@transaction.atomic
 def do_open_wishes(campaign: Campaign, by, *, deadline: dt.date | None, taking_up: dt.date | None):
     _must_be_ministry(by)
     if campaign.state == State.FINAL:

@@ -5,6 +5,7 @@ from . import views
 app_name = "deployment"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("nouvelle/", views.campaign_new, name="campaign-new"),
     path("<int:year>/", views.campaign, name="campaign"),
     path("<int:year>/postes/", views.posts, name="posts"),
     path("<int:year>/postes/import/", views.posts_import, name="posts-import"),

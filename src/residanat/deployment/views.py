@@ -56,7 +56,31 @@ def index(request):
     if _is_staff(request.user):
         for c in Campaign.objects.annotate(seats=Sum("posts__seats")):
             campaigns.append(c)
-    return render(request, "deployment/index.html", {"campaigns": campaigns, "mine": mine})
+    return render(request, "deployment/index.html", {
+        "campaigns": campaigns, "mine": mine, "can_manage": is_ministry(request.user), "form": CampaignForm()})
+
+
+class CampaignForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Année"), min_value=2000, max_value=2100)
+    announced_total = forms.IntegerField(label=gettext_lazy("Total annoncé"), min_value=0, required=False)
+
+
+@login_required
+@require_POST
+def campaign_new(request):
+    if not is_ministry(request.user):
+        raise PermissionDenied
+    form = CampaignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indiquer l'année de la campagne."))
+        return redirect("deployment:index")
+    try:
+        campaign = services.do_create_campaign(form.cleaned_data["year"], request.user,
+                                               announced_total=form.cleaned_data["announced_total"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("deployment:index")
+    return redirect("deployment:campaign", campaign.year)
 
 
 @login_required
