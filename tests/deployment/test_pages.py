@@ -112,3 +112,18 @@ def test_the_ministry_creates_a_campaign_once_per_year(verified_client):
     assert Campaign.objects.get(year=2027).announced_total == 700
     drh.post("/deploiement/nouvelle/", {"year": "2027"})
     assert Campaign.objects.filter(year=2027).count() == 1
+
+
+def test_each_partner_sees_where_the_other_is_posted(w):
+    user = user_with_role(Role.TRAINEE)
+    ane, surgery = w.post("Tanger", w.anaesthesia), w.post("Tanger", w.surgery)
+    me = w.specialist(w.anaesthesia, rank=1, user=user)
+    partner = w.specialist(w.surgery, rank=2, last_name="Idrissi")
+    services.do_set_wishes(me, [ane.pk], w.ministry)
+    services.do_set_wishes(partner, [surgery.pk], w.ministry)
+    services.do_record_couple(me, partner, w.ministry)
+    services.do_run(w.campaign, Run.Kind.FINAL, w.ministry)
+    client = Client()
+    client.force_login(user)
+    page = client.get(f"/deploiement/specialiste/{me.pk}/").content.decode()
+    assert "IDRISSI" in page.upper() and page.count("CHP Tanger") >= 2

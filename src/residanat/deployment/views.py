@@ -310,10 +310,12 @@ def candidate(request, pk):
     couple = services.couple_of(candidate)
     partner = None if couple is None else (couple.second if couple.first_id == candidate.pk else couple.first)
     posting = services.posting_of(candidate)
+    # The couple asked to be posted together: each partner sees where the other is posted.
+    partner_posting = None if partner is None or posting is None else services.posting_of(partner)
     understaffed = reports.understaffed_post_ids(candidate.campaign)
     return render(request, "deployment/candidate.html", {
         "candidate": candidate, "posts": posts, "current": current, "can_edit": can_edit, "partner": partner,
-        "posting": posting, "understaffed": understaffed,
+        "posting": posting, "partner_posting": partner_posting, "understaffed": understaffed,
         "wishes": sorted(((o, p) for p in posts for pid, o in current.items() if pid == p.pk), key=lambda t: t[0])})
 
 
