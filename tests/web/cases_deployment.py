@@ -54,7 +54,7 @@ def build(world):
                                      cohort=2023, status=statuses[key], rank=rank)
         Assignment.objects.create(run=final, candidate=c, post=before_post, wish_order=1)
         posted[f"posted_{key}"] = c
-    return {"campaign": campaign, "dep_post": post, "cand_A": cand["A"], "cand_B": cand["B"], "couple_A": couple,
+    return {"campaign": campaign, "dep_post": post, "dep_cand_A": cand["A"], "dep_cand_B": cand["B"], "couple_A": couple,
             "dep_run": run, **posted}
 
 
@@ -78,9 +78,9 @@ CASES = [
     ("deployment:report-pdf", "get", lambda w: "/deploiement/2026/tableaux-ar.pdf", _staff(), None),
     ("deployment:communique", "get", lambda w: "/deploiement/2026/communique/", expect(ALL, 200, None), None),
     ("deployment:communique-pdf", "get", lambda w: "/deploiement/2026/communique-fr.pdf", expect(ALL, 200, None), None),
-    ("deployment:candidate", "get", lambda w: f"/deploiement/specialiste/{w['cand_A'].pk}/",
+    ("deployment:candidate", "get", lambda w: f"/deploiement/specialiste/{w['dep_cand_A'].pk}/",
      expect(READERS_A, 200, 404, anonymous=302), None),
-    ("deployment:candidate", "get", lambda w: f"/deploiement/specialiste/{w['cand_B'].pk}/",
+    ("deployment:candidate", "get", lambda w: f"/deploiement/specialiste/{w['dep_cand_B'].pk}/",
      expect(READERS_B, 200, 404, anonymous=302), None),
     ("deployment:notice", "get", lambda w: f"/deploiement/specialiste/{w['posted_A'].pk}/decision-ar.pdf",
      expect(READERS_A, 200, 404, anonymous=302), None),
@@ -98,8 +98,8 @@ CASES += [
      expect(STAFF, 200, 403, anonymous=401), None),
     ("api:deployment-specialists", "get", lambda w: "/api/v1/deployment/campaigns/2026/specialists",
      expect(LOGGED_IN, 200, None, anonymous=401), None),
-    ("api:deployment-specialist", "get", lambda w: f"/api/v1/deployment/specialists/{w['cand_A'].pk}",
+    ("api:deployment-specialist", "get", lambda w: f"/api/v1/deployment/specialists/{w['dep_cand_A'].pk}",
      expect(READERS_A, 200, 404, anonymous=401), None),
-    ("api:deployment-specialist", "get", lambda w: f"/api/v1/deployment/specialists/{w['cand_B'].pk}",
+    ("api:deployment-specialist", "get", lambda w: f"/api/v1/deployment/specialists/{w['dep_cand_B'].pk}",
      expect(READERS_B, 200, 404, anonymous=401), None),
 ]

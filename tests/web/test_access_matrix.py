@@ -147,7 +147,11 @@ def build_world():
         "doc_B": issue_status_attestation(b, "fr", admin),
     }
     for module in CASE_MODULES:
-        world.update(module.build(world))
+        added = module.build(world)
+        # Two modules naming an object alike would make one's rows read the other's object.
+        clash = set(added) & set(world)
+        assert not clash, f"{module.__name__} reuses the world's keys {sorted(clash)}"
+        world.update(added)
     return world
 
 
