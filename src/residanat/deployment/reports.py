@@ -6,8 +6,10 @@ Everything is counted in seats from the posts in the database; nothing is typed 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -122,8 +124,6 @@ def missing_specialties(campaign: Campaign) -> list[dict]:
 
 
 def _plain(text: str) -> str:
-    import unicodedata
-
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
@@ -134,8 +134,6 @@ def missing_summary(rows: list[dict]) -> dict:
 def understaffed_post_ids(campaign: Campaign) -> set[int]:
     """Posts in an establishment on the under-staffed list in force at the taking up of duties
     (or on 1 January of the campaign year): service there can count double (D93 art. 27)."""
-    import datetime as dt
-
     on = campaign.taking_up_date or dt.date(campaign.year, 1, 1)
     listed = UnderstaffedListing.objects.in_force(on).values("establishment_id")
     return set(campaign.posts.filter(establishment__in=listed).values_list("pk", flat=True))

@@ -52,10 +52,7 @@ def _candidates(user, campaign):
 @login_required
 def index(request):
     mine = Candidate.objects.filter(person__user=request.user).select_related("campaign", "specialty")
-    campaigns = []
-    if _is_staff(request.user):
-        for c in Campaign.objects.annotate(seats=Sum("posts__seats")):
-            campaigns.append(c)
+    campaigns = list(Campaign.objects.annotate(seats=Sum("posts__seats"))) if _is_staff(request.user) else []
     return render(request, "deployment/index.html", {
         "campaigns": campaigns, "mine": mine, "can_manage": is_ministry(request.user), "form": CampaignForm()})
 
