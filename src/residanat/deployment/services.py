@@ -26,7 +26,7 @@ from residanat.documents.spreadsheet import ImportResult, RowError, blank
 from residanat.matching import couples as engine
 from residanat.people.models import Person, TraineeStatus
 
-from .models import Assignment, Campaign, Candidate, Couple, DeploymentPost, Run, Wish
+from .models import Assignment, Campaign, Candidate, Couple, Run, Wish
 from .posts_import import open_table, specialty_finder
 
 State = Campaign.State
@@ -343,6 +343,3 @@ def posting_of(candidate: Candidate) -> Assignment | None:
     return None if run is None else run.assignments.filter(candidate=candidate).select_related(
         "post__establishment__province__region", "post__delegation", "post__specialty").first()
 
-
-__all__ = ["DeploymentPost", "acceptable_posts", "build_instance", "do_open_wishes", "do_propose_candidates",
-           "do_record_couple", "do_remove_couple", "do_run", "do_set_wishes", "import_candidates"]

@@ -282,6 +282,8 @@ def candidate(request, pk):
     posts = list(services.acceptable_posts(candidate).order_by("establishment__province__region__code",
                                                               "establishment__name_fr"))
     current = {w.post_id: w.order for w in candidate.wishes.all()}
+    for post in posts:
+        post.wish_order = current.get(post.pk)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
@@ -311,9 +313,9 @@ def candidate(request, pk):
     partner_posting = None if partner is None or posting is None else services.posting_of(partner)
     understaffed = reports.understaffed_post_ids(candidate.campaign)
     return render(request, "deployment/candidate.html", {
-        "candidate": candidate, "posts": posts, "current": current, "can_edit": can_edit, "partner": partner,
+        "candidate": candidate, "posts": posts, "can_edit": can_edit, "partner": partner,
         "posting": posting, "partner_posting": partner_posting, "understaffed": understaffed,
-        "wishes": sorted(((o, p) for p in posts for pid, o in current.items() if pid == p.pk), key=lambda t: t[0])})
+        "wishes": sorted((p for p in posts if p.wish_order), key=lambda p: p.wish_order)})
 
 
 @login_required
