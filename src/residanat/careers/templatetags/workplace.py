@@ -11,4 +11,6 @@ register = template.Library()
 
 @register.simple_tag
 def current_workplace(status):
-    return workplace(status, timezone.localdate())
+    """Today's, or for an ended status its last day's."""
+    today = timezone.localdate()
+    return workplace(status, min(today, status.end_date) if status.end_date else today)
