@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from residanat.accounts.models import RoleAssignment
@@ -69,3 +71,18 @@ def test_rules_on_a_bad_date_is_422_naming_the_parameter(bad):
     error = response.json()["detail"][0]
     assert error["loc"] == ["query", "on"]
     assert error["msg"]
+
+
+def test_rules_give_an_amount_as_a_rate_order_changed_it_the_same_as_the_payroll():
+    # Issue 18 item 3: an amount "in force" comes from the same table as the payroll (orders included).
+    from decimal import Decimal
+
+    from residanat.payroll.models import RateOrder
+
+    RateOrder.objects.create(key="intern.stipend", value=Decimal("1650"), valid_from=dt.date(2026, 10, 1),
+                             order_ref="Arrêté 2026-117", entered_by=UserFactory())
+    before, after = (token_client(UserFactory()).get(f"/api/v1/rules?on={on}").json() for on in ("2026-09-30",
+                                                                                                 "2026-10-01"))
+    assert {p["key"]: p for p in before["parameters"]}["intern.stipend"]["value"] == 1500
+    stipend = {p["key"]: p for p in after["parameters"]}["intern.stipend"]
+    assert stipend["value"] == 1650 and stipend["seed"] == "order:Arrêté 2026-117" and stipend["ref"] == "D93 art. 18"

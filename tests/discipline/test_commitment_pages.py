@@ -70,3 +70,13 @@ def test_the_person_sees_their_commitment_and_others_do_not(w, verified_client):
     assert stranger.get(f"/discipline/engagements/{commitment.pk}/").status_code == 404
     assert verified_client(World().director).get(f"/discipline/engagements/{commitment.pk}/").status_code == 404
     assert verified_client(w.director).post(f"/discipline/engagements/nouveau/{resident.pk}/").status_code == 403
+
+
+def test_the_list_shows_zero_percent_for_a_commitment_without_any_service_period(w, verified_client):
+    # Issue 18 item 2: the list said "100 %" where the commitment's page said "no service period".
+    resident = w.status("resident")
+    Commitment.objects.create(status=resident, counterpart="ministry", signed_on=D(2026, 1, 1), recorded_by=w.ministry)
+    ministry = verified_client(w.ministry)
+    for prefix in ("", "/ar"):
+        listing = ministry.get(f"{prefix}/discipline/engagements/").content.decode()
+        assert "0 %" in listing and "100 %" not in listing

@@ -46,6 +46,7 @@ def test_a_commitment_gives_its_progress_and_the_sums_received(w):
     w.closed(D(2026, 1, 1), "CHU", hospital_centre=w.centre)
     commitment = Commitment.objects.create(status=resident, counterpart="hospital_centre", signed_on=D(2026, 1, 1),
                                            recorded_by=w.ministry)
+    assert get(w.ministry, f"/commitments/{commitment.pk}").json()["percent"] == 0  # no period yet: 0 %, not 100 %
     CommitmentService.objects.create(commitment=commitment, establishment=w.hospital, start_date=D(2030, 1, 1))
     body = get(w.ministry, f"/commitments/{commitment.pk}").json()
     assert (body["required_days"], body["expected_end"], Decimal(body["sums_received"])) == (

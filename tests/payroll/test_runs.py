@@ -283,3 +283,16 @@ def test_computing_with_arrears_sends_as_many_queries_for_50_trainees_as_for_5()
     (few, few_lines), (many, many_lines) = _arrears_run_queries(5), _arrears_run_queries(50)
     assert (few_lines, many_lines) == (5 + 1, 50 + 1)
     assert few == many
+
+
+def test_the_amount_in_force_is_the_rate_a_run_pays_with_a_rate_order(world):
+    # Issue 18 item 3: the pages' "in force" amount and the run's rate are one function's answer.
+    from residanat.payroll.rates import amount_in_force
+
+    intern = world.status("intern")
+    RateOrder.objects.create(key="intern.stipend", value=Decimal("1650"), valid_from=D(2026, 1, 1),
+                             order_ref="Arrêté 2026-117", entered_by=world.ministry)
+    run = compute_run(open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
+    line = run.lines.get(status=intern, code="intern.stipend")
+    assert line.rate == amount_in_force("intern.stipend", D(2026, 1, 15)).value == Decimal("1650")
+    assert amount_in_force("intern.stipend", D(2025, 12, 31)).value == Decimal("1500")

@@ -87,3 +87,16 @@ def test_a_civil_servant_dropout_owes_eight_years_from_their_return_then_the_rep
     assert c.breach_of_service(owed, D(2037, 5, 31)) is None  # served to the last day
     early = c.breach_of_service(owed, D(2033, 1, 15))
     assert early.amount == Decimal("24000.00") and early.factor == 2
+
+
+def test_a_commitment_with_no_service_period_is_zero_percent_and_not_complete():
+    # Issue 18 item 2: with no period, nothing is required yet and nothing is served; the share
+    # must read 0 %, not 100 % (the list said "100 %" where the page said "no service period").
+    result = c.progress([], {}, START)
+    assert result.required_days == 0 and result.start is None
+    assert result.share == 0.0 and result.percent == 0 and not result.complete
+
+
+def test_the_percent_is_the_credited_share_of_the_required_days():
+    result = c.progress([ServicePeriod("H1", START)], {}, D(2027, 12, 31))
+    assert result.percent == round(100 * 730 / 2922) == 25

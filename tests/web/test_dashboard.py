@@ -62,3 +62,23 @@ def test_trainee_dashboard_shows_only_their_own_file():
     block = section(page, "trainee")
     assert person.full_name in block
     assert other.full_name not in page
+
+
+def test_payroll_officer_sees_the_amount_a_rate_order_put_in_force_as_the_payroll_pays_it(verified_client):
+    # Issue 18 item 3: the dashboard said 1500 "in force today" while the payroll paid an order's 1650.
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from residanat.payroll.models import RateOrder
+
+    ministry = user_with_role(Role.MINISTRY_ADMIN)
+    today = timezone.localdate()
+    RateOrder.objects.create(key="intern.stipend", value=Decimal("1650"), valid_from=today - dt.timedelta(days=60),
+                             order_ref="Arrêté 2026-117", entered_by=ministry)
+    client = verified_client(user_with_role(Role.PAYROLL_OFFICER))
+    for prefix in ("", "/ar"):
+        block = section(client.get(f"{prefix}/").content.decode(), Role.PAYROLL_OFFICER)
+        assert "1650" in block and "Arrêté 2026-117" in block and ">1500" not in block
+    rules_page = client.get(f"/reglementation/?on={today.isoformat()}").content.decode()
+    assert "1650" in rules_page

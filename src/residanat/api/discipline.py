@@ -75,6 +75,7 @@ class CommitmentOut(Schema):
     served_days: int
     credited_days: int
     required_days: int
+    percent: int  # the same share as the pages: 0 while no period of service is recorded
     expected_end: dt.date | None
     sums_received: Decimal
 
@@ -101,7 +102,8 @@ def _commitment_out(commitment: Commitment) -> dict:
     return {"id": commitment.pk, "status_id": commitment.status_id, "person_id": commitment.status.person_id,
             "counterpart": commitment.counterpart, "signed_on": commitment.signed_on, "state": commitment.state,
             "served_days": progress.served_days, "credited_days": progress.credited_days,
-            "required_days": progress.required_days, "expected_end": progress.expected_end,
+            "required_days": progress.required_days,
+            "percent": progress.percent, "expected_end": progress.expected_end,
             "sums_received": commitments.sums_received(commitment).total}
 
 

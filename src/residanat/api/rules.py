@@ -1,11 +1,13 @@
-"""Regulation parameters in force on a date (the same content as `residanat rules show --json`)."""
+"""Regulation parameters in force on a date: the content of `residanat rules show --json` with the
+rate orders entered since laid over it (the amounts the payroll pays; an order's `seed` is
+"order:<its reference>")."""
 
 import datetime as dt
 
 from django.utils import timezone
 from ninja import Router, Schema
 
-from residanat.rules import load_parameters
+from residanat.payroll.inputs import parameter_table
 
 from .common import IsoDate
 
@@ -37,4 +39,4 @@ class ParametersInForce(Schema):
 def parameters_in_force(request, on: IsoDate | None = None):
     """The parameters in force on `on` (default: today), each with its article."""
     on = on or timezone.localdate()
-    return {"on": on, "parameters": [p.as_json() for p in load_parameters().in_force(on)]}
+    return {"on": on, "parameters": [p.as_json() for p in parameter_table().in_force(on)]}

@@ -51,7 +51,7 @@ def commitment_list(request):
     for commitment in _commitments(request.user).prefetch_related("services"):
         progress = commitments.progress(commitment, today)
         in_progress = commitment.state == Commitment.State.IN_PROGRESS
-        rows.append({"commitment": commitment, "progress": progress, "percent": round(100 * progress.share),
+        rows.append({"commitment": commitment, "progress": progress,
                      "ending": in_progress and progress.expected_end is not None and progress.expected_end <= horizon})
     # A release waiting for its payment is still in force (D93 art. 32 bis: effective on payment).
     in_force = (Commitment.State.IN_PROGRESS, Commitment.State.RELEASE_PENDING)

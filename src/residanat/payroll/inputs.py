@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from django.db.models import Q, QuerySet
 
 from residanat.careers.models import Leave
+from residanat.careers.workplace import establishments_by_month
 from residanat.people.models import TraineeStatus
 from residanat.rules.parameters import Parameter, ParameterTable, load_parameters
 from residanat.rules.payroll import Event, Period
@@ -44,6 +45,9 @@ class StatusPay:
     hospital_centre_id: int | None
     periods: list[Period]
     events: list[Event] = field(default_factory=list)
+    # The rotations over the span, (span, establishment id): where each month's pay is counted
+    # (careers.workplace.establishment_in), not the place recorded when the status started.
+    rotations: list[tuple[Span, int]] = field(default_factory=list)
 
 
 def parameter_table() -> ParameterTable:
@@ -91,7 +95,7 @@ def _periods(period: Period, terms: list[tuple]) -> list[Period]:
 
 
 def load(statuses: QuerySet, span: Span) -> list[StatusPay]:
-    """The statuses of `statuses` with everything that prices them over `span` (6 queries; no
+    """The statuses of `statuses` with everything that prices them over `span` (7 queries; no
     default ordering on the side tables, whose Meta.ordering would join and sort by names)."""
     rows = list(statuses.order_by("id").values(*STATUS_FIELDS))
     gst_from = dict(TerritorialGroup.objects.exclude(powers_from=None).values_list("region_id", "powers_from"))
@@ -119,6 +123,7 @@ def load(statuses: QuerySet, span: Span) -> list[StatusPay]:
             kind=Kind.EXTERN, is_repeat=True, person_id__in=statuses.values("person_id")).order_by().values_list(
             "person_id", "start_date", "end_date", "study_year"):
         repeats.setdefault(person_id, []).append(Event("repeat_year", Span(start, end or OPEN_END), "extern", year))
+    rotations = establishments_by_month(ids, span)
     found = []
     for row in rows:
         region = row["establishment__province__region_id"] or row["hospital_centre__province__region_id"]
@@ -130,5 +135,5 @@ def load(statuses: QuerySet, span: Span) -> list[StatusPay]:
         status_events = events.get(row["id"], []) + (repeats.get(row["person_id"], []) if row["kind"] == Kind.EXTERN else [])
         found.append(StatusPay(row["id"], row["person_id"], row["kind"], row["track"], row["establishment_id"],
                                row["hospital_centre_id"], _periods(period, terms.get(row["id"], [])),
-                               status_events))
+                               status_events, rotations.get(row["id"], [])))
     return found

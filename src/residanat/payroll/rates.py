@@ -48,6 +48,13 @@ def _in_force(table, key: str, on: dt.date) -> Parameter | None:
         return None  # e.g. the 7th-year lump sum before the text that created it (RD68 ch. 14)
 
 
+def amount_in_force(key: str, on: dt.date, table=None) -> Parameter | None:
+    """The amount the payroll pays for `key` on `on`: the parameter file with the rate orders laid
+    over it (D93 art. 6, 18: "may be changed by order"). Every page that shows an amount "in force"
+    reads it here, never from the parameter file alone; None before the text that created it."""
+    return _in_force(table or parameter_table(), key, on)
+
+
 def order_ref(parameter: Parameter | None) -> str:
     """The order a value comes from ("" for the decree's own value)."""
     if parameter is None or not parameter.seed.startswith("order:"):

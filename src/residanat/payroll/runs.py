@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from residanat.careers.models import Leave
+from residanat.careers.workplace import establishment_in
 from residanat.people.models import TraineeStatus
 from residanat.rules.payroll import Line, compute_month, month_span
 from residanat.rules.service_time import Span, add_months
@@ -242,8 +243,11 @@ def _adjust(run: PayrollRun, table, scope, candidates: dict[int, Candidate], mon
 
 
 def _row(run, status: StatusPay, line: Line, kind: str, month: dt.date, reason="", detail="", previously_paid=None):
+    # The establishment the month is counted under: the rotation the trainee served it in (an
+    # extern's clinical placement, an intern's current service), else the status's own place.
+    establishment_id = establishment_in(status.rotations, month_span(month_key(month)), status.establishment_id)
     return (run.pk, status.id, status.person_id, kind, month, line.code, line.key or line.code, line.ref, line.payer,
-            line.days, line.rate, line.amount, reason, detail, previously_paid, status.kind, status.establishment_id,
+            line.days, line.rate, line.amount, reason, detail, previously_paid, status.kind, establishment_id,
             status.hospital_centre_id)
 
 

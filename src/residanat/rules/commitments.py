@@ -41,11 +41,17 @@ class Progress:
 
     @property
     def complete(self) -> bool:
-        return self.credited_days >= self.required_days
+        # No period yet: the 8 years have not started (D93 art. 27), so nothing is accomplished.
+        return self.start is not None and self.credited_days >= self.required_days
 
     @property
     def share(self) -> float:
-        return min(1.0, self.credited_days / self.required_days) if self.required_days else 1.0
+        return min(1.0, self.credited_days / self.required_days) if self.required_days else 0.0
+
+    @property
+    def percent(self) -> int:
+        """The share accomplished as every page shows it (list, page, API)."""
+        return round(100 * self.share)
 
 
 def _stints(periods: Iterable[ServicePeriod], until: dt.date) -> list[tuple[str, Span]]:

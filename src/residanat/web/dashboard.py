@@ -6,9 +6,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from residanat.accounts.roles import Role, Scope
+from residanat.payroll.inputs import parameter_table
+from residanat.payroll.rates import amount_in_force, order_ref
 from residanat.people.models import Person, TraineeStatus
 from residanat.referential.models import Establishment, HospitalService
-from residanat.rules import load_parameters
 
 # The stipend parameters a payroll officer checks each month (D93 art. 6, 18, 27; RD68 ch. 11, 14).
 PAYROLL_KEYS = (
@@ -69,8 +70,10 @@ def build_sections(user):
                 statuses.select_related("person", "specialty").order_by("person__last_name")
             )
         if assignment.role == Role.PAYROLL_OFFICER:
-            table = load_parameters()
-            section.rates = [table.get(key, today) for key in PAYROLL_KEYS]
+            # What the payroll pays today: the rate orders laid over the decree's amounts.
+            table = parameter_table()
+            amounts = (amount_in_force(key, today, table) for key in PAYROLL_KEYS)
+            section.rates = [(amount, order_ref(amount)) for amount in amounts if amount is not None]
         sections.append(section)
     return sections
 

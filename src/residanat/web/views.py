@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from residanat.rules import load_parameters
+from residanat.payroll.inputs import parameter_table
 
 from .dashboard import build_sections, trainee_context
 
@@ -22,7 +22,8 @@ def home(request):
 
 @login_required
 def rules(request):
-    """The regulation parameters in force on a date, with their article (HTMX updates the table)."""
+    """The regulation parameters in force on a date, with their article (HTMX updates the table); the
+    amounts as the payroll pays them, rate orders included."""
     error = None
     on = timezone.localdate()
     raw = request.GET.get("on")
@@ -31,6 +32,6 @@ def rules(request):
             on = dt.date.fromisoformat(raw)
         except ValueError:
             error = _("Date invalide : utilisez le format AAAA-MM-JJ.")
-    parameters = load_parameters().in_force(on)
+    parameters = parameter_table().in_force(on)
     template = "web/rules_table.html" if request.htmx else "web/rules.html"
     return render(request, template, {"on": on, "parameters": parameters, "error": error})
