@@ -5,7 +5,7 @@ The rotation in progress wins (D93 art. 4, 14, 15: an intern moves service at ea
 the hospital centre's director assigns externs to services); without one, the place recorded on the
 status (RD68 ch. 5: a public-health intern's or a 7th-year student's work place; a resident's
 centre). The place recorded on the status is the place of its start, never updated by a rotation:
-reading it for an intern showed her first service. Reading: docs/decisions/0017-current-workplace.md.
+reading it for an intern showed her first service. Reading: docs/decisions/0018-current-workplace.md.
 """
 
 from __future__ import annotations
