@@ -368,3 +368,20 @@ def test_published_rows_never_carry_the_national_id(session):
     first = rows[1]
     assert (first.name_fr, first.name_ar, first.rank, first.total, str(first.outcome_label)) == (
         Candidate.objects.get(number="M1").person.full_name, "العلوي سلمى", 1, D("16.000"), "admis")
+
+
+def test_summary_shows_the_seats_and_the_foreigners_cap_of_each_track():
+    from residanat.concours.publication import merit_summary
+
+    s = Session(contract=2, volunteer=1)
+    allocate(s.competition, "military", 8, group="surgical")
+    allocate(s.competition, "contract", 1, track="pharmacy", group="pharmaceutical")
+    s.candidate("M1", 15, 15)
+    s.candidate("P1", 15, 15, track="pharmacy")
+    s.candidate("FM", 16, 16, foreign=True)
+    lines = {line.label: (line.open, line.used, line.note)
+             for line in merit_summary(do_compute_merit_list(s.competition, s.dean)).lines}
+    assert lines["Places ouvertes aux candidats marocains — médecine"] == (2, 1, "")
+    assert lines["Places ouvertes aux candidats marocains — pharmacie"] == (1, 1, "")
+    assert lines["Postes bénévoles des candidats étrangers (D93 art. 21) — médecine"] == (
+        1, 1, "au plus 1 postes bénévoles et 10 % des 11 postes")
