@@ -89,8 +89,12 @@ def test_seats_of_the_real_2026_casablanca_posts(seed_text):
     assert result.ok, result.errors
     seats = seats_of(Competition.objects.get(slug="residanat-2026-casablanca"))
     assert (seats["contract"], seats["volunteer"], seats["total"]) == (352, 10, 362)
-    assert seats["pools"] == {"": 352}
-    # D93 art. 21: min(10 volunteer posts, floor(10 % × 362) = 36).
+    # Decision 0017: one pool per track, 337 + 15 contract posts.
+    assert seats["pools"] == {"medicine": 337, "pharmacy": 15}
+    # D93 art. 21, per track: min(9 volunteer posts, floor(10 % × 346)); min(1, floor(10 % × 16)).
+    assert seats["by_track"] == {
+        "medicine": {"volunteer": 9, "total": 346, "titles_intern": 0, "foreign_cap": 9},
+        "pharmacy": {"volunteer": 1, "total": 16, "titles_intern": 0, "foreign_cap": 1}}
     assert seats["foreign_cap"] == 10 and D(seats["foreign_share"]) == D("0.10")
 
 
@@ -104,7 +108,7 @@ def test_residanat_interns_on_titles_take_seats_within_those_open_to_moroccans()
     CandidateFactory(competition=s.competition, route=Candidate.Route.TITLES_INTERN, state=Candidate.State.INELIGIBLE)
     seats = seats_of(s.competition)
     # 5 contract + 2 public administration − 2 interns on titles; military posts kept for 1.b.
-    assert seats["pools"] == {"": 5}
+    assert seats["pools"] == {"medicine": 5}
     assert (seats["military"], seats["titles_intern"], seats["titles_military"], seats["total"]) == (3, 2, 1, 11)
 
 
@@ -116,7 +120,39 @@ def test_internat_seats_are_the_contract_seats_of_each_track():
     assert seats["foreign_cap"] == 0 and seats["total"] == 70
 
 
+def test_residanat_interns_on_titles_take_the_seats_of_their_own_track():
+    s = Session(contract=5, volunteer=0)
+    allocate(s.competition, "contract", 3, track="pharmacy", group="pharmaceutical")
+    s.candidate("T1", route=Candidate.Route.TITLES_INTERN, track="pharmacy")
+    assert seats_of(s.competition)["pools"] == {"medicine": 5, "pharmacy": 2}
+
+
 # --- computing ----------------------------------------------------------------------------------
+
+def test_residanat_candidates_are_admitted_against_the_seats_of_their_own_track():
+    # D93 art. 21 (decision 0017): 2 medicine and 1 pharmacy contract posts, 1 volunteer post each;
+    # 8 military posts make medicine's 10 % one foreigner.
+    s = Session(contract=2, volunteer=1)
+    allocate(s.competition, "military", 8, group="surgical")
+    allocate(s.competition, "contract", 1, track="pharmacy", group="pharmaceutical")
+    allocate(s.competition, "foreign_volunteer", 1, track="pharmacy", group="pharmaceutical")
+    s.candidate("P1", 18, 18, track="pharmacy")
+    s.candidate("P2", 17, 17, track="pharmacy")
+    s.candidate("M1", 15, 15)
+    s.candidate("M2", 14, 14)
+    s.candidate("M3", 13, 13)
+    s.candidate("FP", "17.5", "17.5", foreign=True, track="pharmacy")
+    s.candidate("FM", "16", "16", foreign=True)
+    e = s.entries(do_compute_merit_list(s.competition, s.dean))
+    assert {n: (e[n].pool, e[n].rank, e[n].outcome) for n in ("P1", "P2", "M1", "M2", "M3")} == {
+        "P1": ("pharmacy", 1, Outcome.ADMITTED), "P2": ("pharmacy", 3, Outcome.NOT_ADMITTED),
+        "M1": ("medicine", 2, Outcome.ADMITTED), "M2": ("medicine", 3, Outcome.ADMITTED),
+        "M3": ("medicine", 4, Outcome.NOT_ADMITTED)}
+    # Each foreigner against the last admitted Moroccan of their own track: 18 in pharmacy, 14 in medicine.
+    assert (e["FP"].outcome, e["FP"].threshold) == (Outcome.FOREIGN_BELOW_THRESHOLD, D("18.000"))
+    assert (e["FM"].outcome, e["FM"].threshold) == (Outcome.ADMITTED_FOREIGN, D("14.000"))
+    assert "en pharmacie" in explanation(e["P2"], "fr") and "في الصيدلة" in explanation(e["P2"], "ar")
+
 
 def test_computed_list_applies_the_rules_to_every_eligible_candidate(session):
     merit_list = do_compute_merit_list(session.competition, session.dean)
@@ -145,7 +181,7 @@ def test_list_stores_the_seats_and_the_tie_break_it_used(session, settings):
     settings.RESIDANAT_TIE_BREAK = ["test:qcm", "younger"]
     merit_list = do_compute_merit_list(session.competition, session.dean)
     assert merit_list.tie_break == ["test:qcm", "younger"]
-    assert merit_list.seats["pools"] == {"": 2} and merit_list.seats["volunteer"] == 1
+    assert merit_list.seats["pools"] == {"medicine": 2} and merit_list.seats["volunteer"] == 1
     session.competition.tie_break = ["older"]
     session.competition.save()
     assert do_compute_merit_list(session.competition, session.dean).tie_break == ["older"]
@@ -254,7 +290,7 @@ def test_tie_across_the_last_seat_stops_the_deliberation_until_a_criterion_break
     working = do_compute_merit_list(s.competition, s.dean)
     e = s.entries(working)
     assert (e["A"].rank, e["B"].rank, e["A"].rule) == (1, 1, "ex aequo")
-    assert working.seats["unresolved_ties"] == [{"pool": "", "rank": 1, "candidates": ["A", "B"]}]
+    assert working.seats["unresolved_ties"] == [{"pool": "medicine", "rank": 1, "candidates": ["A", "B"]}]
     with pytest.raises(ValidationError, match="Ex aequo non départagés au rang 1 pour la dernière place : A, B"):
         do_deliberate(s.competition, s.dean)
     s.competition.tie_break = ["heaviest_test", "older"]
@@ -332,3 +368,20 @@ def test_published_rows_never_carry_the_national_id(session):
     first = rows[1]
     assert (first.name_fr, first.name_ar, first.rank, first.total, str(first.outcome_label)) == (
         Candidate.objects.get(number="M1").person.full_name, "العلوي سلمى", 1, D("16.000"), "admis")
+
+
+def test_summary_shows_the_seats_and_the_foreigners_cap_of_each_track():
+    from residanat.concours.publication import merit_summary
+
+    s = Session(contract=2, volunteer=1)
+    allocate(s.competition, "military", 8, group="surgical")
+    allocate(s.competition, "contract", 1, track="pharmacy", group="pharmaceutical")
+    s.candidate("M1", 15, 15)
+    s.candidate("P1", 15, 15, track="pharmacy")
+    s.candidate("FM", 16, 16, foreign=True)
+    lines = {line.label: (line.open, line.used, line.note)
+             for line in merit_summary(do_compute_merit_list(s.competition, s.dean)).lines}
+    assert lines["Places ouvertes aux candidats marocains — médecine"] == (2, 1, "")
+    assert lines["Places ouvertes aux candidats marocains — pharmacie"] == (1, 1, "")
+    assert lines["Postes bénévoles des candidats étrangers (D93 art. 21) — médecine"] == (
+        1, 1, "au plus 1 postes bénévoles et 10 % des 11 postes")

@@ -87,8 +87,9 @@ def test_the_public_excel_shows_number_and_names_but_never_the_national_id(publi
     response = Client().get(f"/concours/{published.competition.slug}/classement/liste.xlsx?lang=fr")
     assert response.status_code == 200
     rows = cells(response)
-    assert rows[0] == ["Rang", "N° de candidat", "Nom et prénom", "Nom et prénom (arabe)", "Résultat"]
-    assert [1, "M1", "BENNANI Amine", "بناني أمين", "admis"] in rows
+    # The résidanat's list is drawn up by track (decision 0017).
+    assert rows[0] == ["Filière", "Rang", "N° de candidat", "Nom et prénom", "Nom et prénom (arabe)", "Résultat"]
+    assert ["médecine", 1, "M1", "BENNANI Amine", "بناني أمين", "admis"] in rows
     values = flat(rows)
     assert "BE123456" not in values and "PF1" not in values and "M3" not in values
 
@@ -120,7 +121,8 @@ def test_before_publication_the_lists_are_the_staff_s_watermarked_drafts(verifie
     # The jury's list: every candidate with the total, still never the national id.
     assert "M3" in text and "16,000" in text and "BE123456" not in text
     rows = cells(dean.get(f"/concours/{slug}/classement/liste.xlsx?lang=fr"))
-    assert "BE123456" not in flat(rows) and any(row[1] == "M3" for row in rows[1:])
+    # The number follows the track column (decision 0017).
+    assert "BE123456" not in flat(rows) and any(row[2] == "M3" for row in rows[1:])
 
 
 def test_once_published_the_staff_list_is_no_longer_a_draft_but_an_old_version_is(published, verified_client):

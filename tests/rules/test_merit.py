@@ -389,3 +389,67 @@ def test_property_ranks_are_competition_ranks(values):
     ranked = rank([Contestant(i, "", D(v), True) for i, v in enumerate(values)], [])
     for c in ranked:
         assert c.rank == 1 + sum(1 for v in values if v > c.total)
+
+
+# --- résidanat by track (D93 art. 21, decision 0017) ----------------------------------------------
+
+def test_residanat_threshold_and_cap_are_those_of_the_foreigners_own_track():
+    # Medicine: 2 seats, 1 volunteer post; pharmacy: 1 seat, 1 volunteer post.
+    medicine = people(("m1", 16, True), ("m2", 15, True), ("m3", 14, True), ("fm1", "15.500", False),
+                      ("fm2", "15.200", False), pool="medicine")
+    pharmacy = people(("p1", 11, True), ("p2", 10, True), ("fp1", "10.500", False), pool="pharmacy")
+    decisions = by_id(decide("residanat", rank(medicine + pharmacy, []), {"medicine": 2, "pharmacy": 1},
+                             {"medicine": 1, "pharmacy": 1}, {"medicine": 13, "pharmacy": 11}, SHARE))
+    assert [decisions[i].outcome for i in ("m1", "m2", "m3", "p1", "p2")] == [
+        ADMITTED, ADMITTED, NOT_ADMITTED, ADMITTED, NOT_ADMITTED]
+    # Pharmacy's threshold is its own last Moroccan (11), not medicine's (15).
+    assert (decisions["fp1"].outcome, decisions["fp1"].threshold) == (FOREIGN_BELOW_THRESHOLD, D("11.000"))
+    # Medicine's one volunteer post goes to fm1; fm2 is over medicine's cap although pharmacy's post
+    # stays free: a foreigner never takes another track's volunteer post.
+    assert (decisions["fm1"].outcome, decisions["fm1"].threshold) == (ADMITTED_FOREIGN, D("15.000"))
+    assert decisions["fm2"].outcome == FOREIGN_OVER_CAP
+    assert "1 places = min(1 postes bénévoles, 10 % de 13 postes)" in decisions["fm2"].explanation_fr
+
+
+def test_residanat_cap_is_ten_percent_of_the_seats_of_the_track():
+    # Pharmacy: 8 seats, 3 volunteer posts, 9 seats in all: floor(0.9) = 0 foreigner.
+    field = people(("p1", 15, True), ("fp1", 16, False), ("fp2", 17, False), pool="pharmacy")
+    decisions = by_id(decide("residanat", rank(field, []), {"pharmacy": 8}, {"pharmacy": 3},
+                             {"pharmacy": 9, "medicine": 400}, SHARE))
+    assert decisions["fp1"].outcome == decisions["fp2"].outcome == FOREIGN_OVER_CAP
+
+
+def test_residanat_track_with_no_moroccan_admitted_has_no_threshold():
+    field = people(("m1", 16, True), pool="medicine") + people(("fp1", 18, False), pool="pharmacy")
+    decisions = by_id(decide("residanat", rank(field, []), {"medicine": 1, "pharmacy": 5},
+                             {"medicine": 1, "pharmacy": 1}, {"medicine": 20, "pharmacy": 20}, SHARE))
+    assert decisions["fp1"].outcome == NOT_ADMITTED
+    assert "Aucun candidat marocain admis" in decisions["fp1"].explanation_fr
+
+
+@st.composite
+def tracked_fields(draw):
+    values = draw(st.lists(totals, min_size=1, max_size=40, unique=True))
+    n = len(values)
+    moroccan = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    tracks = draw(st.lists(st.sampled_from(["medicine", "pharmacy", "dental"]), min_size=n, max_size=n))
+    return [Contestant(i, t, v, m) for i, (v, m, t) in enumerate(zip(values, moroccan, tracks))]
+
+
+@settings(max_examples=200, deadline=None)
+@given(field=tracked_fields(), seats=st.fixed_dictionaries({t: st.integers(0, 15) for t in ("medicine", "pharmacy")}),
+       volunteer=st.fixed_dictionaries({t: st.integers(0, 5) for t in ("medicine", "pharmacy", "dental")}),
+       extra=st.integers(0, 60))
+def test_properties_of_the_residanat_decisions_by_track(field, seats, volunteer, extra):
+    totals_by_track = {t: seats.get(t, 0) + volunteer[t] + extra for t in volunteer}
+    decisions = decide("residanat", rank(field, []), seats, volunteer, totals_by_track, SHARE)
+    for track in ("medicine", "pharmacy", "dental"):
+        mine = [d for d in decisions if d.pool == track]
+        admitted = [d for d in mine if d.moroccan and d.outcome == ADMITTED]
+        assert len(admitted) == min(seats.get(track, 0), sum(1 for d in mine if d.moroccan))
+        threshold = min((d.total for d in admitted), default=None)
+        foreign = [d for d in mine if d.outcome == ADMITTED_FOREIGN]
+        cap = min(volunteer[track], math.floor(SHARE * totals_by_track[track]))
+        above = [d for d in mine if not d.moroccan and threshold is not None and d.total >= threshold]
+        assert len(foreign) == min(cap, len(above))
+        assert all(d.total >= threshold == d.threshold for d in foreign)

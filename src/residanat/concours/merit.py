@@ -50,40 +50,54 @@ def seats_of(competition: Competition) -> dict:
 
     {"kind", "pools": {pool: seats open to Moroccans (to everybody for the public-health internat)},
      "contract", "public_administration", "military", "volunteer", "total",
-     "titles_intern", "titles_military", "foreign_share" (str), "foreign_cap"}
+     "titles_intern", "titles_military", "foreign_share" (str), "foreign_cap",
+     "by_track": {track: {"volunteer", "total", "titles_intern", "foreign_cap"}} (résidanat only)}
 
     - internat: one pool per track, its contract seats (foreigners come on top, D93 art. 13);
-    - résidanat: one pool "", contract + public-administration seats minus the eligible interns
-      admitted on titles (D93 art. 21 1.a: on titles, within the seats); military seats are kept
-      for the military assistants on titles (1.b); foreigners on the volunteer posts, at most
-      min(volunteer posts, floor(share × all seats));
+    - résidanat: one pool per track (decision 0017), its contract + public-administration seats
+      minus the eligible interns of that track admitted on titles (D93 art. 21 1.a: on titles,
+      within the seats); military seats are kept for the military assistants on titles (1.b);
+      foreigners on the volunteer posts of their track, at most min(volunteer posts of the track,
+      floor(share × all seats of the track)); "foreign_cap" is the sum over the tracks;
     - public-health internat: one pool "", the contract seats (RD68 ch. 3).
     """
     by_type: dict[str, int] = dict.fromkeys(Seat.values, 0)
-    by_track: dict[str, int] = {}
+    # (seat type, track) -> seats
+    cells: dict[tuple[str, str], int] = {}
     for row in (PostAllocation.objects.filter(competition=competition)
                 .values("seat_type", "track").annotate(n=Sum("seats")).order_by()):
         by_type[row["seat_type"]] += row["n"]
-        if row["seat_type"] == Seat.CONTRACT:
-            by_track[row["track"]] = by_track.get(row["track"], 0) + row["n"]
+        cells[row["seat_type"], row["track"]] = cells.get((row["seat_type"], row["track"]), 0) + row["n"]
+    tracks = sorted({track for _seat, track in cells})
     titles = dict.fromkeys(TITLES_ROUTES, 0)
+    interns_by_track: dict[str, int] = {}
     if competition.kind == Kind.RESIDANAT:
         for row in (Candidate.objects.filter(competition=competition, state=Candidate.State.ELIGIBLE,
                                              route__in=TITLES_ROUTES)
-                    .values("route").annotate(n=Count("pk")).order_by()):
-            titles[row["route"]] = row["n"]
-    share, cap = Decimal(0), 0
+                    .values("route", "track").annotate(n=Count("pk")).order_by()):
+            titles[row["route"]] += row["n"]
+            if row["route"] == Candidate.Route.TITLES_INTERN:
+                interns_by_track[row["track"]] = row["n"]
+    share, cap, by_track = Decimal(0), 0, {}
     volunteer, total = by_type[Seat.FOREIGN_VOLUNTEER], sum(by_type.values())
     if competition.kind == Kind.INTERNAT:
-        pools = {track: seats for track, seats in sorted(by_track.items())}
+        pools = {track: cells[Seat.CONTRACT, track] for track in tracks if (Seat.CONTRACT, track) in cells}
     elif competition.kind == Kind.RESIDANAT:
-        moroccan = by_type[Seat.CONTRACT] + by_type[Seat.PUBLIC_ADMINISTRATION] - titles[Candidate.Route.TITLES_INTERN]
-        pools = {"": max(0, moroccan)}
         share = Decimal(param("residanat.foreign_share_max", on=_reference_date(competition)))
-        cap = rules.foreign_cap(volunteer, total, share)
+        pools = {}
+        for track in sorted(set(tracks) | set(interns_by_track)):
+            moroccan = (cells.get((Seat.CONTRACT, track), 0) + cells.get((Seat.PUBLIC_ADMINISTRATION, track), 0)
+                        - interns_by_track.get(track, 0))
+            pools[track] = max(0, moroccan)
+            track_volunteer = cells.get((Seat.FOREIGN_VOLUNTEER, track), 0)
+            track_total = sum(n for (_seat, t), n in cells.items() if t == track)
+            by_track[track] = {"volunteer": track_volunteer, "total": track_total,
+                               "titles_intern": interns_by_track.get(track, 0),
+                               "foreign_cap": rules.foreign_cap(track_volunteer, track_total, share)}
+        cap = sum(t["foreign_cap"] for t in by_track.values())
     else:
         pools = {"": by_type[Seat.CONTRACT]}
-    return {
+    seats = {
         "kind": competition.kind,
         "pools": pools,
         "contract": by_type[Seat.CONTRACT],
@@ -96,6 +110,9 @@ def seats_of(competition: Competition) -> dict:
         "foreign_share": str(share),
         "foreign_cap": cap,
     }
+    if competition.kind == Kind.RESIDANAT:
+        seats["by_track"] = by_track
+    return seats
 
 
 # --- computing a list (no write) ----------------------------------------------------------------
@@ -113,7 +130,9 @@ def tie_break_of(competition: Competition) -> list[str]:
 
 
 def _pool(competition: Competition, candidate: Candidate) -> str:
-    return candidate.track if competition.kind == Kind.INTERNAT else ""
+    """Internat (D93 art. 10) and résidanat (decision 0017): the candidate's track; one list for the
+    public-health internat."""
+    return "" if competition.kind == Kind.PUBLIC_HEALTH_INTERNAT else candidate.track
 
 
 def _titles_entry(candidate: Candidate) -> MeritEntry:
@@ -127,7 +146,9 @@ def _titles_entry(candidate: Candidate) -> MeritEntry:
         ar = "مقبول بناء على الشهادات: داخلي قضى سنتين فعليتين من الداخلية، في حدود المقاعد"
         seat_type, item = "", "1.a"
     return MeritEntry(
-        candidate=candidate, pool="", rank=None, total=None, outcome=MeritEntry.Outcome.ADMITTED_ON_TITLES,
+        # Listed with their track, whose seats they take (decision 0017).
+        candidate=candidate, pool=candidate.track, rank=None, total=None,
+        outcome=MeritEntry.Outcome.ADMITTED_ON_TITLES,
         seat_type=seat_type, rule=rule, threshold=None,
         explanation=f"{fr} ({rule} {item}){EXPLANATION_SEPARATOR}{ar} ({rules.rule_ar(rule)}، {item})")
 
@@ -176,9 +197,13 @@ def _plan(competition: Competition) -> _Plan:
                               % {"count": len(missing), "list": shown})
 
     share = Decimal(seats["foreign_share"])
+    # Résidanat: the foreigners' cap is counted on the seats of their track (decision 0017).
+    by_track = seats.get("by_track", {})
+    volunteer = {track: t["volunteer"] for track, t in by_track.items()} if by_track else seats["volunteer"]
+    total = {track: t["total"] for track, t in by_track.items()} if by_track else seats["total"]
     ranked = rules.rank(contestants, keys)
-    ties = rules.unresolved_ties(competition.kind, ranked, seats["pools"], seats["volunteer"], seats["total"], share)
-    for d in rules.decide(competition.kind, ranked, seats["pools"], seats["volunteer"], seats["total"], share,
+    ties = rules.unresolved_ties(competition.kind, ranked, seats["pools"], volunteer, total, share)
+    for d in rules.decide(competition.kind, ranked, seats["pools"], volunteer, total, share,
                           strict=False):
         entries.append(MeritEntry(
             candidate=by_id[d.id], pool=d.pool, rank=d.rank, total=d.total, outcome=d.outcome,

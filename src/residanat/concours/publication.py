@@ -130,12 +130,18 @@ def merit_summary(merit_list: MeritList) -> MeritSummary:
         if seats.get("military") or seats.get("titles_military"):
             lines.append(SeatLine(_("Postes militaires (D93 art. 21 1.b)"), seats.get("military", 0),
                                   sum(1 for seat, _o in titles if seat == "military")))
-        lines.append(SeatLine(
-            _("Postes bénévoles des candidats étrangers (D93 art. 21)"), seats.get("foreign_cap", 0),
-            counts[Outcome.ADMITTED_FOREIGN],
-            _("au plus %(volunteer)s postes bénévoles et %(share)s %% des %(total)s postes")
-            % {"volunteer": seats.get("volunteer", 0), "share": _percent(seats.get("foreign_share")),
-               "total": seats.get("total", 0)}))
+        foreign_by_pool = Counter(pool for pool, outcome, _seat in rows if outcome == Outcome.ADMITTED_FOREIGN)
+        # Decision 0017: each track's foreigners on its own volunteer posts (older lists: one line).
+        tracks = seats.get("by_track") or {"": {"foreign_cap": seats.get("foreign_cap", 0),
+                                               "volunteer": seats.get("volunteer", 0), "total": seats.get("total", 0)}}
+        for track, facts in tracks.items():
+            label = _("Postes bénévoles des candidats étrangers (D93 art. 21)")
+            lines.append(SeatLine(
+                f"{label} — {pool_label(track)}" if track else label, facts["foreign_cap"],
+                foreign_by_pool[track] if track else counts[Outcome.ADMITTED_FOREIGN],
+                _("au plus %(volunteer)s postes bénévoles et %(share)s %% des %(total)s postes")
+                % {"volunteer": facts["volunteer"], "share": _percent(seats.get("foreign_share")),
+                   "total": facts["total"]}))
     elif kind == Competition.Kind.INTERNAT:
         lines.append(SeatLine(_("Candidats étrangers, en sus des places (D93 art. 13)"), None,
                               counts[Outcome.ADMITTED_FOREIGN]))
@@ -342,16 +348,18 @@ def result_slip_facts(candidate: Candidate, entry: MeritEntry, language: str) ->
                     "absent": bool(score and score.absent),
                 })
         seats = merit_list.seats or {}
+        # Résidanat (decision 0017): the cap is that of the candidate's track.
+        track_seats = (seats.get("by_track") or {}).get(entry.pool) or seats
         foreign = None
         if not person.is_moroccan and entry.rule:
             foreign = {
                 "rule": rule_label(entry.rule, language),
                 "threshold": fmt(entry.threshold) if entry.threshold is not None else "",
                 # Résidanat (D93 art. 21): at most the volunteer posts and 10 % of the seats.
-                "cap": seats.get("foreign_cap") if competition.kind == Competition.Kind.RESIDANAT else None,
-                "volunteer": seats.get("volunteer"),
+                "cap": track_seats.get("foreign_cap") if competition.kind == Competition.Kind.RESIDANAT else None,
+                "volunteer": track_seats.get("volunteer"),
                 "share": _percent(seats.get("foreign_share")),
-                "total_seats": seats.get("total"),
+                "total_seats": track_seats.get("total"),
             }
         ranked = merit_list.entries.filter(pool=entry.pool, rank__isnull=False).count()
         return {

@@ -230,36 +230,38 @@ def _by_pool(contestants: list[Contestant]) -> dict[str, list[Contestant]]:
     return pools
 
 
-def _foreign_line(pools: dict[str, list[Contestant]], seats_for_moroccans: dict[str, int]) -> list[Contestant]:
-    """Résidanat: the foreigners at or above their pool's threshold, in rank order; they share the
-    volunteer posts up to the cap (one pool in practice; several are taken one after the other)."""
-    line = []
-    for pool, members in pools.items():
-        threshold = _threshold(_measured(RESIDANAT, members), seats_for_moroccans.get(pool, 0))
-        if threshold is not None:
-            line.extend(c for c in members if not c.moroccan and c.total is not None and c.total >= threshold.total)
-    return line
+def _of_pool(seats: int | dict[str, int], pool: str) -> int:
+    """A number of seats given for the whole competition (int) or per pool (dict)."""
+    return seats.get(pool, 0) if isinstance(seats, dict) else seats
+
+
+def _foreign_line(members: list[Contestant], seats_for_moroccans: int) -> list[Contestant]:
+    """Résidanat: the foreigners of one pool at or above its threshold, in rank order; they share
+    the pool's volunteer posts up to its cap (D93 art. 21, by track: decision 0017)."""
+    threshold = _threshold(_measured(RESIDANAT, members), seats_for_moroccans)
+    if threshold is None:
+        return []
+    return [c for c in members if not c.moroccan and c.total is not None and c.total >= threshold.total]
 
 
 def unresolved_ties(kind: str, contestants_ranked: Iterable[Contestant], seats_for_moroccans: dict[str, int],
-                    volunteer_seats: int = 0, total_seats: int = 0,
+                    volunteer_seats: int | dict[str, int] = 0, total_seats: int | dict[str, int] = 0,
                     foreign_share: Decimal = Decimal(0)) -> list[UnresolvedTie]:
     """Every tie that straddles a last seat: the seats open to Moroccans of a pool (every seat for
-    the public-health internat) and, for the résidanat, the foreigners' cap."""
+    the public-health internat) and, for the résidanat, the foreigners' cap of the pool.
+    `volunteer_seats` and `total_seats` are per pool (dict) or the same for every pool (int)."""
     ties = []
-    pools = _by_pool(list(contestants_ranked))
-    for pool, members in pools.items():
+    for pool, members in _by_pool(list(contestants_ranked)).items():
         line = _measured(kind, members)
         at = _straddles(line, seats_for_moroccans.get(pool, 0))
         if at is not None:
             ties.append(UnresolvedTie(pool, at, [c.id for c in line if c.rank == at]))
-    if kind == RESIDANAT:
-        line = _foreign_line(pools, seats_for_moroccans)
-        cut = foreign_cap(volunteer_seats, total_seats, foreign_share)
-        at = _straddles(line, cut)
-        if at is not None:
-            pool = line[cut].pool
-            ties.append(UnresolvedTie(pool, at, [c.id for c in line if c.rank == at and c.pool == pool]))
+        if kind == RESIDANAT:
+            line = _foreign_line(members, seats_for_moroccans.get(pool, 0))
+            at = _straddles(line, foreign_cap(_of_pool(volunteer_seats, pool), _of_pool(total_seats, pool),
+                                              foreign_share))
+            if at is not None:
+                ties.append(UnresolvedTie(pool, at, [c.id for c in line if c.rank == at]))
     return ties
 
 
@@ -272,7 +274,8 @@ def _threshold(line: list[Contestant], seats: int) -> _Threshold | None:
 
 
 def decide(kind: str, contestants_ranked: Iterable[Contestant], seats_for_moroccans: dict[str, int],
-           volunteer_seats: int, total_seats: int, foreign_share: Decimal, *, strict: bool = True) -> list[Decision]:
+           volunteer_seats: int | dict[str, int], total_seats: int | dict[str, int], foreign_share: Decimal, *,
+           strict: bool = True) -> list[Decision]:
     """Who is admitted, under which rule and threshold, each with an explanation in fr and ar.
 
     - Moroccans take the seats of their pool in rank order; the last of them within those seats is
@@ -280,7 +283,9 @@ def decide(kind: str, contestants_ranked: Iterable[Contestant], seats_for_morocc
     - internat (D93 art. 13): a foreigner whose total is at least the threshold is admitted on top
       of the seats; below it, refused.
     - résidanat (D93 art. 21): foreigners at or above the threshold take, in rank order, the
-      volunteer posts up to `foreign_cap`; the next are over the cap.
+      volunteer posts up to `foreign_cap`; the next are over the cap. Threshold and cap are those
+      of the foreigner's pool (the track, decision 0017): `volunteer_seats` and `total_seats` are
+      given per pool (dict), or as one number that every pool has (int).
     - public-health internat: RD68 says nothing of foreigners: one list, everybody on the seats.
     - No Moroccan admitted in a pool: the threshold does not exist and foreigners are refused.
 
@@ -297,17 +302,18 @@ def decide(kind: str, contestants_ranked: Iterable[Contestant], seats_for_morocc
     if strict and ties:
         raise ties[0]
     tied = {(t.pool, i) for t in ties for i in t.ids}
-    cap = foreign_cap(volunteer_seats, total_seats, foreign_share) if kind == RESIDANAT else 0
-    pools = _by_pool(contestants)
-    # Résidanat: a foreigner's place among those at or above the threshold, counted against the cap.
-    foreign_place = {(c.pool, c.id): n for n, c in enumerate(_foreign_line(pools, seats_for_moroccans), start=1)}
     decided: dict[tuple[str, Hashable], Decision] = {}
 
-    for pool, members in pools.items():
+    for pool, members in _by_pool(contestants).items():
         seats = seats_for_moroccans.get(pool, 0)
         line = _measured(kind, members)
         threshold = _threshold(line, seats)
-        text = _Texts(kind, pool, seats, threshold, cap, volunteer_seats, total_seats, foreign_share)
+        volunteer, total = _of_pool(volunteer_seats, pool), _of_pool(total_seats, pool)
+        cap = foreign_cap(volunteer, total, foreign_share) if kind == RESIDANAT else 0
+        # Résidanat: a foreigner's place among those of the pool at or above its threshold, counted
+        # against the pool's cap.
+        foreign_place = {c.id: n for n, c in enumerate(_foreign_line(members, seats), start=1)}
+        text = _Texts(kind, pool, seats, threshold, cap, volunteer, total, foreign_share)
         measured_ids = {c.id for c in line}
         for position, c in enumerate(line, start=1):
             if (pool, c.id) in tied:
@@ -329,8 +335,8 @@ def decide(kind: str, contestants_ranked: Iterable[Contestant], seats_for_morocc
                 decided[pool, c.id] = text.on_top(c)
             elif (pool, c.id) in tied:
                 decided[pool, c.id] = text.tie(c)
-            elif foreign_place[pool, c.id] <= cap:
-                decided[pool, c.id] = text.volunteer(c, foreign_place[pool, c.id])
+            elif foreign_place[c.id] <= cap:
+                decided[pool, c.id] = text.volunteer(c, foreign_place[c.id])
             else:
                 decided[pool, c.id] = text.over_cap(c)
     return [decided[c.pool, c.id] for c in contestants]
