@@ -87,6 +87,41 @@ def test_the_communique_is_public_once_wishes_are_open_and_not_before(w):
     assert anonymous.get("/deploiement/2026/communique/").status_code == 404
 
 
+@pytest.mark.pdf
+def test_the_public_communique_is_a_numbered_verifiable_document_without_the_staff_remark(w, monkeypatch):
+    """Issue 18 item 5: the communiqué said it could be checked "with its number and fingerprint"
+    but printed neither, nor a QR code, and it printed the staff's reconciliation remark."""
+    from residanat.documents import verification
+    from residanat.documents.models import IssuedDocument
+
+    from residanat.documents import pdf
+
+    qr_links = []
+    real_qr = pdf.qr_data_uri
+    monkeypatch.setattr(pdf, "qr_data_uri", lambda url: qr_links.append(url) or real_qr(url))
+    w.post("Tanger", w.anaesthesia, seats=3, purpose="missing_specialty")
+    w.post("Oujda", w.surgery, seats=1, purpose="")
+    anonymous = Client()
+    page = anonymous.get("/deploiement/2026/communique/").content.decode()
+    assert "4 postes" in page and "la somme des motifs" not in page
+    for language in ("fr", "ar"):
+        first = anonymous.get(f"/deploiement/2026/communique-{language}.pdf")
+        again = anonymous.get(f"/deploiement/2026/communique-{language}.pdf")
+        document = IssuedDocument.objects.get(kind="deployment_communique", language=language)
+        assert first.status_code == 200 and first.content == again.content  # the same document, not a new one
+        text = pdf_text(first.content)
+        assert document.number in text and document.content_hash[:16] in text.replace("\n", "")
+        assert "somme des motifs" not in text and "/documents/verifier/" in text
+        # The QR code carries the verification link with the number and the fingerprint.
+        assert any(document.number in url and document.content_hash in url for url in qr_links)
+        assert verification.verify_hash(document.number, document.content_hash).valid
+        assert verification.verify_file(document.number, first.content).valid
+    # New figures, a new communiqué with its own number.
+    w.post("Oujda", w.anaesthesia, seats=2, purpose="reinforcement")
+    anonymous.get("/deploiement/2026/communique-fr.pdf")
+    assert IssuedDocument.objects.filter(kind="deployment_communique", language="fr").count() == 2
+
+
 def test_the_workbook_has_every_table_and_reads_right_to_left_in_arabic(w, verified_client):
     import io
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from residanat.accounts.roles import Role
 from residanat.deployment import services
-from residanat.deployment.models import Campaign, Run
+from residanat.deployment.models import Campaign, Run, Unplaced
 from residanat.discipline.models import CommitmentService
 from residanat.matching.couples import check
 from tests.accounts.factories import user_with_role
@@ -72,6 +72,37 @@ def test_a_couple_that_cannot_be_placed_together_stays_unassigned_together():
     assert got[wife.pk] is None and got[husband.pk] is None
     # The surgery seat the husband could have had alone goes on by merit to the next surgeon.
     assert got[best.pk] == ane_tanger.pk and got[surgeon.pk] == surgery_tanger.pk
+
+
+def test_each_specialist_left_without_a_post_gets_the_reason_kept_with_the_run(verified_client, client):
+    """Issue 18 item 7: a couple left without a post got no reason. The run keeps one per person,
+    shown in both languages on the run page and on the specialist's own page."""
+    w = DeploymentWorld()
+    ane_tanger, surgery_tanger = w.post("Tanger", w.anaesthesia), w.post("Tanger", w.surgery)
+    best = w.specialist(w.anaesthesia, rank=1)
+    wife, husband = w.specialist(w.anaesthesia, rank=2), w.specialist(w.surgery, rank=3)
+    late, idle = w.specialist(w.anaesthesia, rank=4), w.specialist(w.surgery, rank=5)
+    services.do_set_wishes(best, [ane_tanger.pk], w.ministry)
+    services.do_set_wishes(wife, [ane_tanger.pk], w.ministry)
+    services.do_set_wishes(husband, [surgery_tanger.pk], w.ministry)
+    services.do_set_wishes(late, [ane_tanger.pk], w.ministry)
+    services.do_record_couple(wife, husband, w.ministry)
+
+    run = services.do_run(w.campaign, Run.Kind.WHAT_IF, w.ministry)
+
+    reasons = {a.candidate_id: a.unplaced_reason for a in run.assignments.all()}
+    assert reasons == {best.pk: "", wife.pk: Unplaced.COUPLE_PAIRS_TAKEN, husband.pk: Unplaced.COUPLE_PAIRS_TAKEN,
+                       late.pk: Unplaced.WISHES_TAKEN, idle.pk: Unplaced.NO_WISH}
+    drh = verified_client(w.ministry)
+    french = drh.get(f"/deploiement/2026/repartitions/{run.pk}/").content.decode()
+    assert "un poste est pris par des spécialistes mieux classés" in french and "aucun vœu" in french
+    arabic = drh.get(f"/ar/deploiement/2026/repartitions/{run.pk}/").content.decode()
+    assert "منصب شغله أطباء اختصاصيون أحسن ترتيبًا" in arabic and "زوجان" in arabic
+    w.campaign.wishes_deadline, w.campaign.taking_up_date = dt.date(2026, 1, 31), dt.date(2027, 1, 4)
+    w.campaign.save()
+    services.do_run(w.campaign, Run.Kind.FINAL, w.ministry)
+    own = drh.get(f"/deploiement/specialiste/{wife.pk}/").content.decode()
+    assert "Aucun poste obtenu" in own and "dans chaque paire de postes d&#x27;une même province" in own
 
 
 def test_no_couple_is_split_and_no_single_loses_to_a_lower_rank_in_a_crowded_campaign():

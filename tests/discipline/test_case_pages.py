@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from residanat.discipline import cases
 from residanat.discipline.models import CaseEvent, CommitteeNomination, DisciplinaryCase
@@ -16,6 +17,7 @@ from tests.discipline.test_cases import World
 from residanat.accounts.roles import Role
 
 D = dt.date
+HOUR_AND_ROOM = {"time": "09:30", "place": "Salle du conseil, direction du CHU"}
 pytestmark = pytest.mark.django_db
 
 
@@ -41,9 +43,9 @@ def test_the_office_takes_a_case_from_opening_to_a_temporary_exclusion(w, verifi
     case = DisciplinaryCase.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"/discipline/{case.pk}/")
     step(director, case, "file", on="2026-03-02")
-    page = step(director, case, "hearing", on="2026-03-08").content.decode()
+    page = step(director, case, "hearing", on="2026-03-08", **HOUR_AND_ROOM).content.decode()
     assert "09/03/2026" in page and DisciplinaryCase.objects.get().hearing_on is None  # refused, says why
-    step(director, case, "hearing", on="2026-03-09")
+    step(director, case, "hearing", on="2026-03-09", **HOUR_AND_ROOM)
     step(director, case, "refer", on="2026-03-05", rapporteur="Pr Amrani")
     step(director, case, "opinion", on="2026-03-20", sanction="temporary_exclusion", start="2026-04-01", end="2026-04-30")
     page = step(ministry, case, "sign", on="2026-03-25", sanction="definitive_exclusion", ref="Arrêté 12").content.decode()
@@ -76,7 +78,7 @@ def test_the_person_reads_the_file_only_once_opened_and_each_reading_is_logged(w
     assert 'dir="rtl"' in page and "Absences répétées" in page
     assert CaseEvent.objects.filter(case=case, kind="file_read", actor=w.trainee.username).count() == 1
     # The person takes no office step.
-    step(me, case, "hearing", on="2026-03-20")
+    step(me, case, "hearing", on="2026-03-20", **HOUR_AND_ROOM)
     assert DisciplinaryCase.objects.get().hearing_on is None
 
 
@@ -99,13 +101,29 @@ def test_the_convocation_and_the_decision_letters_in_french_and_arabic(w, verifi
     director = verified_client(w.director)
     case = w.case()
     assert director.get(f"/discipline/{case.pk}/lettres/convocation.pdf").status_code == 409
-    step(director, case, "file", on="2026-03-02")
-    step(director, case, "hearing", on="2026-03-10")
-    for lang, words in (("fr", "convoqué"), ("ar", "10/03/2026")):
-        response = director.get(f"/discipline/{case.pk}/lettres/convocation.pdf?lang={lang}")
-        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    today = timezone.localdate()
+    hearing = today + dt.timedelta(days=10)
+    step(director, case, "file", on=today.isoformat())
+    step(director, case, "hearing", on=hearing.isoformat(), **HOUR_AND_ROOM)
+    numbers = set()
+    for lang, words in (("fr", "convoqué"), ("ar", "RSD-")):
+        for _ in range(2):  # downloaded twice: the same document, issued when the hearing was fixed
+            response = director.get(f"/discipline/{case.pk}/lettres/convocation.pdf?lang={lang}")
+            assert response.status_code == 200 and response.content.startswith(b"%PDF")
+            numbers.add((lang, response["Content-Disposition"]))
         text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True).stdout.decode()
-        assert words in text
+        # Issue 18 item 5: the day, the hour and the place of the hearing, and its own issue date.
+        assert words in text and hearing.strftime("%d/%m/%Y") in text and "09:30" in text
+        assert "Salle du conseil" in text and today.strftime("%d/%m/%Y") in text
+    assert len(numbers) == 2
+    past = DisciplinaryCase.objects.get(pk=case.pk)
+    past.hearing_on = D(2026, 3, 10)  # as if recorded after the day: no convocation then
+    past.save()
+    other = w.case(w.peers[0])
+    step(director, other, "file", on="2026-03-02")
+    step(director, other, "hearing", on="2026-03-10", **HOUR_AND_ROOM)
+    refused = director.get(f"/discipline/{other.pk}/lettres/convocation.pdf?lang=fr")
+    assert refused.status_code == 409 and "10/03/2026" in refused.content.decode()
     assert director.get(f"/discipline/{case.pk}/lettres/decision.pdf").status_code == 409
     step(director, case, "explanation", on="2026-03-03")
     step(director, case, "head", on="2026-03-04", text="—")
@@ -157,3 +175,19 @@ def test_the_dean_records_the_faculty_councils_nomination_used_by_the_next_refer
     assert verified_client(w.director).get("/discipline/commission/").status_code == 403
     assert verified_client(World().dean).post("/discipline/commission/", {**data, "alternate3": "Pr F"}).status_code == 200
     assert CommitteeNomination.objects.filter(year=2027).count() == 1  # another faculty's dean: not in their list
+
+
+def test_a_refused_hearing_keeps_what_was_typed(w, verified_client):
+    """Issue 18 item 5: the hearing form asks the hour and the place; a refusal shows the form
+    again, open, with the date, hour and place typed."""
+    director = verified_client(w.director)
+    case = w.case()
+    step(director, case, "file", on="2026-03-02")
+    response = director.post(f"/discipline/{case.pk}/etapes/hearing/",
+                             {"on": "2026-03-08", "time": "14:15", "place": "Amphithéâtre B"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "09/03/2026" in page
+    assert 'value="2026-03-08"' in page and 'value="14:15"' in page and 'value="Amphithéâtre B"' in page
+    response = director.post(f"/discipline/{case.pk}/etapes/hearing/", {"on": "2026-03-09", "place": "Amphithéâtre B"})
+    assert response.status_code == 400 and "l&#x27;heure et le lieu" in response.content.decode()
+    assert DisciplinaryCase.objects.get().hearing_on is None

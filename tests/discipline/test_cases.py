@@ -23,6 +23,7 @@ from tests.referential.factories import HospitalServiceFactory
 D = dt.date
 pytestmark = pytest.mark.django_db
 OPENED = D(2026, 3, 2)
+NINE, ROOM = dt.time(9, 30), "Salle du conseil, direction du CHU"
 
 
 class World(PayrollWorld):
@@ -93,12 +94,55 @@ def test_a_residents_reprimand_takes_the_director_and_the_dean(w):
 def test_a_hearing_six_days_after_the_file_was_opened_is_refused(w):
     case = w.case()
     with pytest.raises(cases.CaseRefused, match="ouvert"):
-        cases.set_hearing(w.director, case, D(2026, 3, 20))
+        cases.set_hearing(w.director, case, D(2026, 3, 20), NINE, ROOM)
     case = cases.open_file(w.director, case, OPENED)
     with pytest.raises(cases.CaseRefused, match="09/03/2026"):
-        cases.set_hearing(w.director, case, D(2026, 3, 8))
+        cases.set_hearing(w.director, case, D(2026, 3, 8), NINE, ROOM)
     assert DisciplinaryCase.objects.get(pk=case.pk).hearing_on is None
-    assert cases.set_hearing(w.director, case, D(2026, 3, 9)).hearing_on == D(2026, 3, 9)
+    assert cases.set_hearing(w.director, case, D(2026, 3, 9), NINE, ROOM).hearing_on == D(2026, 3, 9)
+
+
+def test_a_hearing_without_its_hour_or_its_place_is_refused(w):
+    case = cases.open_file(w.director, w.case(), OPENED)
+    for at, place in ((None, ROOM), (NINE, "  ")):
+        with pytest.raises(cases.CaseRefused, match="l'heure et le lieu"):
+            cases.set_hearing(w.director, case, D(2026, 3, 9), at, place)
+    assert DisciplinaryCase.objects.get(pk=case.pk).hearing_on is None
+    case = cases.set_hearing(w.director, case, D(2026, 3, 9), NINE, ROOM)
+    assert (case.hearing_time, case.hearing_place) == (NINE, ROOM)
+    assert case.events.get(kind="hearing_set").payload == {"on": "2026-03-09", "at": "09:30", "place": ROOM}
+
+
+def test_a_hearing_to_come_is_convened_the_day_it_is_fixed_and_the_convocation_stays_that_one(w):
+    """Issue 18 item 5: the convocation was dated the day it was downloaded (07/12 for a 29/09
+    hearing). It is issued when the hearing is fixed; downloading it later gives that document."""
+    from django.utils import timezone
+
+    from residanat.discipline import letters
+    from residanat.documents.models import IssuedDocument
+
+    today = timezone.localdate()
+    case = cases.open_file(w.director, w.case(), today)
+    case = cases.set_hearing(w.director, case, today + dt.timedelta(days=10), NINE, ROOM)
+    issued = IssuedDocument.objects.filter(kind=letters.CONVOCATION, person=w.intern.person)
+    assert sorted(issued.values_list("language", flat=True)) == ["ar", "fr"]
+    fr = issued.get(language="fr")
+    assert timezone.localdate(fr.issued_at) == today and fr.number and len(fr.content_hash) == 64
+    assert letters.issue(case, "convocation", "fr", w.director) == fr and issued.count() == 2
+
+
+def test_no_convocation_is_issued_after_its_hearing(w):
+    """A hearing recorded once its day has passed was convened outside the register: a convocation
+    issued now would be dated after it."""
+    from residanat.discipline import letters
+    from residanat.documents.models import IssuedDocument
+
+    case = cases.open_file(w.director, w.case(), OPENED)
+    case = cases.set_hearing(w.director, case, D(2026, 3, 9), NINE, ROOM)
+    assert not IssuedDocument.objects.filter(kind=letters.CONVOCATION).exists()
+    assert "09/03/2026" in letters.refusal(case, "convocation") and letters.available(case) == []
+    with pytest.raises(letters.LetterRefused):
+        letters.issue(case, "convocation", "fr", w.director)
 
 
 def test_the_committee_seats_an_alternate_for_the_supervising_professor_and_the_draw_replays_from_the_log(w):

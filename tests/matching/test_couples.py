@@ -144,3 +144,31 @@ def test_when_no_stable_assignment_exists_the_blocking_couple_is_named():
     assert len(result.blocking_couples) == 1 and not result.stable
     report = check(instance, result.assignments)
     assert report.ok and [c for c, _ in report.couples_blocking] == result.blocking_couples
+
+
+def test_each_person_left_without_a_post_gets_the_reason_from_the_data():
+    """Issue 18 item 7: a couple left without a post got no reason."""
+    from residanat.matching.couples import (COUPLE_NO_PAIR, COUPLE_PAIRS_TAKEN, NO_WISH, WISHES_TAKEN,
+                                            unplaced_reasons)
+
+    posts = [Post("TNG-ANE", 1, "Tanger"), Post("TNG-CHI", 1, "Tanger"), Post("FES-GYN", 1, "Fès")]
+    singles = [Single("best", 1, ("TNG-ANE",)), Single("late", 5, ("TNG-ANE",)), Single("none", 6, ())]
+    taken = Couple("k1", ("wife", "husband"), (2, 3), (("TNG-ANE", "TNG-CHI"),))
+    apart = Couple("k2", ("a", "b"), (4, 7), ())  # their lists share no province: no joint pair
+    instance = CouplesInstance(posts, singles, [taken, apart])
+    result = solve(instance)
+    assert {p: result.assignments[p] for p in ("wife", "husband", "late", "none", "a", "b")} == dict.fromkeys(
+        ("wife", "husband", "late", "none", "a", "b"))
+    reasons = unplaced_reasons(instance, result.assignments, result.blocking_couples)
+    assert reasons == {"late": WISHES_TAKEN, "none": NO_WISH, "wife": COUPLE_PAIRS_TAKEN,
+                       "husband": COUPLE_PAIRS_TAKEN, "a": COUPLE_NO_PAIR, "b": COUPLE_NO_PAIR}
+    assert "best" not in reasons and "TNG-CHI" not in result.assignments.values()
+
+
+def test_a_couple_left_out_of_an_open_pair_is_named_as_the_unstable_case():
+    from residanat.matching.couples import COUPLE_UNSTABLE, unplaced_reasons
+
+    posts = [Post("A", 1, "Rabat"), Post("B", 1, "Rabat")]
+    couple = Couple("k", ("x", "y"), (1, 2), (("A", "B"),))
+    instance = CouplesInstance(posts, [], [couple])
+    assert unplaced_reasons(instance, {"x": None, "y": None}) == {"x": COUPLE_UNSTABLE, "y": COUPLE_UNSTABLE}

@@ -5,8 +5,9 @@ A case for A (intern of F1/CHU1, service S1; the file not yet opened to them) an
 higher-education officer, the dean of F1, the director of CHU1, the head of S1, and A for their
 own; the payroll officer and the committee member have no part in the procedure (404: the case
 does not exist for them). Opening a case: the Ministry, the dean and the director (D93); others
-403 where they see the status, 404 where they do not. A step answers 302 to every reader (a step
-the reader may not take is refused with a message, the case unchanged)."""
+403 where they see the status, 404 where they do not. A step answers 302 to those who take it; a
+reader who may not take it gets the case page again with the refusal and the form as typed (400),
+the case unchanged."""
 
 from residanat.accounts.roles import Role
 import datetime as dt
@@ -58,10 +59,10 @@ CASES = [
      expect({"superuser", Role.MINISTRY_ADMIN}, 200, 403, anonymous=302, scope=SEES_STATUS_B), None),
     ("discipline:case", "get", lambda w: f"/discipline/{w['case_A'].pk}/", _page(READERS_A), None),
     ("discipline:case", "get", lambda w: f"/discipline/{w['case_B'].pk}/", _page(READERS_B), None),
-    ("discipline:step", "post", lambda w: f"/discipline/{w['case_A'].pk}/etapes/explanation/", _page(READERS_A, 302),
-     {"on": "2026-03-02"}),
-    ("discipline:step", "post", lambda w: f"/discipline/{w['case_B'].pk}/etapes/explanation/", _page(READERS_B, 302),
-     {"on": "2026-03-02"}),
+    ("discipline:step", "post", lambda w: f"/discipline/{w['case_A'].pk}/etapes/explanation/",
+     expect(OPENERS_A, 302, 400, anonymous=302, scope=READERS_A), {"on": "2026-03-02"}),
+    ("discipline:step", "post", lambda w: f"/discipline/{w['case_B'].pk}/etapes/explanation/",
+     expect({"superuser", Role.MINISTRY_ADMIN}, 302, 400, anonymous=302, scope=READERS_B), {"on": "2026-03-02"}),
     # No hearing set: the convocation is not available yet (409) to those who read the case.
     ("discipline:letter", "get", lambda w: f"/discipline/{w['case_A'].pk}/lettres/convocation.pdf",
      _page(READERS_A, 409), None),

@@ -112,6 +112,18 @@ def test_the_demo_deployment_campaign_reproduces_seed_001(verified_client, clien
         assert (a.post is None) == (b.post is None)
         outcomes.append(a.post is not None and a.post.establishment.province_id == b.post.establishment.province_id)
     assert sorted(outcomes) == [False, True, True]
+    # Issue 18 item 7: the README counted 43 specialists where the run has 42 (the former resident
+    # of the commitments demo already serves: not deployed again); and the couple left out has its reason.
+    import re
+    from pathlib import Path
+
+    from residanat.deployment.models import Unplaced
+
+    readme = Path(__file__).resolve().parents[2].joinpath("README.md").read_text(encoding="utf-8")
+    announced = int(re.search(r"what-if and final runs for (\d+) specialists", readme).group(1))
+    assert final.assignments.count() == campaign.candidates.count() == announced == 42
+    left = final.assignments.filter(post__isnull=True)
+    assert left.count() == 2 and set(left.values_list("unplaced_reason", flat=True)) == {Unplaced.COUPLE_PAIRS_TAKEN}
     # The demo specialist sees their posting and its decision; the Ministry sees the dashboard.
     client.force_login(User.objects.get(username="specialiste.demo"))
     mine = client.get("/deploiement/").content.decode()

@@ -49,8 +49,9 @@ def load_deployment_demo(maker, ministry_user, specialist_user) -> None:
         Commitment.objects.create(status=status, counterpart=Commitment.Counterpart.MINISTRY,
                                   signed_on=dt.date(cohort - 4, 11, 1), recorded_by=ministry_user)
     transfers = [(maker.make(), "mutation", code, "") for code in ("paediatrics:medical", "cardiology:medical")]
-    # Everyone the careers and commitments make eligible (the former resident of the commitments
-    # demo too), then the annual transfer movement, in one merit list.
+    # Everyone the careers and commitments make eligible (not the former resident of the commitments
+    # demo: serving since 2023, they were posted before), then the annual transfer movement, in one
+    # merit list: 42 specialists.
     services.do_propose_candidates(campaign, ministry_user)
     rows = [(c.person, "nouveau", f"{c.specialty.code}:{c.specialty.group}", c.cohort) for c in campaign.candidates.select_related("person", "specialty")]
     rows += transfers

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy
 
 from residanat.documents import kinds
 from residanat.documents.excel import Sheet, workbook_response
-from residanat.documents.pdf import render_pdf_bytes
+from residanat.documents.models import IssuedDocument
+from residanat.documents.pdf import issue_public, render_pdf_bytes
 
 from . import reports
 from .models import Campaign
@@ -94,9 +95,8 @@ def communique_text(campaign: Campaign) -> list[str]:
                           % {"region": f["first_region"], "seats": f["first_region_seats"], "delegations": f["delegations"]})
     for label, seats, share in f["purposes"]:
         paragraphs.append(_("%(label)s : %(seats)s postes (%(share)s %% du total).") % {"label": capfirst(label), "seats": seats, "share": share})
-    if f["unexplained"]:
-        paragraphs.append(_("%(n)s postes n'ont pas de motif indiqué : la somme des motifs ne fait pas le total.")
-                          % {"n": f["unexplained"]})
+    # The posts without a stated purpose are the staff's reconciliation (the campaign's dashboard),
+    # not a public statement.
     places, others = f["missing_places"]
     if places and others:
         paragraphs.append(_("Spécialités manquantes ciblées principalement à : %(places)s, et dans %(others)s autres "
@@ -106,9 +106,11 @@ def communique_text(campaign: Campaign) -> list[str]:
     return paragraphs
 
 
-def communique_pdf(campaign: Campaign, language: str) -> bytes:
+def communique_pdf(campaign: Campaign, language: str, by=None) -> IssuedDocument:
+    """The communiqué as a numbered document of the register (number, issue date, fingerprint, QR
+    code to /documents/verifier/): the same figures give back the same document."""
     with translation.override(language):
         facts = {"year": campaign.year, "paragraphs": communique_text(campaign)}
         title = f"{kinds.label(COMMUNIQUE)} — {campaign.year}"
-    return render_pdf_bytes(template="documents/deployment_communique.html", facts=facts, kind=COMMUNIQUE,
-                            title=title, language=language)
+    return issue_public(template="documents/deployment_communique.html", facts=facts, kind=COMMUNIQUE,
+                        title=title, language=language, by=by)

@@ -210,12 +210,28 @@ class Run(models.Model):
                                                name="deployment_one_final_run")]
 
 
+class Unplaced(models.TextChoices):
+    """Why a run leaves somebody without a post (matching/couples.py `unplaced_reasons`)."""
+
+    NO_WISH = "no_wish", _("aucun vœu")
+    WISHES_TAKEN = "wishes_taken", _("chaque poste demandé est pris par des spécialistes mieux classés")
+    COUPLE_NO_PAIR = "couple_no_pair", _("couple : aucune paire de postes dans une même province parmi les "
+                                         "vœux des deux conjoints")
+    COUPLE_PAIRS_TAKEN = "couple_pairs_taken", _("couple : dans chaque paire de postes d'une même province, un "
+                                                 "poste est pris par des spécialistes mieux classés")
+    COUPLE_UNSTABLE = "couple_unstable", _("couple : une paire restait libre, mais aucune répartition sans couple "
+                                           "bloquant n'existe et ce couple a été laissé de côté")
+
+
 class Assignment(models.Model):
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="assignments")
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="assignments")
     post = models.ForeignKey(DeploymentPost, on_delete=models.PROTECT, null=True, blank=True, related_name="assignments")
     # The position of the post in the candidate's own list (1 = first wish); null when unassigned.
     wish_order = models.PositiveSmallIntegerField(_("vœu obtenu"), null=True, blank=True)
+    # Why nobody's post: computed from the run's data when it is made, kept with it.
+    unplaced_reason = models.CharField(_("motif de l'absence de poste"), max_length=20, choices=Unplaced.choices,
+                                       blank=True)
 
     objects = OfCandidateQuerySet.as_manager()
 

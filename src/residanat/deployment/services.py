@@ -273,6 +273,7 @@ def do_run(campaign: Campaign, kind: str, by) -> Run:
     report = engine.check(instance, result.assignments)
     if not report.ok:  # the solver's answer is checked independently before anything is kept
         raise RuntimeError(f"assignment failed its check: {report}")
+    reasons = engine.unplaced_reasons(instance, result.assignments, result.blocking_couples)
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if locked.state == State.FINAL:
@@ -287,7 +288,7 @@ def do_run(campaign: Campaign, kind: str, by) -> Run:
             if post is not None:
                 order = next(w.order for w in candidate.wishes.all() if f"P{w.post_id}" == post)
             rows.append(Assignment(run=run, candidate=candidate, post_id=int(post[1:]) if post else None,
-                                   wish_order=order))
+                                   wish_order=order, unplaced_reason=reasons.get(cid, "")))
         Assignment.objects.bulk_create(rows)
         if kind == Run.Kind.FINAL:
             _start_service_periods(run, campaign.taking_up_date)

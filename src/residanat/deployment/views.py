@@ -358,5 +358,7 @@ def communique_pdf(request, year, language):
     campaign = get_object_or_404(Campaign, year=year)
     if (campaign.state == Campaign.State.DRAFT and not _is_staff(request.user)) or language not in ("fr", "ar"):
         raise Http404
-    return document_response(exports.communique_pdf(campaign, language), f"communique-{year}-{language}.pdf",
-                             "application/pdf", inline=True, private=False)
+    document = exports.communique_pdf(campaign, language, request.user)
+    with document.file.open("rb") as stored:
+        return document_response(stored.read(), f"{document.number}.pdf", "application/pdf", inline=True,
+                                 private=False)

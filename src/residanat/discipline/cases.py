@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from residanat.accounts.roles import Role
 from residanat.careers.authority import holds, is_dean_of, is_director_of, is_ministry
@@ -27,8 +26,8 @@ from residanat.people.models import TraineeStatus
 from residanat.rules import discipline as rules
 from residanat.rules.eligibility import Failure
 
-from . import commitments
-from .models import CaseDocument, CaseEvent, CommitteeNomination, Commitment, DisciplinaryCase
+from . import commitments, letters
+from .models import AUTHORITY_LABELS, CaseDocument, CaseEvent, CommitteeNomination, Commitment, DisciplinaryCase
 
 State = DisciplinaryCase.State
 
@@ -245,13 +244,22 @@ def refer_to_committee(user, case: DisciplinaryCase, on: dt.date, *, inquiry: bo
 
 
 @transaction.atomic
-def set_hearing(user, case: DisciplinaryCase, on: dt.date) -> DisciplinaryCase:
+def set_hearing(user, case: DisciplinaryCase, on: dt.date, at: dt.time | None, place: str) -> DisciplinaryCase:
+    """The day, hour and place of the hearing (D93 art. 32, RD68 ch. 10). A hearing still to come
+    is convened at once: its convocation is issued now, in French and Arabic, so the register
+    dates it from the day the hearing was fixed (letters.py)."""
     case = _locked(case, State.OPEN, State.REFERRED)
     _office(user, case)
+    place = (place or "").strip()
+    if at is None or not place:
+        raise CaseRefused(_("Indiquez la date, l'heure et le lieu de la comparution : la convocation les porte."))
     _refuse(rules.check_hearing(case.status.kind, case.file_opened_on, on))
-    case.hearing_on = on
+    case.hearing_on, case.hearing_time, case.hearing_place = on, at, place
     case.save()
-    _log(case, "hearing_set", {"on": _day(on)}, user)
+    _log(case, "hearing_set", {"on": _day(on), "at": at.strftime("%H:%M"), "place": place}, user)
+    if on >= timezone.localdate():
+        for language in ("fr", "ar"):
+            letters.issue(case, "convocation", language, user)
     return case
 
 
@@ -332,14 +340,6 @@ def _take_effect(case: DisciplinaryCase, sanction: rules.Sanction, user) -> None
             _log(case, "commitment_broken", {"commitment": commitment.pk, "amount": str(buyback.amount),
                                              "service_until": buyback.service_until and _day(buyback.service_until)},
                  user)
-
-
-AUTHORITY_LABELS = {
-    rules.DIRECTOR: gettext_lazy("le directeur du centre hospitalier"),
-    rules.DEAN: gettext_lazy("le doyen"),
-    rules.MINISTER: gettext_lazy("le ministre de la Santé"),
-    rules.HIGHER_EDUCATION: gettext_lazy("l'autorité chargée de l'enseignement supérieur"),
-}
 
 
 # --- reminders ---------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ def load_discipline_demo() -> None:
     cases.record_head_opinion(director, case, "Trois gardes non assurées sans prévenir (démo).", D(2026, 9, 16))
     cases.open_file(director, case, D(2026, 9, 21))
     cases.refer_to_committee(director, case, D(2026, 9, 22), rapporteur="Pr Nadia Chraibi", seed="demo-2026-09-22")
-    cases.set_hearing(director, case, D(2026, 9, 29))
+    cases.set_hearing(director, case, D(2026, 9, 29), dt.time(9, 30), "Salle du conseil, direction du CHU Ibn Rochd")
     exclusion = Sanction(TEMPORARY, D(2026, 10, 12), D(2026, 11, 11))
     cases.record_opinion(director, case, exclusion, D(2026, 10, 5))
     cases.sign_decision(ministry, case, exclusion, D(2026, 10, 8), EXCLUSION_REF)
@@ -69,7 +69,7 @@ def load_discipline_demo() -> None:
         cases.request_explanation(director, late, D(2026, 10, 21))
         cases.open_file(director, late, D(2026, 10, 28))
         cases.refer_to_committee(director, late, D(2026, 11, 2), rapporteur="Pr Karim Lahlou", seed="demo-2026-11-02")
-        cases.set_hearing(director, late, D(2026, 11, 16))
+        cases.set_hearing(director, late, D(2026, 11, 16), dt.time(10, 0), "Salle du conseil, direction du CHU Ibn Rochd")
 
 
 @transaction.atomic

@@ -1,22 +1,25 @@
 """The letters of a disciplinary case, in French or Arabic: the convocation to the hearing (with
 the day the file was opened and the right to a defender, D93 art. 32, RD68 ch. 10) and the
 decision (the sanction, its dates, who pronounced it and on which opinion). Numbered and
-verifiable like every document; the same facts give back the same document."""
+verifiable like every document; the same facts give back the same document.
+
+A convocation is issued when the hearing is fixed (cases.set_hearing), so its issue date in the
+register is that day, before the hearing; downloading it again gives that document back. None is
+issued once the hearing's day has passed: it would be dated after the hearing it convenes to."""
 
 from __future__ import annotations
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from residanat.documents import kinds
 from residanat.documents.attestations import identity_facts
 from residanat.documents.models import IssuedDocument
-from residanat.documents.pdf import issue_once
+from residanat.documents.pdf import already_issued, issue_once
 from residanat.rules import discipline as rules
 
-from .cases import AUTHORITY_LABELS
-from .models import DisciplinaryCase
+from .models import AUTHORITY_LABELS, DisciplinaryCase
 
 CONVOCATION = kinds.register("discipline_convocation", gettext_lazy("Convocation devant la commission de discipline"))
 DECISION = kinds.register("discipline_decision", gettext_lazy("Décision disciplinaire"))
@@ -26,9 +29,18 @@ KINDS = {"convocation": CONVOCATION, "decision": DECISION}
 def refusal(case: DisciplinaryCase, kind: str) -> str | None:
     if kind == "convocation" and case.hearing_on is None:
         return _("La convocation suit la date de comparution : fixez-la d'abord.")
+    if kind == "convocation" and case.hearing_on < timezone.localdate() and not IssuedDocument.objects.filter(
+            person=case.status.person, kind=CONVOCATION, issued_at__date__lte=case.hearing_on).exists():
+        return _past_hearing(case)
     if kind == "decision" and case.state != DisciplinaryCase.State.DECIDED:
         return _("La lettre de décision suit la décision signée par chaque autorité.")
     return None
+
+
+def _past_hearing(case: DisciplinaryCase) -> str:
+    return (_("La comparution du %(day)s est passée et aucune convocation n'a été émise avant elle : une "
+              "convocation datée d'après la comparution ne convoquerait personne.")
+            % {"day": case.hearing_on.strftime("%d/%m/%Y")})
 
 
 def available(case: DisciplinaryCase) -> list[str]:
@@ -46,6 +58,7 @@ def facts(case: DisciplinaryCase, kind: str, language: str) -> dict:
             "regime": case.regime,
             "facts": case.facts,
             "file_opened_on": case.file_opened_on, "hearing_on": case.hearing_on,
+            "hearing_time": case.hearing_time, "hearing_place": case.hearing_place,
             "body": _("commission de discipline") if case.regime == rules.D93 else _("conseil de discipline"),
             "ref": "D93 art. 32" if case.regime == rules.D93 else "RD68 ch. 10",
             "defender": (_("Vous pouvez présenter votre défense en personne ou par un défenseur de votre choix.")
@@ -62,6 +75,22 @@ def facts(case: DisciplinaryCase, kind: str, language: str) -> dict:
         }
 
 
+class LetterRefused(Exception):
+    """The letter cannot be issued (now): the message says why."""
+
+
 def issue(case: DisciplinaryCase, kind: str, language: str, by) -> IssuedDocument:
-    return issue_once(template=f"documents/discipline_{kind}.html", facts=facts(case, kind, language),
+    """The letter from the register when these facts were issued before, else a new one; a
+    convocation is not issued for a hearing whose day has passed."""
+    stated = facts(case, kind, language)
+    with translation.override(language):
+        title = str(kinds.label(KINDS[kind]))
+    earlier = already_issued(IssuedDocument.objects.filter(person=case.status.person, kind=KINDS[kind],
+                                                           language=language).exclude(file="").order_by("-issued_at"),
+                             kind=KINDS[kind], language=language, title=title, facts=stated)
+    if earlier is not None:
+        return earlier
+    if kind == "convocation" and case.hearing_on < timezone.localdate():
+        raise LetterRefused(_past_hearing(case))
+    return issue_once(template=f"documents/discipline_{kind}.html", facts=stated,
                       kind=KINDS[kind], language=language, person=case.status.person, by=by)

@@ -22,6 +22,14 @@ SANCTIONS = [
     (rules.DEFINITIVE, _("exclusion définitive")),
 ]
 
+# Who pronounces a sanction (rules.authority(...).pronounced_by), as the letters and messages name them.
+AUTHORITY_LABELS = {
+    rules.DIRECTOR: _("le directeur du centre hospitalier"),
+    rules.DEAN: _("le doyen"),
+    rules.MINISTER: _("le ministre de la Santé"),
+    rules.HIGHER_EDUCATION: _("l'autorité chargée de l'enseignement supérieur"),
+}
+
 
 class CommitteeNomination(models.Model):
     """The 3 professors and 3 alternates a faculty council names each year for the disciplinary
@@ -87,6 +95,9 @@ class DisciplinaryCase(models.Model):
     inquiry = models.BooleanField(_("enquête ordonnée"), default=False)
     opinion_due_on = models.DateField(_("avis attendu au plus tard le"), null=True, blank=True)
     hearing_on = models.DateField(_("comparution le"), null=True, blank=True)
+    # The convocation names the hour and the room: a day alone does not convene anybody.
+    hearing_time = models.TimeField(_("heure de comparution"), null=True, blank=True)
+    hearing_place = models.CharField(_("lieu de comparution"), max_length=200, blank=True)
     committee = models.JSONField(_("composition"), default=dict, blank=True)
     opinion_on = models.DateField(_("avis rendu le"), null=True, blank=True)
     proposal = models.CharField(_("sanction proposée"), max_length=24, choices=SANCTIONS, blank=True)

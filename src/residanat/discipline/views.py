@@ -86,6 +86,9 @@ class StepForm(forms.Form):
     rapporteur = forms.CharField(label=gettext_lazy("Rapporteur (un membre de la commission)"), required=False)
     chiefs = forms.CharField(label=gettext_lazy("Médecins-chefs nommés par le ministre (séparés par des virgules)"),
                              required=False)
+    time = forms.TimeField(label=gettext_lazy("Heure"), required=False,
+                           widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    place = forms.CharField(label=gettext_lazy("Lieu"), required=False, max_length=200)
     own_head = forms.CharField(label=gettext_lazy("Chef de service de l'intéressé"), required=False)
     representatives = forms.CharField(label=gettext_lazy("Représentants choisis par l'intéressé"), required=False)
     defender = forms.CharField(label=gettext_lazy("Défenseur (un interne)"), required=False)
@@ -117,7 +120,7 @@ STEPS = {
         user, case, d["on"], inquiry=d["inquiry"], rapporteur=d["rapporteur"] or None,
         council={"chiefs": _names(d["chiefs"]), "own_head": d["own_head"], "defender": d["defender"] or None,
                  "representatives": _names(d["representatives"])} if case.regime == rules.RD68 else None),
-    "hearing": lambda user, case, d: cases.set_hearing(user, case, d["on"]),
+    "hearing": lambda user, case, d: cases.set_hearing(user, case, d["on"], d["time"], d["place"]),
     "opinion": lambda user, case, d: cases.record_opinion(user, case, _sanction(d), d["on"]),
     "sign": lambda user, case, d: cases.sign_decision(user, case, _sanction(d), d["on"], d["ref"]),
 }
@@ -127,9 +130,15 @@ STEPS = {
 @never_cache
 def case_detail(request, pk):
     case = _case(request, pk)
-    own = case.status.person.user_id == request.user.pk
-    if own and case.file_opened_on:
+    if case.status.person.user_id == request.user.pk and case.file_opened_on:
         cases.record_file_read(request.user, case)  # D93 art. 32, RD68 ch. 10: the reading is logged
+    return _case_page(request, case, StepForm(initial={"on": timezone.localdate()}))
+
+
+def _case_page(request, case, form, *, open_step: str = "", status: int = 200):
+    """The case with the step forms; after a refused step, `form` holds what was typed and
+    `open_step` is the form shown open again."""
+    own = case.status.person.user_id == request.user.pk
     office = cases.may_open(request.user, case.status)
     drawn = case.committee.get("representatives", []) if case.committee.get("kind") == "committee" else []
     names = {str(p.pk): p.full_name for p in Person.objects.filter(pk__in=[int(i) for i in drawn if str(i).isdigit()])}
@@ -137,11 +146,11 @@ def case_detail(request, pk):
         "representatives": [names.get(str(i), i) for i in drawn],
         "case": case, "own": own, "office": office, "events": case.events.order_by("seq"),
         "show_file": office or not own or bool(case.file_opened_on),
-        "verification": cases.verify(case), "form": StepForm(initial={"on": timezone.localdate()}),
+        "verification": cases.verify(case), "form": form, "open_step": open_step, "today": timezone.localdate(),
         "late": rules.is_late(case.opinion_due_on, timezone.localdate(), case.opinion_on),
         "earliest_hearing": case.file_opened_on and rules.earliest_hearing(case.status.kind, case.file_opened_on)[0],
         "letters": letters.available(case), "documents": case.documents.all(),
-    })
+    }, status=status)
 
 
 @login_required
@@ -153,13 +162,14 @@ def case_step(request, pk, step):
     form = StepForm(request.POST)
     if not form.is_valid():
         report_form_errors(request, form)
-        return redirect("discipline:case", case.pk)
+        return _case_page(request, case, form, open_step=step, status=400)
     try:
         STEPS[step](request.user, case, form.cleaned_data)
     except cases.CaseRefused as refusal:
+        # Shown again with what was typed, so that one wrong field does not cost the others.
         messages.error(request, str(refusal))
-    else:
-        messages.success(request, _("Étape enregistrée."))
+        return _case_page(request, _case(request, pk), form, open_step=step, status=400)
+    messages.success(request, _("Étape enregistrée."))
     return redirect(reverse("discipline:case", args=[case.pk]))
 
 
@@ -201,7 +211,10 @@ def letter(request, pk, kind):
     why = letters.refusal(case, kind)
     if why:
         return render(request, "discipline/letter_refused.html", {"case": case, "why": why}, status=409)
-    document = letters.issue(case, kind, language, request.user)
+    try:
+        document = letters.issue(case, kind, language, request.user)
+    except letters.LetterRefused as refusal:
+        return render(request, "discipline/letter_refused.html", {"case": case, "why": str(refusal)}, status=409)
     with document.file.open("rb") as stored:
         return document_response(stored.read(), f"{document.number}.pdf", "application/pdf", inline=True)
 

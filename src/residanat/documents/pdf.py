@@ -206,3 +206,16 @@ def issue_once(*, template: str, facts: dict, kind: str, language: str, person, 
         return earlier
     return issue_pdf(template=template, facts=facts, kind=kind, title=title, language=language, person=person,
                      issued_by=by)
+
+
+def issue_public(*, template: str, facts: dict, kind: str, title: str, language: str, by=None) -> IssuedDocument:
+    """A document about nobody in particular (a public communiqué), numbered and verifiable like
+    the others: the same facts give back the document already issued, new facts a new number."""
+    title = str(title)
+    earlier = already_issued(IssuedDocument.objects.filter(person=None, kind=kind, language=language, title=title)
+                             .exclude(file="").order_by("-issued_at"),
+                             kind=kind, language=language, title=title, facts=facts)
+    if earlier is not None:
+        return earlier
+    return issue_pdf(template=template, facts=facts, kind=kind, title=title, language=language,
+                     issued_by=by if getattr(by, "is_authenticated", False) else None)

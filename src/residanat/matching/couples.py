@@ -333,3 +333,56 @@ def check(instance: CouplesInstance, assignments: dict[str, str | None]) -> Chec
                 couples_blocking.append((c.id, (a, b)))
                 break
     return CheckReport(over, split, singles_blocked, couples_blocking)
+
+
+# --- why somebody is left without a post -------------------------------------------------------
+
+NO_WISH = "no_wish"
+WISHES_TAKEN = "wishes_taken"
+COUPLE_NO_PAIR = "couple_no_pair"
+COUPLE_PAIRS_TAKEN = "couple_pairs_taken"
+COUPLE_UNSTABLE = "couple_unstable"
+
+
+def unplaced_reasons(instance: CouplesInstance, assignments: dict[str, str | None],
+                     blocking_couples: list[str] = ()) -> dict[str, str]:
+    """For each person left without a post, why, read from the data (the definitions of `check`):
+
+    - `no_wish`: a single who listed no post;
+    - `wishes_taken`: a single each of whose posts is held, to the last seat, by people ranked above;
+    - `couple_no_pair`: a couple whose two lists hold no two posts in one place (no joint pair);
+    - `couple_pairs_taken`: a couple for which each joint pair has a post held, to the last seat,
+      by people ranked above the member who would take it (the partner not counted);
+    - `couple_unstable`: a blocking couple: a pair was open, but no assignment without a blocking
+      couple exists and the solver left this one out (the module docstring)."""
+    rank_of = {s.id: s.rank for s in instance.singles}
+    for c in instance.couples:
+        rank_of.update(zip(c.members, c.ranks))
+    holders: dict[str, list[int]] = {p.id: [] for p in instance.posts}
+    for person, post in assignments.items():
+        if post is not None:
+            holders[post].append(rank_of[person])
+
+    def full_above(post, rank, ignore=(), seats=1):
+        above = sum(1 for r in holders[post] if r < rank and r not in ignore)
+        return above > instance.post[post].capacity - seats
+
+    reasons: dict[str, str] = {}
+    for s in instance.singles:
+        if assignments.get(s.id) is None:
+            reasons[s.id] = NO_WISH if not s.preferences else WISHES_TAKEN
+    for c in instance.couples:
+        if any(assignments.get(m) is not None for m in c.members):
+            continue
+        if not c.pairs:
+            reason = COUPLE_NO_PAIR
+        elif c.id in blocking_couples:
+            reason = COUPLE_UNSTABLE
+        else:
+            own = set(c.ranks)
+            taken = all(full_above(a, max(c.ranks), own, seats=2) if a == b else
+                        (full_above(a, c.ranks[0], own) or full_above(b, c.ranks[1], own)) for a, b in c.pairs)
+            reason = COUPLE_PAIRS_TAKEN if taken else COUPLE_UNSTABLE
+        for m in c.members:
+            reasons[m] = reason
+    return reasons
