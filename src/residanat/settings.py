@@ -110,6 +110,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "residanat.web.context_processors.navigation",
             ],
+            # `money` and `ltr` in every template, pages and PDFs alike (residanat/formats).
+            "builtins": ["residanat.formats.filters"],
         },
     },
 ]
@@ -168,6 +170,8 @@ LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("ar", _("العربية"))]
 LANGUAGES_BIDI = ["ar"]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Day/month/year in both languages: Django's Arabic formats are month first (residanat/formats).
+FORMAT_MODULE_PATH = ["residanat.formats"]
 TIME_ZONE = "Africa/Casablanca"
 USE_I18N = True
 USE_TZ = True

@@ -37,7 +37,7 @@ def test_the_ministry_records_a_commitment_and_its_service_then_a_paid_release(w
     base = f"/discipline/engagements/{commitment.pk}/"
     ministry.post(base + "service/", {"on": "2030-01-01", "establishment": w.hospital.pk})
     page = ministry.get(base).content.decode()
-    assert "2922" in page and "31/12/2037" in page and "3500,00" in page
+    assert "2922" in page and "31/12/2037" in page and "3\u00a0500,00" in page
     ministry.post(base + "release/", {"on": "2026-03-01"})  # no reference: refused
     assert Commitment.objects.get().state == "in_progress"
     ministry.post(base + "release/", {"on": "2026-03-01", "ref": "Accord 5"})
@@ -47,10 +47,10 @@ def test_the_ministry_records_a_commitment_and_its_service_then_a_paid_release(w
     assert Commitment.objects.get().state == "released"
     listing = ministry.get("/discipline/engagements/").content.decode()
     assert resident.person.full_name in listing
-    for lang, word in (("fr", "7000.00"), ("ar", "3500.00")):
+    for lang, word in (("fr", "7 000,00"), ("ar", "3 500,00")):
         pdf = ministry.get(base + f"releve.pdf?lang={lang}")
         text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True).stdout.decode()
-        assert pdf.status_code == 200 and word in text and "01/2026" in text
+        assert pdf.status_code == 200 and word in text.replace("\u00a0", " ") and "01/2026" in text
 
 
 def test_the_person_sees_their_commitment_and_others_do_not(w, verified_client):

@@ -218,7 +218,7 @@ def test_the_lines_of_closed_runs_are_listed_newest_first_and_paginated(w, verif
     client = verified_client(w.officer)
     first, second = text(client.get(url(status))), text(client.get(url(status) + "?page=2"))
     assert "02/2026" in first and "01/2026" not in first and "03/2026" not in first
-    assert "01/2026" in second and "1500,00" in second and "D93 art. 18" in second
+    assert "01/2026" in second and "1\u00a0500,00" in second and "D93 art. 18" in second
     assert "page 1 sur 2" in first
 
 

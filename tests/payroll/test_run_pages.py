@@ -137,7 +137,7 @@ def test_open_compute_approve_by_a_second_person_and_close(world, verified_clien
     run.refresh_from_db()
     assert run.state == "computed" and run.computed_by == world.officer
     assert run.lines.filter(status=intern).count() == 2
-    assert "Paie calculée : 1 stagiaires, 1800.00 MAD." in messages_of(response)
+    assert "Paie calculée : 1 stagiaires, \u20661\u00a0800,00\u2069 MAD." in messages_of(response)
     # Four eyes: no approve button for the one who computed, and the page says why.
     assert response.context["can"]["approve"] is False
     assert "quatre yeux" in response.context["why"]["approve"]
@@ -234,7 +234,7 @@ def test_the_run_page_shows_totals_per_payer_establishment_and_status(world, ver
         "extern": Decimal("165.00"), "intern": Decimal("1800.00"), "public_health_intern": Decimal("1188.00")}
     assert {row.key: row.trainees for row in totals.by_establishment} == {world.hospital.pk: 2, world.ph_hospital.pk: 1}
     html = text(page)
-    assert "3153,00" in html and world.ph_hospital.name_fr in html and "interne des hôpitaux de santé publique" in html
+    assert "3\u00a0153,00" in html and world.ph_hospital.name_fr in html and "interne des hôpitaux de santé publique" in html
     assert f"/paie/{run.pk}/lignes/" in html and f"/paie/{run.pk}/differences/" in html
 
 
@@ -260,8 +260,8 @@ def test_the_lines_explain_themselves_and_adjustments_say_why(world, verified_cl
     html = text(page)
     assert page.context["page"].paginator.count == 4
     assert "Indemnité d&#x27;interne" in html and "Indemnité de logement de l&#x27;interne" in html
-    assert "D93 art. 18" in html and "1500,00" in html
-    assert "exclusion temporaire enregistrée après la clôture" in html and "déjà payé : 1500,00" in html
+    assert "D93 art. 18" in html and "1\u00a0500,00" in html
+    assert "exclusion temporaire enregistrée après la clôture" in html and 'déjà payé : <bdi dir="ltr" class="ltr">1\u00a0500,00</bdi>' in html
     assert "-483,87" in html and "01/2026" in html
     adjustments = client.get(f"/paie/{february.pk}/lignes/?kind=adjustment")
     assert {line.kind for line in adjustments.context["page"]} == {"adjustment"}

@@ -209,7 +209,7 @@ def test_the_download_is_a_csv_attachment_and_refused_with_a_reason_before_appro
 def test_the_withheld_page_lists_names_amounts_and_reasons(world, january, verified_client):
     run = approved(world, D(2026, 1, 1))
     page = verified_client(world.ministry).get(f"/paie/{run.pk}/sans-rib/").content.decode()
-    assert january["ph"].person.full_name in page and "1338.00" in page and "aucun RIB enregistré" in page
+    assert january["ph"].person.full_name in page and "1\u00a0338,00" in page and "aucun RIB enregistré" in page
     assert january["bad"].person.full_name in page and "la clé du RIB ne correspond pas" in page
     assert january["intern"].person.full_name not in page
     assert f"/paie/{run.pk}/virements.csv" in page
@@ -219,7 +219,7 @@ def test_the_withheld_page_reads_right_to_left_in_arabic_with_the_arabic_names(w
     run = approved(world, D(2026, 1, 1))
     page = verified_client(world.officer).get(f"/ar/paie/{run.pk}/sans-rib/").content.decode()
     assert '<html lang="ar" dir="rtl">' in page
-    assert january["ph"].person.full_name_ar in page and "1338.00" in page
+    assert january["ph"].person.full_name_ar in page and "1\u00a0338,00" in page
 
 
 def test_a_hospital_centre_director_cannot_reach_the_ministrys_file(world, january, verified_client):

@@ -9,6 +9,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language_from_path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -24,11 +25,16 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_success_url(self):
-        # The language is kept per user: after login, continue in the user's language.
-        url = super().get_success_url()
-        return translate_url(url, self.request.user.language)
+        return translate_url(super().get_success_url(), self.request.user.language)
 
     def form_valid(self, form):
+        # A language named by the address (the /ar/ login page, or the /ar/ page asked for) is the
+        # person's choice: kept through the password and TOTP steps and saved on the user. On the
+        # French page, which has no prefix, the user's saved language applies (issue 18, item 9).
+        chosen = get_language_from_path(self.request.path_info) or get_language_from_path(
+            self.get_redirect_url() or "")
+        if chosen:
+            services.do_set_language(form.get_user(), chosen)
         response = super().form_valid(form)
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, self.request.user.language, samesite="Lax")
         return response

@@ -17,8 +17,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +26,7 @@ from residanat.concours.publication import language_of
 from residanat.concours.scope import can_change_competition
 from residanat.documents.excel import workbook_response
 from residanat.documents.http import document_response
+from residanat.formats import moment_text
 
 from . import documents, log
 from .models import Chooser, LogEntry
@@ -187,7 +186,7 @@ def summary(entry: LogEntry) -> str:
     if kind == "wishes_opened":
         deadline = p.get("deadline", "")
         try:
-            deadline = date_format(timezone.localtime(dt.datetime.fromisoformat(deadline)), "SHORT_DATETIME_FORMAT")
+            deadline = moment_text(dt.datetime.fromisoformat(deadline))
         except (TypeError, ValueError):
             pass  # shown as written
         return _("date limite : %(deadline)s") % {"deadline": deadline}

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from residanat.concours.models import Competition, MeritList
 from residanat.concours.scope import can_change_competition
+from residanat.formats import moment_text
 from residanat.web.feedback import report_error, report_form_errors
 
 from .forms import FinalRoundForm, OpenWishesForm, ScheduleRoundForm, WishListForm
@@ -157,7 +158,7 @@ def open_wishes(request, slug):
         report_error(request, error)
     else:
         messages.success(request, _("Vœux ouverts jusqu'au %(deadline)s.")
-                         % {"deadline": timezone.localtime(session.wishes_deadline).strftime("%d/%m/%Y %H:%M")})
+                         % {"deadline": moment_text(session.wishes_deadline)})
     return _back(session)
 
 
@@ -175,7 +176,7 @@ def schedule_round(request, slug):
         report_error(request, error)
     else:
         messages.success(request, _("Tour %(n)s programmé le %(at)s.")
-                         % {"n": rnd.number, "at": timezone.localtime(rnd.scheduled_at).strftime("%d/%m/%Y %H:%M")})
+                         % {"n": rnd.number, "at": moment_text(rnd.scheduled_at)})
     return _back(session)
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from residanat.concours.scope import can_change_competition
+from residanat.formats import moment_text
 
 from .models import ChoiceSession, Chooser, Post, WishList
 from .sessions import open_posts
@@ -42,7 +43,7 @@ def do_save_wishes(chooser: Chooser, post_ids: list[int], by) -> WishList:
         raise ValidationError(_("Les vœux ne sont pas ouverts."))
     if session.wishes_deadline and timezone.now() >= session.wishes_deadline:
         raise ValidationError(_("La date limite des vœux est passée (%(deadline)s).")
-                              % {"deadline": timezone.localtime(session.wishes_deadline).strftime("%d/%m/%Y %H:%M")})
+                              % {"deadline": moment_text(session.wishes_deadline)})
     ids = [int(p) for p in post_ids]
     if len(set(ids)) != len(ids):
         raise ValidationError(_("Un même poste figure deux fois dans la liste."))

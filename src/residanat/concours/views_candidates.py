@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from residanat.documents.excel import XLSX_CONTENT_TYPE, Sheet, workbook_response
 from residanat.documents.http import document_response
+from residanat.formats import day_text
 
 from . import registration
 from .candidate_import import columns_for, do_import_candidates, import_template
@@ -366,5 +367,5 @@ def candidate_withdraw(request, pk):
             messages.error(request, message)
     else:
         messages.success(request, _("Désistement du candidat %(number)s enregistré le %(day)s.")
-                         % {"number": candidate.number, "day": timezone.localdate().strftime("%d/%m/%Y")})
+                         % {"number": candidate.number, "day": day_text(timezone.localdate())})
     return redirect("concours:candidate", pk=candidate.pk)

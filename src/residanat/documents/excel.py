@@ -18,11 +18,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from residanat.formats import EXCEL_DATE, EXCEL_DATETIME
+
 from .http import document_response
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATE_FORMAT = "DD/MM/YYYY"
-DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+# Day first, as on the pages (residanat/formats).
+DATE_FORMAT, DATETIME_FORMAT = EXCEL_DATE, EXCEL_DATETIME
 MIN_WIDTH, MAX_WIDTH = 8, 60
 # Excel refuses these in a sheet title, and titles longer than 31 characters.
 _FORBIDDEN_IN_TITLE = re.compile(r"[\[\]:*?/\\]")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from residanat.documents import kinds
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import already_issued, issue_pdf, render_pdf_bytes
+from residanat.formats import amount_text
 from residanat.people.models import TraineeStatus
 
 from .models import Payer, PayLine, PayrollRun
@@ -45,11 +46,8 @@ def language_of(value: str | None) -> str:
     return "ar" if (get_language() or "").startswith("ar") else "fr"
 
 
-def money(amount) -> str:
-    """1500 → "1 500,00": the thousands apart with a no-break space, a decimal comma, as Moroccan
-    administrative documents print amounts in both languages (Western digits)."""
-    amount = Decimal(amount or 0).quantize(Decimal("0.01"))
-    return f"{amount:,.2f}".replace(",", "\u00a0").replace(".", ",")
+# 1500 → "1 500,00": the one way an amount is written (residanat/formats).
+money = amount_text
 
 
 def who(user) -> str:

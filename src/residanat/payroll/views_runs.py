@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from residanat.formats import amount_text, isolate
 from residanat.people.models import Person
 from residanat.web.feedback import report_form_errors
 
@@ -216,7 +217,7 @@ def _operates(user, run) -> bool:
 def run_compute(request, pk):
     return _act(request, pk, _operates, runs.compute_run,
                 lambda run: _("Paie calculée : %(n)s stagiaires, %(total)s MAD.") % {
-                    "n": run.trainees, "total": f"{run.total:.2f}"})
+                    "n": run.trainees, "total": isolate(amount_text(run.total))})
 
 
 @login_required
