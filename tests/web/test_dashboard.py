@@ -46,9 +46,9 @@ def test_head_of_service_sees_who_is_in_the_service(verified_client):
 def test_payroll_officer_sees_the_rates_in_force_with_their_article(verified_client):
     page = verified_client(user_with_role(Role.PAYROLL_OFFICER)).get("/").content.decode()
     block = section(page, Role.PAYROLL_OFFICER)
-    assert "1500" in block and "D93 art. 18" in block
-    assert "3500" in block and "D93 art. 27" in block
-    assert "2400" in block and "RD68 ch. 14" in block
+    assert "1\u00a0500,00" in block and "D93 art. 18" in block
+    assert "3\u00a0500,00" in block and "D93 art. 27" in block
+    assert "2\u00a0400,00" in block and "RD68 ch. 14" in block
 
 
 def test_trainee_dashboard_shows_only_their_own_file():
@@ -79,6 +79,7 @@ def test_payroll_officer_sees_the_amount_a_rate_order_put_in_force_as_the_payrol
     client = verified_client(user_with_role(Role.PAYROLL_OFFICER))
     for prefix in ("", "/ar"):
         block = section(client.get(f"{prefix}/").content.decode(), Role.PAYROLL_OFFICER)
-        assert "1650" in block and "Arrêté 2026-117" in block and ">1500" not in block
+        # One amount format in both languages, isolated left to right (issue 18 item 10).
+        assert ">1\u00a0650,00</bdi>" in block and "Arrêté 2026-117" in block and "1\u00a0500,00" not in block
     rules_page = client.get(f"/reglementation/?on={today.isoformat()}").content.decode()
     assert "1650" in rules_page

@@ -31,6 +31,8 @@ EXPECTED = {
     # The value of an <input type="date">: ISO, read by the browser, never by a person.
     '|date:"Y-m-d"': "2026-12-07",
     "|time": "09:05",
+    # The value of an <input type="time">: what the browser reads.
+    '|time:"H:i"': "09:05",
     '|time:"H:i:s"': "09:05:03",
     # A date-time printed without a filter takes DATETIME_FORMAT.
     "": "7 {month} 2026 09:05",
