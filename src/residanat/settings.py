@@ -168,6 +168,8 @@ LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("ar", _("العربية"))]
 LANGUAGES_BIDI = ["ar"]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Day/month/year in Arabic too (residanat/formats/ar/formats.py).
+FORMAT_MODULE_PATH = ["residanat.formats"]
 TIME_ZONE = "Africa/Casablanca"
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,1 @@
+"""Our date formats, read before Django's own (settings.FORMAT_MODULE_PATH): only what differs."""
