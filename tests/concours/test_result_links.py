@@ -20,10 +20,10 @@ State = Competition.State
 pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
 
 
-def _history(person, year):
+def _history(person, year, faculty):
     """A session sat before the platform: published, no merit list held (like the demo's 2022–2025)."""
     competition = CompetitionFactory(year=year, slug=f"residanat-{year}-histoire", state=State.PUBLISHED,
-                                     session_date=dt.date(year, 10, 5))
+                                     session_date=dt.date(year, 10, 5), faculty=faculty)
     return CandidateFactory(competition=competition, person=person, number=f"H{year}")
 
 
@@ -35,7 +35,7 @@ def world():
     published.candidate("U1", 17, 17, user=user, last_name="Alaoui", first_name="Salma")
     published.publish()
     person = published.candidates["U1"].person
-    history = [_history(person, 2023), _history(person, 2024)]
+    history = [_history(person, year, published.competition.faculty) for year in (2023, 2024)]
     return published, user, history
 
 
@@ -44,6 +44,16 @@ def test_no_link_of_the_competitions_page_answers_404(world, verified_client):
     for client in (Client(), verified_client(user), verified_client(published.dean)):
         assert broken_links(client, "/concours/") == []
         assert broken_links(client, "/ar/concours/") == []
+
+
+def test_no_link_of_a_competitions_own_pages_answers_404(world, verified_client):
+    """The same fault on the staff's pages of a competition: its detail and its merit pages
+    linked the public results for any published competition."""
+    published, _user, history = world
+    client = verified_client(published.dean)
+    for competition in [published.competition] + [c.competition for c in history]:
+        for page in ("", "classement/", "epreuves/"):
+            assert broken_links(client, f"/concours/{competition.slug}/{page}") == [], (competition.slug, page)
 
 
 def test_the_results_link_is_shown_where_the_results_are_published(world):
