@@ -9,8 +9,11 @@ import re
 import pytest
 from django.utils import timezone
 
+from residanat.choice import live
+from residanat.choice.models import Chooser
 from residanat.choice.sessions import do_close_session, do_open_wishes, do_start_live
 from tests.choice.world import ChoiceWorld
+from tests.web.links import broken_links
 
 pytestmark = pytest.mark.django_db
 SLUG = "residanat-2026-tableau"
@@ -75,9 +78,6 @@ def test_the_board_opened_in_advance_reloads_itself_when_the_session_opens(world
 def test_the_board_after_the_session_shows_the_final_seats_and_says_it_is_closed(world, client):
     session = do_start_live(scheduled(world), world.dean)
     for order in (1, 2, 3):
-        from residanat.choice import live
-        from residanat.choice.models import Chooser
-
         live.do_mark_absent(session, Chooser.objects.get(session=session, order=order), world.dean)
     do_close_session(session, world.dean, note="Absents")
     response = client.get(BOARD)
@@ -105,3 +105,12 @@ def test_the_office_fixes_the_day_of_the_session_with_the_wishes_deadline(world,
 def test_an_unknown_competition_has_no_board(client):
     assert client.get("/choix/no-such-competition/tableau/").status_code == 404
     assert client.get("/choix/no-such-competition/tableau/etat/").status_code == 404
+
+
+def test_the_office_pages_link_the_board_before_the_session_and_no_link_answers_404(world, verified_client):
+    scheduled(world)
+    client = verified_client(world.dean)
+    for page in (f"/choix/{SLUG}/", f"/choix/{SLUG}/seance/"):
+        html = client.get(page).content.decode()
+        assert f'href="{BOARD}"' in html, page
+        assert broken_links(client, page) == [], page
