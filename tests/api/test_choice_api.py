@@ -143,3 +143,10 @@ def test_a_staff_session_without_the_totp_step_is_stopped(world, closed):
 
 def test_anonymous_callers_get_401(world, closed):
     assert Client().get("/api/v1/choice/sessions").status_code == 401
+
+
+def test_a_session_says_when_its_live_session_opens(world):
+    opens = timezone.make_aware(dt.datetime(2031, 7, 2, 9, 30))
+    do_open_wishes(world.session(), opens - dt.timedelta(days=3), world.dean, live_at=opens)
+    body = token_client(world.dean).get(f"/api/v1/choice/sessions/{world.competition.slug}").json()
+    assert dt.datetime.fromisoformat(body["live_at"]) == opens

@@ -284,13 +284,6 @@ def test_the_board_etag_differs_between_french_and_arabic(world, client):
     assert ar.status_code == 200 and ar["ETag"] != fr["ETag"]
 
 
-def test_the_board_does_not_exist_before_the_live_session(world, client):
-    world.session()
-    assert client.get(f"/choix/{SLUG}/tableau/").status_code == 404
-    assert client.get(f"/choix/{SLUG}/tableau/etat/").status_code == 404
-    assert client.get("/choix/no-such-competition/tableau/").status_code == 404
-
-
 def test_the_closed_session_board_stays_readable_and_stops_polling(world, client):
     session = live_session(world)
     for order, code in ((1, "cardio"), (2, "pedia"), (3, "pedia"), (4, "cardio#VOL")):

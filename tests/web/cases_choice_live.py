@@ -3,8 +3,8 @@ screen and its actions, the public board.
 
 The world gets three choice sessions: "live_F1" (live, F1/CHU1), "live_F2" (live, F2/CHU2) and
 "prep_F1" (in preparation, F1/CHU1). The operator's screen follows the competition's change
-scope (403 for those who only see it, 404 outside its scope); the board is public once the live
-session has begun, and does not exist before."""
+scope (403 for those who only see it, 404 outside its scope); the board is public in every state
+(before the live session it announces the day it opens)."""
 
 from django.utils import timezone
 
@@ -59,15 +59,15 @@ RUN_F2 = expect(CHANGES_F2, 200, 403, anonymous=302, scope=SEES_F2)
 ACT_F1 = expect(CHANGES_F1, 302, 403, anonymous=302, scope=SEES_F1)
 ACT_F2 = expect(CHANGES_F2, 302, 403, anonymous=302, scope=SEES_F2)
 PUBLIC = expect(ALL, 200, None)
-NOT_YET = expect(set(), None, 404)
 
 CASES = [
     ("choice:board", "get", _url("live_F1", "tableau/"), PUBLIC, None),
     ("choice:board", "get", _url("live_F2", "tableau/"), PUBLIC, None),
-    ("choice:board", "get", _url("prep_F1", "tableau/"), NOT_YET, None),
+    ("choice:board", "get", _url("prep_F1", "tableau/"), PUBLIC, None),
     ("choice:board-fragment", "get", _url("live_F1", "tableau/etat/"), PUBLIC, None),
     ("choice:board-fragment", "get", _url("live_F2", "tableau/etat/"), PUBLIC, None),
-    ("choice:board-fragment", "get", _url("prep_F1", "tableau/etat/"), NOT_YET, None),
+    ("choice:board-fragment", "get", _url("prep_F1", "tableau/etat/"), PUBLIC, None),
+    ("choice:board-fragment", "get", _url("prep_F1", "tableau/etat/?attente=1"), PUBLIC, None),
     ("choice:operator", "get", _url("live_F1", "seance/"), RUN_F1, None),
     ("choice:operator", "get", _url("live_F2", "seance/"), RUN_F2, None),
     ("choice:operator", "get", _url("prep_F1", "seance/"), RUN_F1, None),

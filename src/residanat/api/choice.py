@@ -28,6 +28,7 @@ class SessionOut(Schema):
     state: ChoiceSession.State
     wishes_deadline: dt.datetime | None
     live_place: str
+    live_at: dt.datetime | None
     version: int
     merit_list_version: int
     laureates: int

@@ -33,7 +33,10 @@ def load_choice_demo(laureate_user: User | None = None) -> ChoiceSession | None:
         return existing
     dean = User.objects.get(username="doyen.casablanca")
     session = do_create_session(competition, dean)
-    session = do_open_wishes(session, timezone.now() + dt.timedelta(days=7), dean)
+    deadline = timezone.now() + dt.timedelta(days=7)
+    # The amphitheatre session, announced on the public board: two days after the deadline, 09:30.
+    opens = timezone.localtime(deadline).replace(hour=9, minute=30, second=0, microsecond=0) + dt.timedelta(days=2)
+    session = do_open_wishes(session, deadline, dean, live_at=opens)
     rng = random.Random(2026)
     posts = list(Post.objects.filter(session=session).select_related("specialty"))
 

@@ -26,6 +26,8 @@ def _datetime_field(label, **kwargs):
 
 class OpenWishesForm(forms.Form):
     deadline = _datetime_field(_("Date limite des vœux"))
+    live_at = _datetime_field(_("Date de la séance de choix"), required=False,
+                              help_text=_("Annoncée sur le tableau public jusqu'à l'ouverture de la séance."))
 
 
 class ScheduleRoundForm(forms.Form):

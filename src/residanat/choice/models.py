@@ -32,6 +32,8 @@ class ChoiceSession(models.Model):
     state = models.CharField(_("état"), max_length=12, choices=State.choices, default=State.PREPARING)
     wishes_deadline = models.DateTimeField(_("date limite des vœux"), null=True, blank=True)
     live_place = models.CharField(_("lieu de la séance"), max_length=200, blank=True)
+    # Announced on the public board until the operator opens the session (then it is live).
+    live_at = models.DateTimeField(_("date de la séance de choix"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     # Bumped by every write that changes seats: the public board's ETag.

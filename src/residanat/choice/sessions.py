@@ -145,18 +145,24 @@ State = ChoiceSession.State
 
 
 @transaction.atomic
-def do_open_wishes(session: ChoiceSession, deadline, by) -> ChoiceSession:
-    """Laureates may rank their wishes online until `deadline`."""
+def do_open_wishes(session: ChoiceSession, deadline, by, live_at=None) -> ChoiceSession:
+    """Laureates may rank their wishes online until `deadline`; `live_at`, when given, is the
+    announced day and time of the live session (shown on the public board until it opens)."""
     check_can_run(by, session)
     session = lock_session(session)
     if session.state not in (State.PREPARING, State.WISHES_OPEN):
         raise ValidationError(_("Les vœux ne peuvent plus être ouverts : le choix est en séance ou clos."))
     if deadline is None:
         raise ValidationError(_("Fixez la date limite des vœux."))
+    if live_at is not None and live_at <= deadline:
+        raise ValidationError(_("La séance de choix se tient après la date limite des vœux."))
     session.state = State.WISHES_OPEN
     session.wishes_deadline = deadline
-    session.save(update_fields=["state", "wishes_deadline"])
-    log.append(session, "wishes_opened", {"deadline": deadline.isoformat()}, by)
+    session.live_at = live_at
+    session.version += 1  # the public board shows the date: its ETag must move
+    session.save(update_fields=["state", "wishes_deadline", "live_at", "version"])
+    log.append(session, "wishes_opened",
+               {"deadline": deadline.isoformat(), "live_at": live_at.isoformat() if live_at else None}, by)
     return session
 
 

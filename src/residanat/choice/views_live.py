@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
@@ -33,6 +34,7 @@ from .wishes import current_wish_list
 State = ChoiceSession.State
 Presence = Chooser.Presence
 Seat = PostAllocation.SeatType
+# The states in which the board shows the seats being taken (before: the day the session opens).
 BOARD_STATES = (State.LIVE, State.CLOSED)
 RECENT_CHOICES = 10
 GROUP_ORDER = list(Specialty.Group.values)
@@ -225,18 +227,28 @@ def close(request, slug):
 
 # --- the public board ----------------------------------------------------------------------------
 # Public by design, like the published results: seats only, never a name. It reads the session by
-# its slug without a scope, and only once the live session has begun.
+# its slug without a scope, in every state: before the live session it announces the day it opens
+# (the office links to it from then on), during it shows the seats left, after it the final ones.
+# A board opened in advance polls `?attente=1`; once the session has begun that poll answers
+# HX-Refresh, and the page reloads into the live board.
+
+WAITING = "attente"
+
 
 def _board_session(slug) -> ChoiceSession:
     sessions = ChoiceSession.objects.select_related("competition__faculty", "competition__hospital_centre")
-    return get_object_or_404(sessions, competition__slug=slug, state__in=BOARD_STATES)
+    return get_object_or_404(sessions, competition__slug=slug)
 
 
 def _board_etag(request, slug):
-    """One query, before anything is built: the session's version moves with every seat written."""
-    version = (ChoiceSession.objects.filter(competition__slug=slug, state__in=BOARD_STATES)
-               .values_list("version", flat=True).first())
-    return None if version is None else f"{version}-{get_language()}"
+    """One query, before anything is built: the session's version moves with every seat written,
+    with the announced date and with each change of state."""
+    row = ChoiceSession.objects.filter(competition__slug=slug).values_list("version", "state").first()
+    if row is None:
+        return None
+    version, state = row
+    waiting = "w" if request.GET.get(WAITING) else "b"
+    return f"{version}-{state}-{waiting}-{get_language()}"
 
 
 def _revalidate(view):
@@ -305,4 +317,9 @@ def board(request, slug):
 @etag(_board_etag)
 def board_fragment(request, slug):
     session = _board_session(slug)
+    if request.GET.get(WAITING) and session.state in BOARD_STATES:
+        # The page was opened before the session: reload it whole, as the live board.
+        response = HttpResponse()
+        response["HX-Refresh"] = "true"
+        return response
     return render(request, "choice/live/_board_state.html", _board_context(session))

@@ -139,7 +139,9 @@ def session_detail(request, slug):
         "deadline_passed": deadline is not None and now >= deadline,
         "wishes_open": session.state == State.WISHES_OPEN,
         "can_open_wishes": session.state in (State.PREPARING, State.WISHES_OPEN),
-        "open_form": OpenWishesForm(initial={"deadline": timezone.localtime(deadline) if deadline else None}),
+        "open_form": OpenWishesForm(initial={
+            "deadline": timezone.localtime(deadline) if deadline else None,
+            "live_at": timezone.localtime(session.live_at) if session.live_at else None}),
         "schedule_form": ScheduleRoundForm(), "final_form": FinalRoundForm(),
     })
 
@@ -153,7 +155,8 @@ def open_wishes(request, slug):
         report_form_errors(request, form)
         return _back(session)
     try:
-        session = do_open_wishes(session, form.cleaned_data["deadline"], request.user)
+        session = do_open_wishes(session, form.cleaned_data["deadline"], request.user,
+                                 live_at=form.cleaned_data["live_at"])
     except ValidationError as error:
         report_error(request, error)
     else:

@@ -67,22 +67,30 @@ def _run_residanat(competition: Competition, maker) -> None:
 
 def _earlier_sessions(competition: Competition, maker) -> list:
     """Two candidates who sat earlier résidanat sessions: four times (a fifth is refused,
-    D93 art. 21) and three times (the fourth is allowed)."""
+    D93 art. 21) and three times (the fourth is allowed). Each session is recorded from its
+    scores on: one seat, won by a third candidate; the jury deliberates and the results are
+    published through the workflow, so that each candidate reads their result there."""
+    _drh, dean = _users()
     four, three = maker.make(), maker.make()
     for year in (2022, 2023, 2024, 2025):
         earlier = Competition.objects.create(
             kind=Competition.Kind.RESIDANAT, year=year, slug=f"residanat-{year}-casablanca",
             faculty=competition.faculty, hospital_centre=competition.hospital_centre,
-            session_date=dt.date(year, 10, 5), registration_closes_on=dt.date(year, 9, 14), state=State.PUBLISHED)
+            session_date=dt.date(year, 10, 5), registration_closes_on=dt.date(year, 9, 14),
+            state=State.SCORES_ENTERED)
+        PostAllocation.objects.create(competition=earlier, seat_type=PostAllocation.SeatType.CONTRACT,
+                                      group="medical", track="medicine", seats=1)
         test = CompetitionTest.objects.create(competition=earlier, code="epreuve-ecrite", name_fr="Épreuve écrite",
                                               name_ar="الاختبار الكتابي", weight=1)
-        sitting = [four] + ([three] if year > 2022 else [])
-        for n, person in enumerate(sitting, start=1):
+        sitting = [(maker.make(), "14.00"), (four, "9.50")] + ([(three, "9.25")] if year > 2022 else [])
+        for n, (person, value) in enumerate(sitting, start=1):
             candidate = Candidate.objects.create(
                 competition=earlier, person=person, number=f"R{year % 100:02d}-{n:04d}", track="medicine",
                 diploma=Candidate.Diploma.MEDICINE, diploma_date=dt.date(2020, 7, 1),
                 practice_since=dt.date(2020, 9, 1), civil_service_in_order=True, state=Candidate.State.ELIGIBLE)
-            Score.objects.create(candidate=candidate, test=test, value=Decimal("9.50"))
+            Score.objects.create(candidate=candidate, test=test, value=Decimal(value))
+        do_transition(earlier, State.DELIBERATED, dean, f"Délibération du jury {year} (démo)")
+        do_transition(earlier, State.PUBLISHED, dean)
     return [four, three]
 
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -67,6 +68,13 @@ class Competition(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.year} – {self.faculty.city_fr}"
+
+    @cached_property
+    def results_online(self) -> bool:
+        """Whether the public results page answers (concours:results): published, with a list the
+        jury locked. An earlier session recorded as published without its list has none. (Lists
+        read it annotated at once: publication.with_results_online.)"""
+        return self.state == self.State.PUBLISHED and self.merit_lists.filter(locked_at__isnull=False).exists()
 
 
 class PostAllocationQuerySet(CompetitionScopedQuerySet):

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -53,6 +54,38 @@ def published_merit_list(competition: Competition) -> MeritList | None:
     if competition.state != Competition.State.PUBLISHED:
         return None
     return competition.merit_lists.filter(locked_at__isnull=False).order_by("-version").first()
+
+
+def with_results_online(competitions):
+    """`competitions` annotated with `results_online`: whether `concours:results` answers for
+    each (published, with a list the jury locked). A session recorded as published without its
+    list on the platform (an earlier session, kept for the count of attempts) has none."""
+    locked = MeritList.objects.filter(competition=OuterRef("pk"), locked_at__isnull=False)
+    online = Q(Exists(locked), state=Competition.State.PUBLISHED)
+    return competitions.annotate(results_online=ExpressionWrapper(online, output_field=BooleanField()))
+
+
+@dataclass
+class CandidateResult:
+    """What a candidate may read of a published competition: `online` when its list is held on
+    the platform, then their `entry` in it (None when they are not on it: not eligible, withdrawn)."""
+
+    online: bool
+    entry: MeritEntry | None = None
+
+    @property
+    def admitted(self) -> bool:
+        return self.entry is not None and self.entry.outcome in ADMITTED
+
+
+def candidate_result(candidate: Candidate) -> CandidateResult | None:
+    """None until the competition's results are published."""
+    if candidate.competition.state != Competition.State.PUBLISHED:
+        return None
+    merit_list = published_merit_list(candidate.competition)
+    if merit_list is None:
+        return CandidateResult(online=False)
+    return CandidateResult(online=True, entry=merit_list.entries.filter(candidate=candidate).first())
 
 
 def is_draft(competition: Competition, merit_list: MeritList) -> bool:

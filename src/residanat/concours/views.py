@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from .models import Candidate, Competition, PostAllocation
+from .publication import with_results_online
 from .scope import visible_competition
 from .workflow import available_steps, do_transition
 
@@ -18,7 +19,8 @@ def competition_list(request):
     """Anyone sees the competitions open for registration and those whose results are out; staff
     also see every competition of their scope, whatever its state."""
     mine = Competition.objects.visible_to(request.user).select_related("faculty", "hospital_centre")
-    public = Competition.objects.filter(state__in=PUBLIC_STATES).select_related("faculty", "hospital_centre")
+    public = with_results_online(Competition.objects.filter(state__in=PUBLIC_STATES)
+                                 .select_related("faculty", "hospital_centre"))
     return render(request, "concours/list.html", {
         # Meta.ordering does not apply to an aggregated query: order it again.
         "competitions": mine.annotate(candidate_count=Count("candidates")).order_by("-year", "slug"),

@@ -33,7 +33,7 @@ from .candidate_import import columns_for, do_import_candidates, import_template
 from .eligibility import failures_in
 from .forms import ImportForm, RegistrationForm, WithdrawForm
 from .models import Candidate, CandidateDocument, Competition
-from .publication import slip_available
+from .publication import candidate_result
 from .scope import can_change_competition, changeable_competition, visible_competition
 from .uploads import forget_previewed, keep_previewed, previewed, upload_problem
 
@@ -125,7 +125,7 @@ def my_candidacies(request):
         .prefetch_related("documents").order_by("-competition__year", "-registered_at"))
     for candidate in candidacies:
         candidate.reasons = failures_in(candidate)
-        candidate.slip_available = slip_available(candidate)
+        candidate.result = candidate_result(candidate)
     just_registered = next((c for c in candidacies if str(c.pk) == request.GET.get("inscrit")), None)
     return render(request, "concours/candidates/mine.html", {
         "candidacies": candidacies, "just_registered": just_registered,
