@@ -10,6 +10,7 @@ from django.utils import timezone
 from residanat.careers.models import Rotation
 from residanat.careers.workplace import workplace
 from residanat.payroll import payslips
+from residanat.payroll.documents import summary_facts
 from residanat.payroll.runs import compute_run, open_run
 from residanat.payroll.totals import run_totals
 from tests.payroll.world import PayrollWorld
@@ -73,8 +74,15 @@ def test_a_run_counts_interns_and_externs_under_the_establishment_of_their_rotat
     by_establishment = {row.key: row for row in run_totals(run).by_establishment}
     assert by_establishment[w.other.pk].trainees == 2
     assert w.hospital.pk not in by_establishment
-    # An extern with no clinical placement that month has no establishment: "sans établissement".
-    assert by_establishment[None].trainees == 1 and run.lines.get(status=unplaced).establishment_id is None
+    # An extern with no clinical placement that month has no establishment: counted under the
+    # hospital centre that pays and employs them, never in a "sans établissement" row.
+    assert run.lines.get(status=unplaced).establishment_id is None
+    centre_row = by_establishment[f"centre-{w.centre.pk}"]
+    assert centre_row.trainees == 1 and None not in by_establishment
+    assert centre_row.label == f"{w.centre.name_fr} — établissement non précisé"
+    assert centre_row.label_ar == f"{w.centre.name_ar} — مؤسسة غير محددة"
+    summary = {r["label"] for r in summary_facts(run, "fr")["by_establishment"]}
+    assert summary == {"Hôpital Ibn Rochd", centre_row.label}
     slip = payslips.find_payslip(w.officer, run.pk, intern.person_id)
     assert [s["place"] for s in payslips.payslip_facts(slip, "fr")["statuses"]] == ["Hôpital Ibn Rochd"]
     assert [s["place"] for s in payslips.payslip_facts(slip, "ar")["statuses"]] == ["مستشفى ابن رشد"]

@@ -29,6 +29,7 @@ from residanat.payroll.forms_files import (TERM_FIELDS, applicable_terms, do_set
 from residanat.payroll.models import Payer, PayLine, PayrollRun, PayTerms, TerritorialGroup
 from residanat.payroll.rates import key_label
 from residanat.payroll.runs import PayrollRefused, approve_run, close_run, compute_run, open_run, stale_reasons
+from residanat.payroll.totals import by_place
 from residanat.people.models import TraineeStatus
 from residanat.referential.models import HospitalCentre
 from residanat.rules.rib import grouped
@@ -85,7 +86,8 @@ class Signature(Schema):
 
 
 class TotalOut(Schema):
-    key: str | None = Field(description="the payer, establishment id or status kind")
+    key: str | None = Field(description="the payer, the establishment id (\"centre-<id>\" for lines with no "
+                                        "establishment, counted under their hospital centre) or the status kind")
     label_fr: str
     label_ar: str
     lines: int
@@ -248,16 +250,17 @@ def _signature(user, at) -> dict:
     return {"username": user.username, "name": user.get_full_name() or user.username, "at": at}
 
 
+_API_SUMS = {"count": Count("id"), "people": Count("person", distinct=True), "paid": Sum("amount")}
+
+
+def _total_out(row, key, label_fr, label_ar) -> dict:
+    return {"key": None if key is None else str(key), "label_fr": label_fr, "label_ar": label_ar,
+            "lines": row["count"], "trainees": row["people"], "total": (row["paid"] or ZERO).quantize(CENT)}
+
+
 def _totals(lines, field: str, labels) -> list[dict]:
-    rows = (lines.values(*field).annotate(count=Count("id"), people=Count("person", distinct=True),
-                                          paid=Sum("amount")).order_by(*field))
-    found = []
-    for row in rows:
-        label_fr, label_ar = labels(row)
-        key = row[field[0]]
-        found.append({"key": None if key is None else str(key), "label_fr": label_fr, "label_ar": label_ar,
-                      "lines": row["count"], "trainees": row["people"], "total": (row["paid"] or ZERO).quantize(CENT)})
-    return found
+    rows = lines.values(*field).annotate(**_API_SUMS).order_by(*field)
+    return [_total_out(row, row[field[0]], *labels(row)) for row in rows]
 
 
 # A resident paid a salary outside shows in the hospital centre's run, at 0.00, with this payer.
@@ -274,12 +277,6 @@ def _kind_labels(row):
     return _in("fr", label), _in("ar", label)
 
 
-def _establishment_labels(row):
-    if row["establishment"] is None:
-        return "—", "—"
-    return row["establishment__name_fr"], row["establishment__name_ar"]
-
-
 def _detail(run: PayrollRun, user) -> PayrollRun:
     lines = PayLine.objects.visible_to(user).filter(run=run)
     run.opened = _signature(run.opened_by, run.opened_at)
@@ -289,8 +286,8 @@ def _detail(run: PayrollRun, user) -> PayrollRun:
     run.stale = stale_reasons(run) if run.state in (PayrollRun.State.COMPUTED, PayrollRun.State.APPROVED) else []
     run.totals = {
         "by_payer": _totals(lines, ["payer"], _payer_labels),
-        "by_establishment": _totals(lines, ["establishment", "establishment__name_fr", "establishment__name_ar"],
-                                    _establishment_labels),
+        "by_establishment": [_total_out(row, row["key"], row["label_fr"], row["label_ar"])
+                             for row in by_place(lines, **_API_SUMS)],
         "by_status_kind": _totals(lines, ["status_kind"], _kind_labels),
     }
     return run

@@ -26,6 +26,7 @@ from residanat.formats import amount_text
 from residanat.people.models import TraineeStatus
 
 from .models import Payer, PayLine, PayrollRun
+from .totals import by_place
 from .transfer import TransferOrder, transfer_order
 
 RUN_SUMMARY = kinds.register("payroll_run_summary", gettext_lazy("Synthèse de la paie mensuelle"))
@@ -91,12 +92,8 @@ def _rows(lines, group: str, label) -> list[dict]:
 
 
 def _establishments(lines, language: str) -> list[dict]:
-    rows = (lines.values("establishment_id", "establishment__name_fr", "establishment__name_ar")
-            .annotate(total=Sum("amount"), persons=Count("person", distinct=True))
-            .order_by("establishment__name_fr", "establishment_id"))
-    return [{"label": (row["establishment__name_ar"] if language == "ar" else row["establishment__name_fr"])
-             or row["establishment__name_fr"] or str(_("sans établissement")),
-             "persons": row["persons"], "total": money(row["total"])} for row in rows]
+    return [{"label": row[f"label_{language}"], "persons": row["persons"], "total": money(row["total"])}
+            for row in by_place(lines, total=Sum("amount"), persons=Count("person", distinct=True))]
 
 
 def _adjustments(lines) -> list[dict]:

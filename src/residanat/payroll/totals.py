@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, Sum, When
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from residanat.people.models import TraineeStatus
@@ -89,18 +90,49 @@ def _row(values: dict, key, label, label_ar="") -> Row:
                values["trainees"], values["lines"], label_ar)
 
 
+# A line with no establishment (a resident, or an extern whose clinical placement the register does
+# not know that month) is counted under its hospital centre, which employs and pays it, rather than
+# in one "sans établissement" row that says nothing (issue 18 item 4; decision 0018).
+_UNPLACED = Q(establishment__isnull=True)
+_CENTRE = {"centre_id": Case(When(_UNPLACED, then=F("hospital_centre_id")), output_field=IntegerField()),
+           "centre_fr": Case(When(_UNPLACED, then=F("hospital_centre__name_fr")), output_field=CharField()),
+           "centre_ar": Case(When(_UNPLACED, then=F("hospital_centre__name_ar")), output_field=CharField())}
+
+
+def _place_label(row: dict, language: str) -> str:
+    with translation.override(language):
+        if row["establishment_id"] is not None:
+            name = row["establishment__name_ar"] if language == "ar" else row["establishment__name_fr"]
+            return name or row["establishment__name_fr"]
+        if row["centre_id"] is not None:
+            name = (row["centre_ar"] if language == "ar" else row["centre_fr"]) or row["centre_fr"]
+            return str(_("%(centre)s — établissement non précisé") % {"centre": name})
+        return str(_("sans établissement"))
+
+
+def by_place(lines, /, **sums) -> list[dict]:
+    """The lines' `sums` per establishment (or hospital centre, for lines with no establishment), one
+    grouped query; each row also has `key` (the establishment's id, "centre-<id>", None when neither
+    is known), `label_fr` and `label_ar`. The run page, its summary PDF and the API read this."""
+    rows = (lines.annotate(**_CENTRE)
+            .values("establishment_id", "establishment__name_fr", "establishment__name_ar",
+                    "centre_id", "centre_fr", "centre_ar")
+            .annotate(**sums).order_by("establishment__name_fr", "centre_fr", "establishment_id", "centre_id"))
+    found = []
+    for row in rows:
+        key = (row["establishment_id"] if row["establishment_id"] is not None
+               else f"centre-{row['centre_id']}" if row["centre_id"] is not None else None)
+        found.append({**row, "key": key, "label_fr": _place_label(row, "fr"), "label_ar": _place_label(row, "ar")})
+    return found
+
+
 def run_totals(run: PayrollRun) -> RunTotals:
     """The run's totals (4 queries). The caller found `run` through `visible_to`."""
     lines = PayLine.objects.filter(run=run).order_by()
     overall = _row(lines.aggregate(**_sums()), None, str(_("Total")))
     by_payer = [_row(v, v["payer"], payer_label(v["payer"]))
                 for v in lines.values("payer").annotate(**_sums()).order_by("payer")]
-    by_establishment = [
-        _row(v, v["establishment_id"], v["establishment__name_fr"] or str(_("sans établissement")),
-             v["establishment__name_ar"] or "")
-        for v in lines.values("establishment_id", "establishment__name_fr", "establishment__name_ar")
-        .annotate(**_sums()).order_by("establishment__name_fr", "establishment_id")
-    ]
+    by_establishment = [_row(v, v["key"], v["label_fr"], v["label_ar"]) for v in by_place(lines, **_sums())]
     by_status = [_row(v, v["status_kind"], status_label(v["status_kind"]))
                  for v in lines.values("status_kind").annotate(**_sums()).order_by("status_kind")]
     return RunTotals(overall, by_payer, by_establishment, by_status)
