@@ -290,9 +290,8 @@ class CheckReport:
         return self.ok and not self.couples_blocking
 
 
-def check(instance: CouplesInstance, assignments: dict[str, str | None]) -> CheckReport:
-    """Capacity, couples kept together (same place, or both unassigned), merit for singles, and the
-    couples that would block (the definitions of the module docstring, by plain enumeration)."""
+def _ranks_and_holders(instance: CouplesInstance, assignments: dict[str, str | None]):
+    """Each person's rank, and for each post the ranks of those the assignment puts there."""
     rank_of = {s.id: s.rank for s in instance.singles}
     for c in instance.couples:
         rank_of.update(zip(c.members, c.ranks))
@@ -300,6 +299,13 @@ def check(instance: CouplesInstance, assignments: dict[str, str | None]) -> Chec
     for person, post in assignments.items():
         if post is not None:
             holders[post].append(rank_of[person])
+    return rank_of, holders
+
+
+def check(instance: CouplesInstance, assignments: dict[str, str | None]) -> CheckReport:
+    """Capacity, couples kept together (same place, or both unassigned), merit for singles, and the
+    couples that would block (the definitions of the module docstring, by plain enumeration)."""
+    rank_of, holders = _ranks_and_holders(instance, assignments)
     over = [p.id for p in instance.posts if len(holders[p.id]) > p.capacity]
 
     def ahead(post, rank, ignore=()):
@@ -355,13 +361,7 @@ def unplaced_reasons(instance: CouplesInstance, assignments: dict[str, str | Non
       by people ranked above the member who would take it (the partner not counted);
     - `couple_unstable`: a blocking couple: a pair was open, but no assignment without a blocking
       couple exists and the solver left this one out (the module docstring)."""
-    rank_of = {s.id: s.rank for s in instance.singles}
-    for c in instance.couples:
-        rank_of.update(zip(c.members, c.ranks))
-    holders: dict[str, list[int]] = {p.id: [] for p in instance.posts}
-    for person, post in assignments.items():
-        if post is not None:
-            holders[post].append(rank_of[person])
+    rank_of, holders = _ranks_and_holders(instance, assignments)
 
     def full_above(post, rank, ignore=(), seats=1):
         above = sum(1 for r in holders[post] if r < rank and r not in ignore)
