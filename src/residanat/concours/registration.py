@@ -29,6 +29,7 @@ from residanat.documents.attestations import identity_facts
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import already_issued, issue_pdf
 from residanat.people.models import Person
+from residanat.rules import eligibility as eligibility_rules
 
 from .models import Candidate, CandidateDocument, Competition
 
@@ -73,8 +74,9 @@ def fact_fields(kind: str, route: str) -> list[str]:
         # RD68 ch. 1: year-5 exams passed; ch. 13: not a doctor of medicine.
         return ["enrolment_faculty", "study_year", "year5_exams_passed", "thesis_defended_on"]
     if route == Route.TITLES_INTERN:
-        # D93 art. 21 1.a: two years of actual internat.
-        return ["internat_months_validated"]
+        # D93 art. 21 1.a: two years of actual internat; art. 21: Moroccan civilians of paragraphs
+        # 1 and 2 in order with the civil service.
+        return ["internat_months_validated", "civil_service_in_order"]
     if route == Route.TITLES_MILITARY:
         # D93 art. 21 1.b: passed the military hospitals' assistants competition.
         return ["military_assistant_passed"]
@@ -83,7 +85,8 @@ def fact_fields(kind: str, route: str) -> list[str]:
             "civil_service_in_order", "public_administration"]
 
 
-def required_documents(kind: str, route: str, *, moroccan: bool = True, foreign_diploma: bool = False) -> list[str]:
+def required_documents(kind: str, route: str, *, moroccan: bool = True, foreign_diploma: bool = False,
+                       diploma: str = "") -> list[str]:
     """The documents a candidacy must carry; the identity document always."""
     required = [DocKind.IDENTITY]
     if kind == Kind.INTERNAT:
@@ -92,11 +95,16 @@ def required_documents(kind: str, route: str, *, moroccan: bool = True, foreign_
         required += [DocKind.TRANSCRIPT]
     elif route == Route.TITLES_INTERN:
         required += [DocKind.INTERNAT]
+        # D93 art. 21: "المترشحين المدنيين المغاربة المشار إليهم في الفقرتين 1 و2" — on titles too.
+        if moroccan:
+            required += [DocKind.CIVIL_SERVICE]
     elif route == Route.COMPETITION:
         required += [DocKind.DIPLOMA]
         if foreign_diploma:
             required += [DocKind.EQUIVALENCE]
-        required += [DocKind.PRACTICE]
+        # D93 art. 21 2°: the year of practice is not asked of a veterinary doctor.
+        if practice_required(diploma):
+            required += [DocKind.PRACTICE]
         if moroccan:
             required += [DocKind.CIVIL_SERVICE]
     return [str(k) for k in required]
@@ -104,9 +112,15 @@ def required_documents(kind: str, route: str, *, moroccan: bool = True, foreign_
 
 def offered_documents(kind: str, route: str) -> list[str]:
     """Every document the form offers for this kind and route: the required ones in any case
-    (equivalence and civil service depend on answers of the same form), and "other"."""
+    (equivalence, practice and civil service depend on answers of the same form), and "other"."""
     offered = required_documents(kind, route, moroccan=True, foreign_diploma=True)
     return offered + [DocKind.OTHER]
+
+
+def practice_required(diploma: str) -> bool:
+    """Whether the date and attestation of practice are asked: of every doctorate but the
+    veterinary one (D93 art. 21 2°)."""
+    return eligibility_rules.needs_practice(diploma)
 
 
 # --- identity numbers --------------------------------------------------------------------------
@@ -393,7 +407,7 @@ def identity_problems(values: dict) -> dict:
 def _check_required_documents(competition, route, person, facts, checked) -> None:
     foreign_diploma = (facts.get("diploma_country") or "MA").upper() != "MA"
     required = required_documents(competition.kind, route, moroccan=person.is_moroccan,
-                                  foreign_diploma=foreign_diploma)
+                                  foreign_diploma=foreign_diploma, diploma=facts.get("diploma") or "")
     missing = {f"doc_{kind}": _("Cette pièce est obligatoire.") for kind in required if kind not in checked}
     if missing:
         raise ValidationError(missing)
