@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from residanat.rules import param
+from residanat.rules import eligibility, param
 from residanat.rules.eligibility import (
     Facts,
     Failure,
@@ -127,9 +127,28 @@ def test_d93_art_21_2_veterinary_doctor_owes_no_year_of_practice():
 
 @pytest.mark.parametrize("diploma", ["medicine", "pharmacy", "dental"])
 def test_d93_art_21_2_every_doctor_of_medicine_pharmacy_or_dental_medicine_owes_the_year_of_practice(diploma):
-    # "جميعا" (all of them): the doctors of medicine of the line before as well.
+    # "جميعا" (all of them): the doctors of medicine of the line before as well (decision 0007).
+    assert param(f"residanat.practice_years_required.{diploma}", ON) == 1
     assert codes(residanat(diploma=diploma, practice_since=None)) == ["practice_too_short"]
     assert codes(residanat(diploma=diploma, practice_since=dt.date(2026, 4, 1))) == ["practice_too_short"]
+
+
+def test_d93_art_21_2_the_other_reading_of_jamian_is_one_parameter(monkeypatch):
+    # Read "الذين قضوا جميعا" as closing the pharmacy and dental line only: the doctors of medicine
+    # owe no practice once their parameter is 0; the others still do.
+    real = eligibility.param
+
+    def reading(key, on, *args):
+        return 0 if key == "residanat.practice_years_required.medicine" else real(key, on, *args)
+
+    monkeypatch.setattr(eligibility, "param", reading)
+    assert check(residanat(diploma="medicine", practice_since=None), ON) == []
+    assert codes(residanat(diploma="pharmacy", practice_since=None)) == ["practice_too_short"]
+
+
+def test_without_a_doctorate_the_practice_is_not_judged():
+    # Which doctorate owes what practice is unknown: the refusal is the missing doctorate.
+    assert codes(residanat(diploma="", practice_since=None)) == ["no_doctorate"]
 
 
 def test_foreign_diploma_needs_a_recognised_equivalence():
@@ -140,7 +159,7 @@ def test_foreign_diploma_needs_a_recognised_equivalence():
 
 
 def test_practice_of_exactly_one_year_on_the_judging_day_is_enough():
-    assert param("residanat.practice_years_required", ON) == 1
+    assert param("residanat.practice_years_required.medicine", ON) == 1
     assert check(residanat(practice_since=dt.date(2025, 6, 1)), dt.date(2026, 6, 1)) == []
 
 

@@ -369,7 +369,8 @@ def _read_row(competition, row, values, position, faculties, result) -> ImportRo
             facts[column.target] = read[column.key]
         elif column.target in REQUIRED_FACTS and not (
                 # D93 art. 21 2°: no year of practice asked of a veterinary doctor.
-                column.target == "practice_since" and not registration.practice_required(read.get("diplome", ""))):
+                column.target == "practice_since"
+                and not registration.practice_required(competition, read.get("diplome", ""))):
             if not any(e.row == row and e.column == column.key for e in result.errors):
                 error(column.key, _("valeur obligatoire pour la voie « %(route)s »") % {"route": Route(route).label})
     if "diploma_country" in relevant:

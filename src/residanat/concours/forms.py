@@ -264,12 +264,12 @@ class RegistrationForm(forms.Form):
             except ValidationError as error:
                 self.add_error(name, error)
         foreign_diploma = (cleaned.get("diploma_country") or "MA") != "MA"
-        diploma = cleaned.get("diploma") or ""
-        if ("practice_since" in self.fields and registration.practice_required(diploma)
-                and not cleaned.get("practice_since") and "practice_since" not in self.errors):
+        practice = registration.practice_required(self.competition, cleaned.get("diploma") or "")
+        if ("practice_since" in self.fields and practice and not cleaned.get("practice_since")
+                and "practice_since" not in self.errors):
             self.add_error("practice_since", _("Ce champ est obligatoire."))
         required = registration.required_documents(self.competition.kind, self.route, moroccan=self.moroccan(),
-                                                   foreign_diploma=foreign_diploma, diploma=diploma)
+                                                   foreign_diploma=foreign_diploma, practice=practice)
         for kind in required:
             name = f"doc_{kind}"
             if name in self.fields and not cleaned.get(name) and name not in self.errors:

@@ -86,8 +86,9 @@ def fact_fields(kind: str, route: str) -> list[str]:
 
 
 def required_documents(kind: str, route: str, *, moroccan: bool = True, foreign_diploma: bool = False,
-                       diploma: str = "") -> list[str]:
-    """The documents a candidacy must carry; the identity document always."""
+                       practice: bool = True) -> list[str]:
+    """The documents a candidacy must carry; the identity document always. `practice`: whether
+    the declared doctorate owes the year of practice (`practice_required`)."""
     required = [DocKind.IDENTITY]
     if kind == Kind.INTERNAT:
         required += [DocKind.ENROLMENT, DocKind.TRANSCRIPT]
@@ -103,7 +104,7 @@ def required_documents(kind: str, route: str, *, moroccan: bool = True, foreign_
         if foreign_diploma:
             required += [DocKind.EQUIVALENCE]
         # D93 art. 21 2°: the year of practice is not asked of a veterinary doctor.
-        if practice_required(diploma):
+        if practice:
             required += [DocKind.PRACTICE]
         if moroccan:
             required += [DocKind.CIVIL_SERVICE]
@@ -117,10 +118,15 @@ def offered_documents(kind: str, route: str) -> list[str]:
     return offered + [DocKind.OTHER]
 
 
-def practice_required(diploma: str) -> bool:
-    """Whether the date and attestation of practice are asked: of every doctorate but the
-    veterinary one (D93 art. 21 2°)."""
-    return eligibility_rules.needs_practice(diploma)
+def practice_required(competition: Competition, diploma: str) -> bool:
+    """Whether a résidanat candidacy by competition with this diploma gives the date and the
+    attestation of practice: when the doctorate owes a year of it on the day the conditions are
+    judged (D93 art. 21 2°: not the veterinary doctor). An undeclared diploma is asked them."""
+    from .eligibility import judged_on
+
+    if not diploma:
+        return True
+    return eligibility_rules.practice_years_required(diploma, judged_on(competition)) > 0
 
 
 # --- identity numbers --------------------------------------------------------------------------
@@ -407,7 +413,8 @@ def identity_problems(values: dict) -> dict:
 def _check_required_documents(competition, route, person, facts, checked) -> None:
     foreign_diploma = (facts.get("diploma_country") or "MA").upper() != "MA"
     required = required_documents(competition.kind, route, moroccan=person.is_moroccan,
-                                  foreign_diploma=foreign_diploma, diploma=facts.get("diploma") or "")
+                                  foreign_diploma=foreign_diploma,
+                                  practice=practice_required(competition, facts.get("diploma") or ""))
     missing = {f"doc_{kind}": _("Cette pièce est obligatoire.") for kind in required if kind not in checked}
     if missing:
         raise ValidationError(missing)

@@ -182,23 +182,28 @@ def _residanat_competition(facts: Facts, on: dt.date) -> list[Failure]:
             "Diplôme obtenu à l'étranger sans décision d'équivalence reconnue.",
             "شهادة محصل عليها بالخارج دون قرار معادلة معترف به.",
         ))
-    if needs_practice(facts.diploma):
-        failures += _practice(facts, on)
+    failures += _practice(facts, on)
     failures += _civil_service(facts)
     failures += _attempts(facts, param("residanat.max_attempts", on), REF_RESIDANAT)
     return failures
 
 
-def needs_practice(diploma: str) -> bool:
-    """D93 art. 21 2°: the year of actual practice closes the line of the doctorates in medicine,
-    pharmacy and dental medicine ("الذين قضوا جميعا سنة من الممارسة الفعلية بهذه الصفة"); the
-    veterinary doctor's line asks only the wish to prepare a biology specialty."""
-    return diploma != VETERINARY
+def practice_years_required(diploma: str, on: dt.date) -> int:
+    """The years of actual practice a doctorate owes for the competition (D93 art. 21 2°): "الذين
+    قضوا جميعا سنة من الممارسة الفعلية بهذه الصفة" closes the line of the doctorates in pharmacy and
+    dental medicine and, by "جميعا", takes in the doctors of medicine (a parameter per doctorate:
+    docs/decisions/0007-eligibility.md). The veterinary doctor's line asks only the wish to prepare
+    a biology specialty: no practice. No doctorate declared: nothing to judge the practice by."""
+    if diploma not in DOCTORATES:
+        return 0
+    return param(f"residanat.practice_years_required.{diploma}", on)
 
 
 def _practice(facts: Facts, on: dt.date) -> list[Failure]:
     failures = []
-    years = param("residanat.practice_years_required", on)
+    years = practice_years_required(facts.diploma, on)
+    if not years:
+        return []
     if facts.practice_since is None:
         failures.append(Failure(
             "practice_too_short", REF_RESIDANAT,
