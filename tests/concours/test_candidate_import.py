@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 
 from residanat.accounts.roles import Role
 from residanat.concours.candidate_import import columns_for, do_import_candidates, import_template
-from residanat.concours.models import Candidate, Competition
+from residanat.concours.models import Candidate, Competition, PostAllocation
 from residanat.people.models import Person
 from tests.accounts.factories import user_with_role
 from tests.concours.factories import CandidateFactory, CompetitionFactory
@@ -144,6 +144,39 @@ def test_titles_routes_read_their_own_column_only(competition, dean):
     assert (intern.route, intern.internat_months_validated, intern.state) == ("titles_intern", 24, "eligible")
     assert (military.route, military.military_assistant_passed, military.diploma) == ("titles_military", True, "")
     assert military.attempt_number is None  # admission on titles is not an attempt
+
+
+def test_d93_art_21_an_intern_on_titles_is_read_the_civil_service_column(competition, dean):
+    """D93 art. 21: "ويجب على المترشحين المدنيين المغاربة المشار إليهم في الفقرتين 1 و2 …
+    الخدمة المدنية": the interns of paragraph 1 (on titles) owe it as the doctors of paragraph 2."""
+    data = csv_bytes([
+        row(voie="titres_interne", diplome="", date_diplome="", exercice_depuis="", mois_internat="24",
+            service_civil="non"),
+        row(cin="BK100002", voie="titres_interne", diplome="", date_diplome="", exercice_depuis="",
+            mois_internat="24"),
+    ])
+    result = do_import_candidates(competition, data, dean, dry_run=False)
+    assert result.written, messages(result)
+    out_of_order, in_order = Candidate.objects.order_by("number")
+    assert (out_of_order.civil_service_in_order, out_of_order.state) == (False, "ineligible")
+    assert [(f["code"], f["ref"]) for f in out_of_order.eligibility] == [("civil_service", "D93 art. 21")]
+    assert (in_order.civil_service_in_order, in_order.state) == (True, "eligible")
+
+
+def test_d93_art_21_2_a_veterinary_doctor_needs_no_practice_column(competition, dean):
+    """D93 art. 21 2°: the year of practice is asked of the doctors in medicine, pharmacy and dental
+    medicine ("الذين قضوا جميعا سنة من الممارسة الفعلية بهذه الصفة"), not of the veterinary doctor."""
+    PostAllocation.objects.create(competition=competition, seat_type=PostAllocation.SeatType.CONTRACT,
+                                  group="biological", track="medicine", seats=2)
+    data = csv_bytes([row(diplome="veterinaire", exercice_depuis="")])
+    result = do_import_candidates(competition, data, dean, dry_run=False)
+    assert result.written, messages(result)
+    candidate = Candidate.objects.get()
+    assert (candidate.diploma, candidate.practice_since, candidate.state) == ("veterinary", None, "eligible")
+    # A doctor of medicine without the column is still refused, naming it.
+    result = do_import_candidates(competition, csv_bytes([row(cin="BK100002", exercice_depuis="")]), dean,
+                                  dry_run=True)
+    assert not result.written and "exercice_depuis" in messages(result)[0]
 
 
 def test_an_internat_file_reads_the_faculty_code_and_the_validated_years(dean):

@@ -16,7 +16,7 @@ from django.test import Client, override_settings
 from residanat.accounts.models import RoleAssignment, User
 from residanat.accounts.roles import Role
 from residanat.concours import registration
-from residanat.concours.models import Candidate, CandidateDocument, Competition
+from residanat.concours.models import Candidate, CandidateDocument, Competition, PostAllocation
 from residanat.concours.registration import (
     REGISTRATION_RECEIPT,
     RegistrationData,
@@ -317,6 +317,77 @@ def test_the_form_offers_only_the_facts_and_documents_of_the_kind_and_route(comp
     assert not {"diploma", "year5_exams_passed", "doc_diploma"} & internat
     public_health = fields(CompetitionFactory(kind="public_health_internat", state=State.REGISTRATION_OPEN))
     assert {"year5_exams_passed", "doc_transcript"} <= public_health and "validated_years" not in public_health
+
+
+def titles_intern_data(**changes):
+    """A Moroccan intern with 24 months of internat, on titles (D93 art. 21 1.a)."""
+    data = form_data(route="titles_intern", internat_months_validated="24", doc_internat=pdf("internat.pdf"),
+                     **changes)
+    for name in ("diploma", "diploma_date", "diploma_country", "practice_since", "doc_diploma", "doc_practice"):
+        data.pop(name, None)
+    return data
+
+
+def test_d93_art_21_registration_on_titles_asks_a_moroccan_intern_the_civil_service(competition):
+    """D93 art. 21: "ويجب على المترشحين المدنيين المغاربة المشار إليهم في الفقرتين 1 و2 أعلاه أن يثبتوا
+    وجودهم في وضعية قانونية بالنظر إلى الخدمة المدنية": paragraph 1 (on titles) too."""
+    page = Client().get(f"/concours/{competition.slug}/inscription/?voie=titles_intern")
+    form = page.context["form"]
+    assert {"civil_service_in_order", "doc_civil_service"} <= set(form.fields)
+    assert form.fields["doc_civil_service"].document_required
+
+    url = f"/concours/{competition.slug}/inscription/"
+    data = titles_intern_data()
+    data.pop("doc_civil_service")
+    response = Client().post(url, data)
+    assert set(response.context["form"].errors) == {"doc_civil_service"}
+    assert nothing_written()
+
+    data = titles_intern_data()
+    data.pop("civil_service_in_order")
+    response = Client().post(url, data)
+    assert response.status_code == 302
+    candidate = Candidate.objects.get()
+    assert (candidate.route, candidate.internat_months_validated) == ("titles_intern", 24)
+    assert set(candidate.documents.values_list("kind", flat=True)) == {"identity", "internat", "civil_service"}
+    assert [(f["code"], f["ref"]) for f in candidate.eligibility] == [("civil_service", "D93 art. 21")]
+
+
+def test_d93_art_21_a_moroccan_intern_in_order_with_the_civil_service_is_eligible_on_titles(competition):
+    response = Client().post(f"/concours/{competition.slug}/inscription/", titles_intern_data())
+    assert response.status_code == 302
+    candidate = Candidate.objects.get()
+    assert (candidate.civil_service_in_order, candidate.state) == (True, Candidate.State.ELIGIBLE)
+
+
+def test_d93_art_21_a_foreign_intern_on_titles_needs_no_civil_service_document(competition):
+    data = titles_intern_data(moroccan="0", nationality="sn", national_id="", passport_number="a 1234567")
+    data.pop("doc_civil_service")
+    data.pop("civil_service_in_order")
+    response = Client().post(f"/concours/{competition.slug}/inscription/", data)
+    assert response.status_code == 302
+    assert Candidate.objects.get().state == Candidate.State.ELIGIBLE
+
+
+def test_d93_art_21_2_a_veterinary_doctor_registers_without_a_practice_date_or_attestation(competition):
+    """D93 art. 21 2°: "الحاصلون على شهادة دكتور بيطري أو شهادة معادلة لها الراغبون في تحضير تخصص في
+    البيولوجيا" — no year of practice, which closes the line of the other doctorates."""
+    PostAllocation.objects.create(competition=competition, seat_type=PostAllocation.SeatType.CONTRACT,
+                                  group="biological", track="medicine", seats=2)
+    page = Client().get(f"/concours/{competition.slug}/inscription/")
+    assert "vétérinaire" in page.context["form"].fields["doc_practice"].help_text
+    assert "دكتور بيطري" in Client().get(f"/ar/concours/{competition.slug}/inscription/").content.decode()
+    response = register(Client(), competition, diploma="veterinary", practice_since="", doc_practice=None)
+    assert response.status_code == 302
+    candidate = Candidate.objects.get()
+    assert (candidate.diploma, candidate.practice_since) == ("veterinary", None)
+    assert (candidate.state, candidate.eligibility) == (Candidate.State.ELIGIBLE, [])
+
+
+def test_d93_art_21_2_a_doctor_of_medicine_still_gives_the_practice_date_and_attestation(competition):
+    response = register(Client(), competition, practice_since="", doc_practice=None)
+    assert set(response.context["form"].errors) == {"practice_since", "doc_practice"}
+    assert nothing_written()
 
 
 def test_titles_routes_exist_only_for_the_residanat():

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from residanat.rules import param
+from residanat.rules import eligibility, param
 from residanat.rules.eligibility import (
     Facts,
     Failure,
@@ -113,6 +113,44 @@ def test_veterinary_doctor_is_admitted_only_for_biology():
     assert (failure.code, failure.ref) == ("veterinary_not_biology", "D93 art. 21")
 
 
+def test_d93_art_21_2_veterinary_doctor_owes_no_year_of_practice():
+    """D93 art. 21 2°: the year of practice closes the line of the doctorates in medicine, pharmacy
+    and dental medicine ("… الذين قضوا جميعا سنة من الممارسة الفعلية بهذه الصفة؛"); the next line,
+    "الحاصلون على شهادة دكتور بيطري أو شهادة معادلة لها الراغبون في تحضير تخصص في البيولوجيا",
+    asks the veterinary doctor only to prepare a biology specialty."""
+    assert check(residanat(diploma="veterinary", biology_only=True, practice_since=None), ON) == []
+    # Practice begun two months ago, or never declared: neither is a ground of refusal.
+    assert check(residanat(diploma="veterinary", biology_only=True, practice_since=dt.date(2026, 4, 1)), ON) == []
+    assert codes(residanat(diploma="veterinary", biology_only=False, practice_since=None)) == [
+        "veterinary_not_biology"]
+
+
+@pytest.mark.parametrize("diploma", ["medicine", "pharmacy", "dental"])
+def test_d93_art_21_2_every_doctor_of_medicine_pharmacy_or_dental_medicine_owes_the_year_of_practice(diploma):
+    # "جميعا" (all of them): the doctors of medicine of the line before as well (decision 0007).
+    assert param(f"residanat.practice_years_required.{diploma}", ON) == 1
+    assert codes(residanat(diploma=diploma, practice_since=None)) == ["practice_too_short"]
+    assert codes(residanat(diploma=diploma, practice_since=dt.date(2026, 4, 1))) == ["practice_too_short"]
+
+
+def test_d93_art_21_2_the_other_reading_of_jamian_is_one_parameter(monkeypatch):
+    # Read "الذين قضوا جميعا" as closing the pharmacy and dental line only: the doctors of medicine
+    # owe no practice once their parameter is 0; the others still do.
+    real = eligibility.param
+
+    def reading(key, on, *args):
+        return 0 if key == "residanat.practice_years_required.medicine" else real(key, on, *args)
+
+    monkeypatch.setattr(eligibility, "param", reading)
+    assert check(residanat(diploma="medicine", practice_since=None), ON) == []
+    assert codes(residanat(diploma="pharmacy", practice_since=None)) == ["practice_too_short"]
+
+
+def test_without_a_doctorate_the_practice_is_not_judged():
+    # Which doctorate owes what practice is unknown: the refusal is the missing doctorate.
+    assert codes(residanat(diploma="", practice_since=None)) == ["no_doctorate"]
+
+
 def test_foreign_diploma_needs_a_recognised_equivalence():
     failure = only(residanat(diploma_foreign=True, diploma_equivalence=""))
     assert (failure.code, failure.ref) == ("equivalence_missing", "D93 art. 21")
@@ -121,7 +159,7 @@ def test_foreign_diploma_needs_a_recognised_equivalence():
 
 
 def test_practice_of_exactly_one_year_on_the_judging_day_is_enough():
-    assert param("residanat.practice_years_required", ON) == 1
+    assert param("residanat.practice_years_required.medicine", ON) == 1
     assert check(residanat(practice_since=dt.date(2025, 6, 1)), dt.date(2026, 6, 1)) == []
 
 
@@ -159,24 +197,46 @@ def test_residanat_fourth_attempt_is_allowed_and_fifth_refused():
 
 # --- résidanat on titles, D93 art. 21 1.a and 1.b -------------------------------------------------
 
+def titles_intern(**changes) -> Facts:
+    """A Moroccan intern with two years of internat validated, in order with the civil service."""
+    base = Facts(kind="residanat", route="titles_intern", internat_months_validated=24, civil_service_in_order=True)
+    return dataclasses.replace(base, **changes)
+
+
 def test_intern_with_24_months_of_internat_is_admitted_on_titles():
-    assert check(Facts(kind="residanat", route="titles_intern", internat_months_validated=24), ON) == []
+    assert check(titles_intern(), ON) == []
 
 
 def test_intern_with_23_months_of_internat_is_refused_on_titles():
-    failure = only(Facts(kind="residanat", route="titles_intern", internat_months_validated=23))
+    failure = only(titles_intern(internat_months_validated=23))
     assert (failure.code, failure.ref) == ("internat_too_short", "D93 art. 21")
     assert "23 mois" in failure.message_fr and "24 exigés" in failure.message_fr
-    assert codes(Facts(kind="residanat", route="titles_intern")) == ["internat_too_short"]
+    assert codes(titles_intern(internat_months_validated=None)) == ["internat_too_short"]
+
+
+def test_d93_art_21_moroccan_intern_on_titles_must_be_in_order_with_the_civil_service():
+    """D93 art. 21: "ويجب على المترشحين المدنيين المغاربة المشار إليهم في الفقرتين 1 و2 أعلاه أن يثبتوا
+    وجودهم في وضعية قانونية بالنظر إلى الخدمة المدنية" — paragraph 1 (on titles) as well as 2."""
+    failure = only(titles_intern(civil_service_in_order=False))
+    assert (failure.code, failure.ref) == ("civil_service", "D93 art. 21")
+    assert "service civil" in failure.message_fr and "الخدمة المدنية" in failure.message_ar
+    # Both conditions unmet: both are reported.
+    assert codes(titles_intern(internat_months_validated=20, civil_service_in_order=False)) == [
+        "internat_too_short", "civil_service"]
+
+
+def test_d93_art_21_foreign_intern_on_titles_owes_no_civil_service():
+    # "المترشحين المدنيين المغاربة": Moroccan civilians only.
+    assert check(titles_intern(moroccan=False, civil_service_in_order=False), ON) == []
 
 
 def test_titles_route_has_no_attempt_cap():
-    facts = Facts(kind="residanat", route="titles_intern", internat_months_validated=24, previous_attempts=9)
-    assert check(facts, ON) == []
+    assert check(titles_intern(previous_attempts=9), ON) == []
 
 
-def test_titles_route_ignores_the_conditions_of_the_competition():
-    # No diploma, no practice, no civil service declared: those are conditions of art. 21 2° only.
+def test_military_titles_route_ignores_the_conditions_of_the_competition():
+    # No diploma, no practice: conditions of art. 21 2° only. No civil service either: 1.b admits
+    # military candidates, and the civil-service sentence names "المترشحين المدنيين" (civilians).
     assert check(Facts(kind="residanat", route="titles_military", military_assistant_passed=True), ON) == []
 
 

@@ -85,9 +85,11 @@ COLUMNS = (
            kinds=(Kind.RESIDANAT,)),
     Column("equivalence", "diploma_equivalence", "text", "Référence de la décision d'équivalence (diplôme étranger)",
            "", kinds=(Kind.RESIDANAT,)),
-    Column("exercice_depuis", "practice_since", "date", "Exercice effectif depuis le — obligatoire (voie concours)",
+    Column("exercice_depuis", "practice_since", "date",
+           "Exercice effectif depuis le — obligatoire (voie concours), sauf pour un docteur vétérinaire",
            "01/09/2023", kinds=(Kind.RESIDANAT,)),
-    Column("service_civil", "civil_service_in_order", "bool", "En règle vis-à-vis du service civil : oui / non",
+    Column("service_civil", "civil_service_in_order", "bool",
+           "En règle vis-à-vis du service civil : oui / non (candidats marocains, voies concours et titres_interne)",
            "oui", kinds=(Kind.RESIDANAT,)),
     Column("administration", "public_administration", "text",
            "Administration publique d'origine (D93 art. 27 bis) ; vide sinon", "", kinds=(Kind.RESIDANAT,)),
@@ -365,7 +367,10 @@ def _read_row(competition, row, values, position, faculties, result) -> ImportRo
             continue  # a fact of another route: not read (the Aide sheet says which route reads it)
         if column.key in read:
             facts[column.target] = read[column.key]
-        elif column.target in REQUIRED_FACTS:
+        elif column.target in REQUIRED_FACTS and not (
+                # D93 art. 21 2°: no year of practice asked of a veterinary doctor.
+                column.target == "practice_since"
+                and not registration.practice_required(competition, read.get("diplome", ""))):
             if not any(e.row == row and e.column == column.key for e in result.errors):
                 error(column.key, _("valeur obligatoire pour la voie « %(route)s »") % {"route": Route(route).label})
     if "diploma_country" in relevant:

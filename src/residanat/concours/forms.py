@@ -103,7 +103,8 @@ class RegistrationForm(forms.Form):
                                                  choices=tracks, initial=tracks[0][0])
         for name in registration.fact_fields(self.competition.kind, self.route):
             model_field = Candidate._meta.get_field(name)
-            required = name in REQUIRED_FACTS
+            # The date of practice depends on the diploma of the same form (D93 art. 21 2°): checked in clean().
+            required = name in REQUIRED_FACTS and name != "practice_since"
             if name == "enrolment_faculty":
                 field = FacultyChoiceField(queryset=Faculty.objects.order_by("kind", "city_fr"),
                                            label=capfirst(model_field.verbose_name), required=required)
@@ -121,6 +122,10 @@ class RegistrationForm(forms.Form):
             if name == "diploma_country":
                 field.help_text = _("Code ISO à deux lettres ; MA pour un diplôme marocain.")
                 field.widget.attrs.update({**LATIN, "size": 3})
+            if name == "practice_since":
+                # Marked as asked (the asterisk) though checked in clean(): all but the veterinary doctors.
+                field.document_required = True
+                field.help_text = _("Sauf pour un docteur vétérinaire (D93 art. 21 2°).")
             if name == "thesis_defended_on":
                 field.help_text = _("À laisser vide si la thèse n'est pas soutenue.")
             if name == "civil_service_in_order":
@@ -140,6 +145,8 @@ class RegistrationForm(forms.Form):
                 help_text = _("Obligatoire pour un diplôme obtenu à l'étranger.")
             elif kind == CandidateDocument.Kind.CIVIL_SERVICE:
                 help_text = _("Obligatoire pour un candidat marocain.")
+            elif kind == CandidateDocument.Kind.PRACTICE:
+                help_text = _("Sauf pour un docteur vétérinaire (D93 art. 21 2°).")
             elif kind == CandidateDocument.Kind.OTHER:
                 help_text = _("Facultatif.")
             field = forms.FileField(label=label, required=False, help_text=help_text,
@@ -257,8 +264,12 @@ class RegistrationForm(forms.Form):
             except ValidationError as error:
                 self.add_error(name, error)
         foreign_diploma = (cleaned.get("diploma_country") or "MA") != "MA"
+        practice = registration.practice_required(self.competition, cleaned.get("diploma") or "")
+        if ("practice_since" in self.fields and practice and not cleaned.get("practice_since")
+                and "practice_since" not in self.errors):
+            self.add_error("practice_since", _("Ce champ est obligatoire."))
         required = registration.required_documents(self.competition.kind, self.route, moroccan=self.moroccan(),
-                                                   foreign_diploma=foreign_diploma)
+                                                   foreign_diploma=foreign_diploma, practice=practice)
         for kind in required:
             name = f"doc_{kind}"
             if name in self.fields and not cleaned.get(name) and name not in self.errors:

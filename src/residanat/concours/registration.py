@@ -29,6 +29,7 @@ from residanat.documents.attestations import identity_facts
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import already_issued, issue_pdf
 from residanat.people.models import Person
+from residanat.rules import eligibility as eligibility_rules
 
 from .models import Candidate, CandidateDocument, Competition
 
@@ -73,8 +74,9 @@ def fact_fields(kind: str, route: str) -> list[str]:
         # RD68 ch. 1: year-5 exams passed; ch. 13: not a doctor of medicine.
         return ["enrolment_faculty", "study_year", "year5_exams_passed", "thesis_defended_on"]
     if route == Route.TITLES_INTERN:
-        # D93 art. 21 1.a: two years of actual internat.
-        return ["internat_months_validated"]
+        # D93 art. 21 1.a: two years of actual internat; art. 21: Moroccan civilians of paragraphs
+        # 1 and 2 in order with the civil service.
+        return ["internat_months_validated", "civil_service_in_order"]
     if route == Route.TITLES_MILITARY:
         # D93 art. 21 1.b: passed the military hospitals' assistants competition.
         return ["military_assistant_passed"]
@@ -83,8 +85,10 @@ def fact_fields(kind: str, route: str) -> list[str]:
             "civil_service_in_order", "public_administration"]
 
 
-def required_documents(kind: str, route: str, *, moroccan: bool = True, foreign_diploma: bool = False) -> list[str]:
-    """The documents a candidacy must carry; the identity document always."""
+def required_documents(kind: str, route: str, *, moroccan: bool = True, foreign_diploma: bool = False,
+                       practice: bool = True) -> list[str]:
+    """The documents a candidacy must carry; the identity document always. `practice`: whether
+    the declared doctorate owes the year of practice (`practice_required`)."""
     required = [DocKind.IDENTITY]
     if kind == Kind.INTERNAT:
         required += [DocKind.ENROLMENT, DocKind.TRANSCRIPT]
@@ -92,11 +96,16 @@ def required_documents(kind: str, route: str, *, moroccan: bool = True, foreign_
         required += [DocKind.TRANSCRIPT]
     elif route == Route.TITLES_INTERN:
         required += [DocKind.INTERNAT]
+        # D93 art. 21: "المترشحين المدنيين المغاربة المشار إليهم في الفقرتين 1 و2" — on titles too.
+        if moroccan:
+            required += [DocKind.CIVIL_SERVICE]
     elif route == Route.COMPETITION:
         required += [DocKind.DIPLOMA]
         if foreign_diploma:
             required += [DocKind.EQUIVALENCE]
-        required += [DocKind.PRACTICE]
+        # D93 art. 21 2°: the year of practice is not asked of a veterinary doctor.
+        if practice:
+            required += [DocKind.PRACTICE]
         if moroccan:
             required += [DocKind.CIVIL_SERVICE]
     return [str(k) for k in required]
@@ -104,9 +113,20 @@ def required_documents(kind: str, route: str, *, moroccan: bool = True, foreign_
 
 def offered_documents(kind: str, route: str) -> list[str]:
     """Every document the form offers for this kind and route: the required ones in any case
-    (equivalence and civil service depend on answers of the same form), and "other"."""
+    (equivalence, practice and civil service depend on answers of the same form), and "other"."""
     offered = required_documents(kind, route, moroccan=True, foreign_diploma=True)
     return offered + [DocKind.OTHER]
+
+
+def practice_required(competition: Competition, diploma: str) -> bool:
+    """Whether a résidanat candidacy by competition with this diploma gives the date and the
+    attestation of practice: when the doctorate owes a year of it on the day the conditions are
+    judged (D93 art. 21 2°: not the veterinary doctor). An undeclared diploma is asked them."""
+    from .eligibility import judged_on
+
+    if not diploma:
+        return True
+    return eligibility_rules.practice_years_required(diploma, judged_on(competition)) > 0
 
 
 # --- identity numbers --------------------------------------------------------------------------
@@ -393,7 +413,8 @@ def identity_problems(values: dict) -> dict:
 def _check_required_documents(competition, route, person, facts, checked) -> None:
     foreign_diploma = (facts.get("diploma_country") or "MA").upper() != "MA"
     required = required_documents(competition.kind, route, moroccan=person.is_moroccan,
-                                  foreign_diploma=foreign_diploma)
+                                  foreign_diploma=foreign_diploma,
+                                  practice=practice_required(competition, facts.get("diploma") or ""))
     missing = {f"doc_{kind}": _("Cette pièce est obligatoire.") for kind in required if kind not in checked}
     if missing:
         raise ValidationError(missing)

@@ -159,8 +159,9 @@ def _internat(facts: Facts, on: dt.date) -> list[Failure]:
 
 
 def _residanat_competition(facts: Facts, on: dt.date) -> list[Failure]:
-    # D93 art. 21 2°: a doctorate (or a recognised equivalent) and one year of actual practice;
-    # veterinary doctors only for biology; Moroccans in order with the civil service; 4 attempts.
+    # D93 art. 21 2°: a doctorate in medicine, pharmacy or dental medicine (or a recognised
+    # equivalent) and one year of actual practice; veterinary doctors for biology, without the year
+    # of practice; Moroccans in order with the civil service; 4 attempts.
     failures = []
     if facts.diploma == VETERINARY:
         if not facts.biology_only:
@@ -181,7 +182,28 @@ def _residanat_competition(facts: Facts, on: dt.date) -> list[Failure]:
             "Diplôme obtenu à l'étranger sans décision d'équivalence reconnue.",
             "شهادة محصل عليها بالخارج دون قرار معادلة معترف به.",
         ))
-    years = param("residanat.practice_years_required", on)
+    failures += _practice(facts, on)
+    failures += _civil_service(facts)
+    failures += _attempts(facts, param("residanat.max_attempts", on), REF_RESIDANAT)
+    return failures
+
+
+def practice_years_required(diploma: str, on: dt.date) -> int:
+    """The years of actual practice a doctorate owes for the competition (D93 art. 21 2°): "الذين
+    قضوا جميعا سنة من الممارسة الفعلية بهذه الصفة" closes the line of the doctorates in pharmacy and
+    dental medicine and, by "جميعا", takes in the doctors of medicine (a parameter per doctorate:
+    docs/decisions/0007-eligibility.md). The veterinary doctor's line asks only the wish to prepare
+    a biology specialty: no practice. No doctorate declared: nothing to judge the practice by."""
+    if diploma not in DOCTORATES:
+        return 0
+    return param(f"residanat.practice_years_required.{diploma}", on)
+
+
+def _practice(facts: Facts, on: dt.date) -> list[Failure]:
+    failures = []
+    years = practice_years_required(facts.diploma, on)
+    if not years:
+        return []
     if facts.practice_since is None:
         failures.append(Failure(
             "practice_too_short", REF_RESIDANAT,
@@ -198,19 +220,28 @@ def _residanat_competition(facts: Facts, on: dt.date) -> list[Failure]:
                 f"après la date d'appréciation du {judged}.",
                 f"ممارسة فعلية منذ {since}: تكتمل {years} سنة من الممارسة في {until}، أي بعد تاريخ التقدير {judged}.",
             ))
-    # Only Moroccan civilians owe the civil service; foreign candidates are exempt.
-    if facts.moroccan and not facts.civil_service_in_order:
-        failures.append(Failure(
-            "civil_service", REF_RESIDANAT,
-            "Situation vis-à-vis du service civil non en règle (exigée des candidats marocains).",
-            "الوضعية إزاء الخدمة المدنية غير سليمة (شرط مطلوب من المترشحين المغاربة).",
-        ))
-    failures += _attempts(facts, param("residanat.max_attempts", on), REF_RESIDANAT)
     return failures
 
 
+def _civil_service(facts: Facts) -> list[Failure]:
+    # D93 art. 21: "ويجب على المترشحين المدنيين المغاربة المشار إليهم في الفقرتين 1 و2": the Moroccan
+    # civilians of both routes (titles 1.a and competition 2°); foreigners and military candidates are not named.
+    if not facts.moroccan or facts.civil_service_in_order:
+        return []
+    return [Failure(
+        "civil_service", REF_RESIDANAT,
+        "Situation vis-à-vis du service civil non en règle (exigée des candidats marocains).",
+        "الوضعية إزاء الخدمة المدنية غير سليمة (شرط مطلوب من المترشحين المغاربة).",
+    )]
+
+
 def _titles_intern(facts: Facts, on: dt.date) -> list[Failure]:
-    # D93 art. 21 1.a: two years of actual internat validated. Not a competition: no attempt cap.
+    # D93 art. 21 1.a: two years of actual internat validated, and (for a Moroccan) the civil
+    # service in order. Not a competition: no attempt cap.
+    return _internat_months(facts, on) + _civil_service(facts)
+
+
+def _internat_months(facts: Facts, on: dt.date) -> list[Failure]:
     required = MONTHS_PER_YEAR * param("residanat.titles_internat_years_required", on)
     months = facts.internat_months_validated
     if months is not None and months >= required:
