@@ -8,8 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from residanat.careers.appointments import do_appoint_resident, do_appoint_seventh_year
+from residanat.careers.dates import career_date
 from residanat.careers.degrees import do_record_degree
-from residanat.careers.models import Degree, Rotation
+from residanat.careers.leave import do_record_leave
+from residanat.careers.models import Degree, Leave, Rotation
 from residanat.people.models import TraineeStatus
 from residanat.rules.service_time import months_end
 from tests.careers.world import CareersWorld
@@ -136,3 +138,32 @@ def test_doctorate_of_a_public_health_intern_is_recorded_by_the_ministry_not_ano
     status = w.ph_intern()
     with pytest.raises(PermissionDenied):
         do_record_degree(status.person, Degree.Kind.DOCTORATE, None, D(2026, 3, 12), "Thèse 44", w.dean)
+
+
+THESIS_ART_15 = "لا يسمح للداخليين بمناقشة أطروحاتهم الا بعد انتهاء الثمانية عشر شهرا الأولى من عملهم بالقسم الداخلي"
+
+
+@pytest.mark.parametrize("track, eligible", [("medicine", D(2027, 5, 1)), ("pharmacy", D(2026, 11, 1))])
+def test_d93_art_15_a_running_intern_s_doctorate_before_the_thesis_date_is_refused(w, track, eligible):
+    """D93 art. 15: "لا يسمح للداخليين بمناقشة أطروحاتهم الا بعد انتهاء الثمانية عشر شهرا الأولى من عملهم
+    بالقسم الداخلي فيما يخص الداخليين في الطب، والاثني عشر شهرا الأولى ... في طب الأسنان والصيدلة"."""
+    intern = w.intern(track=track, start=D(2025, 11, 1))
+    assert career_date(intern, "thesis_eligible") == eligible
+    with pytest.raises(ValidationError) as refused:
+        do_record_degree(intern.person, Degree.Kind.DOCTORATE, None, eligible - dt.timedelta(days=1), "Thèse 45",
+                         w.dean)
+    message = refused.value.messages[0]
+    assert "D93 art. 15" in message and f"{eligible:%d/%m/%Y}" in message
+    assert not Degree.objects.filter(person=intern.person).exists()
+    assert do_record_degree(intern.person, Degree.Kind.DOCTORATE, None, eligible, "Thèse 45", w.dean).pk
+
+
+def test_d93_art_15_the_thesis_date_moved_by_a_long_sick_leave_is_the_one_enforced(w):
+    """D93 art. 15 and 33: the eighteen months are of actual service, as the timeline counts them."""
+    intern = w.intern(start=D(2025, 11, 1))
+    do_record_leave(intern, Leave.Kind.SICK, D(2026, 1, 1), D(2026, 7, 31), "CM 7", w.director)
+    eligible = career_date(intern, "thesis_eligible")
+    assert eligible == D(2027, 5, 1) + dt.timedelta(days=212)
+    with pytest.raises(ValidationError, match="D93 art. 15"):
+        do_record_degree(intern.person, Degree.Kind.DOCTORATE, None, D(2027, 6, 1), "Thèse 46", w.dean)
+    assert do_record_degree(intern.person, Degree.Kind.DOCTORATE, None, eligible, "Thèse 46", w.dean).pk

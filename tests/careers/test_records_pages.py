@@ -119,6 +119,23 @@ def test_a_doctorate_recorded_on_the_page_ends_the_public_health_internat(w, ver
     assert Degree.objects.filter(person=status.person).count() == 1
 
 
+@pytest.mark.parametrize("lang, words", [("fr", "Doctorat refusé"), ("ar", "أطروحته")])
+def test_d93_art_15_a_doctorate_before_the_thesis_date_is_refused_on_the_page_with_the_values_kept(
+        w, verified_client, lang, words):
+    """D93 art. 15: "لا يسمح للداخليين بمناقشة أطروحاتهم الا بعد انتهاء الثمانية عشر شهرا الأولى"."""
+    intern = w.intern(start=D(2025, 11, 1))
+    prefix = "/ar" if lang == "ar" else ""
+    response = verified_client(w.dean).post(f"{prefix}/parcours/personnes/{intern.person_id}/diplomes/nouveau/", {
+        "kind": "doctorate", "awarded_on": "2027-04-30", "reference": "Thèse 47"})
+    page = text(response)
+    assert response.status_code == 200 and words in page and "D93 art. 15" in page and "01/05/2027" in page
+    assert 'value="2027-04-30"' in page and 'value="Thèse 47"' in page
+    assert not Degree.objects.filter(person=intern.person).exists()
+    # The date refused is the one the timeline shows.
+    body = verified_client(w.dean).get(f"/api/v1/careers/people/{intern.person_id}/timeline").json()
+    assert "2027-05-01" in str(body)
+
+
 def test_the_degree_page_is_refused_to_the_director(w, verified_client):
     status = w.resident()
     assert verified_client(w.director).get(f"/parcours/personnes/{status.person_id}/diplomes/nouveau/").status_code == 403

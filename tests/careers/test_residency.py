@@ -109,3 +109,14 @@ def test_doctorate_alert_stays_listed_once_the_deadline_has_passed(w):
     status = w.resident(start=D(2025, 11, 1), entry_route=TraineeStatus.EntryRoute.TITLES_INTERN)
     [alert] = doctorate_alerts(w.director, D(2026, 11, 10))
     assert alert.status == status and alert.passed and alert.days_late == 10
+
+
+def test_d93_art_21_1a_a_repeated_first_year_moves_the_doctorate_deadline_and_its_alert(w):
+    """D93 art. 21 1.a: "وتؤخذ بعين الاعتبار في هذه المدة سنة التكرار المسموح بها في المادة 23"."""
+    status = w.resident(start=D(2026, 11, 1), entry_route=TraineeStatus.EntryRoute.TITLES_INTERN)
+    assert career_date(status, "doctorate_deadline") == D(2027, 10, 31)
+    do_decide_residency_year(status, R, "PV 1", w.dean, D(2027, 10, 15))
+    assert career_date(status, "doctorate_deadline") == D(2028, 10, 31)
+    assert doctorate_alerts(w.dean, D(2027, 11, 10)) == []
+    [alert] = doctorate_alerts(w.dean, D(2028, 10, 1))
+    assert alert.deadline == D(2028, 10, 31) and not alert.passed

@@ -125,10 +125,12 @@ def test_medical_biological_and_pharmaceutical_specialties_last_four_years():
     assert years("clinical-pharmacy") == 4
 
 
-def test_conservative_dentistry_lasts_four_years_and_oral_surgery_five():
-    # D93 art. 23; oral surgery read as surgical (docs/decisions/0003-dental-residency-length.md)
+def test_d93_art_23_and_25_every_dental_specialty_oral_surgery_included_lasts_four_years():
+    """D93 art. 23 "واختصاصات المحافظة على الأسنان" (4 years), read with art. 25 c): "المقيمون بالسنتين
+    الأوليين" / "المقيمون بالسنتين الأخيرتين" (docs/decisions/0003-dental-residency-length.md)."""
     assert years("conservative-dentistry-endodontics") == 4
-    assert years("oral-surgery") == 5
+    assert years("oral-surgery") == 4
+    assert {s.residency_years(ACADEMIC_YEAR) for s in Specialty.objects.filter(group="dental")} == {4}
     assert set(Specialty.objects.filter(group="dental").values_list("track", flat=True)) == {"dental"}
 
 
@@ -177,3 +179,15 @@ def test_the_shipped_under_staffed_list_is_marked_as_demo_data():
     assert all(
         "DEMO" in listing.order_ref for e in listed for listing in e.understaffed_listings.all()
     )
+
+
+def test_d93_art_25_a_database_loaded_with_five_years_for_oral_surgery_is_corrected_by_the_migration():
+    """D93 art. 25 c): "المقيمون بالسنتين الأوليين ... المقيمون بالسنتين الأخيرتين" (migration 0002)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    Specialty.objects.filter(code="oral-surgery", group="dental").update(duration_class="long")
+    import_module("residanat.referential.migrations.0002_oral_surgery_lasts_four_years").dental_specialties_four_years(
+        apps, None)
+    assert years("oral-surgery") == 4

@@ -46,10 +46,22 @@ def test_a_seven_month_sick_leave_moves_the_thesis_eligibility_but_a_five_month_
 
 
 def test_residency_end_by_specialty_length_and_repeat_and_the_titles_doctorate_deadline():
-    dates = by_code(residency_dates(START, 5, 1, True, [], START))
+    # A repeat of the third year: it moves the end, not the doctorate deadline (the first year's end).
+    dates = by_code(residency_dates(START, 5, [3], True, [], START))
     assert dates["expected_end"].day == D(2031, 10, 31)
     assert dates["doctorate_deadline"].day == D(2026, 10, 31) and dates["doctorate_deadline"].ref == "D93 art. 21"
-    assert "doctorate_deadline" not in by_code(residency_dates(START, 3, 0, False, [], START))
+    assert "doctorate_deadline" not in by_code(residency_dates(START, 3, [], False, [], START))
+
+
+def test_d93_art_21_1a_the_repeat_of_the_first_year_counts_in_the_doctorate_deadline():
+    """D93 art. 21 1.a: "خلال السنة الأولى من مدة العمل بصفة مقيم على أبعد تقدير. وتؤخذ بعين الاعتبار
+    في هذه المدة سنة التكرار المسموح بها في المادة 23": a first year done twice gives two years."""
+    start = D(2026, 11, 1)
+    dates = by_code(residency_dates(start, 4, [1], True, [], start))
+    assert dates["doctorate_deadline"].day == D(2028, 10, 31)
+    assert "+12 mois" in dates["doctorate_deadline"].note_fr
+    assert dates["expected_end"].day == D(2031, 10, 31)
+    assert by_code(residency_dates(start, 4, [], True, [], start))["doctorate_deadline"].day == D(2027, 10, 31)
 
 
 def test_public_health_internat_lasts_three_years():

@@ -133,13 +133,23 @@ def test_every_shipped_parameter_cites_an_article_and_has_both_labels():
         ("biological", "medical-biology", DurationClass.STANDARD),
         ("surgical", "general-surgery", DurationClass.LONG),
         ("medical", "internal-medicine", DurationClass.LONG),
-        ("dental", "oral-surgery", DurationClass.LONG),
+        ("dental", "oral-surgery", DurationClass.STANDARD),
         ("dental", "conservative-dentistry", DurationClass.STANDARD),
     ],
 )
 def test_residency_length_class_follows_d93_art_23(group, code, expected):
     assert residency_duration_class(group, code) == expected
     assert param(expected.parameter_key, on=dt.date(2025, 1, 1)) == {"short": 3, "standard": 4, "long": 5}[expected]
+
+
+@pytest.mark.parametrize("code", ["oral-surgery", "periodontology", "prosthodontics", "dentofacial-orthopaedics",
+                                  "paediatric-dentistry", "conservative-dentistry-endodontics"])
+def test_d93_art_23_and_25_every_dental_specialty_lasts_four_years(code):
+    """D93 art. 23: "أربع سنوات فيما يتعلق بالاختصاصات الطبية أو الصيدلية أو البيولوجية واختصاصات المحافظة
+    على الأسنان"; art. 25 c) splits the residents of "اختصاصات المحافظة على الأسنان" into "المقيمون
+    بالسنتين الأوليين" and "المقيمون بالسنتين الأخيرتين": two and two, four years, oral surgery included
+    (docs/decisions/0003-dental-residency-length.md)."""
+    assert residency_duration_class("dental", code) == DurationClass.STANDARD
 
 
 def run_cli(*args):

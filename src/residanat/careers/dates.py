@@ -36,9 +36,9 @@ def career_dates(status: TraineeStatus) -> list[career_rules.CareerDate]:
         redo = status.rotations.filter(outcome=Rotation.Outcome.NOT_VALIDATED).count()
         return career_rules.internat_dates(status.track, status.start_date, redo, sick, on)
     if status.kind == Kind.RESIDENT:
-        repeats = status.residency_years.filter(outcome=ResidencyYear.Outcome.REPEAT).count()
+        repeated = status.residency_years.filter(outcome=ResidencyYear.Outcome.REPEAT).values_list("number", flat=True)
         return career_rules.residency_dates(
-            status.start_date, status.specialty.residency_years(on), repeats,
+            status.start_date, status.specialty.residency_years(on), list(repeated),
             status.entry_route == TraineeStatus.EntryRoute.TITLES_INTERN, sick, on)
     if status.kind == Kind.PUBLIC_HEALTH_INTERN:
         return career_rules.public_health_internat_dates(status.start_date, sick, on)

@@ -11,9 +11,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from residanat.people.models import Person, TraineeStatus
+from residanat.rules.parameters import param
 
 from .appointments import running
 from .authority import is_dean_of, is_ministry
+from .dates import career_dates
 from .models import Degree
 from .residency import REF as RESIDENCY_REF
 from .residency import year_in_progress
@@ -34,6 +36,22 @@ def may_record_degree(user, person: Person, kind: str | None = None, specialty=N
     if kind == Degree.Kind.SPECIALTY_DIPLOMA:
         statuses = statuses.filter(kind=Kind.RESIDENT, specialty=specialty)
     return any(is_dean_of(user, s.faculty_id) for s in statuses)
+
+
+def _thesis_refusal(person: Person, awarded_on: dt.date) -> str | None:
+    """D93 art. 15: "لا يسمح للداخليين بمناقشة أطروحاتهم الا بعد انتهاء الثمانية عشر شهرا الأولى من
+    عملهم بالقسم الداخلي" (twelve months in dental medicine and pharmacy). A person who is a D93
+    intern on the day of the doctorate cannot have defended before the date the timeline computes
+    (`thesis_eligible`: months of actual service, moved by a long sick leave)."""
+    for status in running(person.statuses.filter(kind=Kind.INTERN), awarded_on):
+        eligible = next((d for d in career_dates(status) if d.code == "thesis_eligible"), None)
+        if eligible is not None and awarded_on < eligible.day:
+            months = int(param(f"internat.thesis_after_months.{status.track}", on=status.start_date))
+            return _("Doctorat refusé : un interne ne soutient sa thèse qu'après ses %(months)s premiers mois de "
+                     "service effectif à l'internat (%(ref)s) ; pour cet interne, entré le %(start)s : à partir du "
+                     "%(day)s.") % {"months": months, "ref": eligible.ref, "start": f"{status.start_date:%d/%m/%Y}",
+                                    "day": f"{eligible.day:%d/%m/%Y}"}
+    return None
 
 
 def _close_residency(person: Person, specialty, awarded_on: dt.date) -> None:
@@ -66,6 +84,9 @@ def do_record_degree(person: Person, kind: str, specialty, awarded_on: dt.date, 
         if kind == Degree.Kind.DOCTORATE:
             if person.degrees.filter(kind=kind).exists():
                 raise ValidationError(_("Le doctorat de cette personne est déjà enregistré."), code="duplicate")
+            refusal = _thesis_refusal(person, awarded_on)
+            if refusal:
+                raise ValidationError(refusal, code="thesis_too_early")
             specialty = None
             for status in running(person.statuses.filter(kind__in=ENDED_BY_DOCTORATE), awarded_on):
                 status.end_date = awarded_on

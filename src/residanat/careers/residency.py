@@ -133,7 +133,7 @@ class DoctorateAlert:
 
 def doctorate_alerts(user, today: dt.date | None = None) -> list[DoctorateAlert]:
     """D93 art. 21 1.a: residents admitted on titles as interns must obtain the doctorate within
-    their first residency year. Those in the user's scope without a doctorate whose deadline is
+    their first residency year, its repeat (art. 23) included. Those in the user's scope without a doctorate whose deadline is
     within CAREERS_DOCTORATE_ALERT_DAYS days, or passed."""
     today = today or timezone.localdate()
     statuses = (TraineeStatus.objects.visible_to(user)

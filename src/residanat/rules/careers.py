@@ -79,22 +79,28 @@ def internat_dates(track: str, start: dt.date, rotations_not_validated: int, sic
     ]
 
 
-def residency_dates(start: dt.date, years: int, repeats: int, on_titles_as_intern: bool,
+def residency_dates(start: dt.date, years: int, repeated: Iterable[int], on_titles_as_intern: bool,
                     sick_leaves: Iterable[Span], on: dt.date) -> list[CareerDate]:
     """D93 art. 21, 23, 33: the resident's expected end, and for an intern admitted on titles the
-    date by which the doctorate must be obtained."""
+    date by which the doctorate must be obtained. `repeated`: the numbers of the years repeated."""
     spans = not_counted("D93", sick_leaves, on)
+    repeated = list(repeated)
     dates = [
         _dated("expected_end", start, 12 * years, spans, "D93 art. 23",
                f"Fin prévue du résidanat ({years} ans)", f"النهاية المتوقعة للإقامة ({years} سنوات)",
-               last_day=True, extra_months=12 * repeats),
+               last_day=True, extra_months=12 * len(repeated)),
     ]
     if on_titles_as_intern:
         deadline_key = "residanat.doctorate_deadline_years"
-        # Seed 002, art. 21 1.a: "خلال السنة الأولى من مدة العمل بصفة مقيم على أبعد تقدير".
+        deadline_years = int(param(deadline_key, on=on))
+        # Seed 002, art. 21 1.a: "خلال السنة الأولى من مدة العمل بصفة مقيم على أبعد تقدير. وتؤخذ بعين
+        # الاعتبار في هذه المدة سنة التكرار المسموح بها في المادة 23": a repeat of a year within the
+        # deadline lengthens it by that year (docs/decisions/0012-careers.md).
+        repeats_within = sum(1 for number in repeated if number <= deadline_years)
         dates.append(_dated(
-            "doctorate_deadline", start, 12 * int(param(deadline_key, on=on)), spans, _ref(deadline_key, on),
+            "doctorate_deadline", start, 12 * deadline_years, spans, _ref(deadline_key, on),
             "Doctorat à obtenir au plus tard le", "يجب الحصول على الدكتوراه في أجل أقصاه", last_day=True,
+            extra_months=12 * repeats_within,
         ))
     return dates
 

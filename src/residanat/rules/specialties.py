@@ -30,13 +30,16 @@ class DurationClass(StrEnum):
 
 
 # D93 art. 23: 3 years for occupational and sports medicine; 5 for surgical specialties and
-# internal medicine; 4 for the rest (medical, pharmaceutical, biological, conservative dentistry).
+# internal medicine; 4 for the rest (medical, pharmaceutical, biological, and "اختصاصات المحافظة على
+# الأسنان", the dental specialties: art. 25 c) has their residents in "the first two years" and "the
+# last two years", oral surgery included: docs/decisions/0003-dental-residency-length.md).
 SHORT_RESIDENCY_CODES = frozenset({"occupational-medicine", "sports-medicine"})
-# Oral surgery is a surgical specialty of the dental group (docs/decisions/0003-dental-residency-length.md).
-LONG_RESIDENCY_CODES = frozenset({"internal-medicine", "oral-surgery"})
+LONG_RESIDENCY_CODES = frozenset({"internal-medicine"})
 
 
 def residency_duration_class(group: str, code: str) -> DurationClass:
+    if group == SpecialtyGroup.DENTAL:
+        return DurationClass.STANDARD
     if code in SHORT_RESIDENCY_CODES:
         return DurationClass.SHORT
     if code in LONG_RESIDENCY_CODES or group == SpecialtyGroup.SURGICAL:
