@@ -87,9 +87,9 @@ def test_an_open_runs_summary_is_provisional_and_lists_adjustments_by_month_and_
     assert "janvier 2026 exclusion temporaire" in text
     assert documents.summary_facts(months["february"], "fr")["adjustments"] == [
         {"month": D(2026, 1, 1), "reason": "exclusion temporaire enregistrée après la clôture", "persons": 1,
-         "lines": 2, "total": "-580,64"}]
-    # February: 1,800 + 165 + 1,338 − 580.64.
-    assert "2 722,36" in text and "-580,64" in text
+         "lines": 1, "total": "-483,87"}]
+    # February: 1,800 + 165 + 1,338 − 483.87 (D93 art. 30: the housing allowance is not recovered).
+    assert "2 819,13" in text and "-483,87" in text
     assert not IssuedDocument.objects.exists()
 
 
@@ -138,8 +138,9 @@ def test_a_payslip_shows_the_adjustments_with_the_month_corrected_and_the_reason
     assert "Régularisations des mois précédents" in text and "01/2026" in text
     # The reason wraps in its cell: its words come between the other columns' in the extracted text.
     assert "01/2026 Indemnité" in text and "exclusion temporaire" in text and "-483,87" in text
-    assert "-483,87" in text and "-96,77" in text and "-580,64" in text
-    assert "Net à payer : 1 219,36 MAD" in text
+    # D93 art. 30: the indemnité is recovered, not the housing allowance.
+    assert "-96,77" not in text
+    assert "Net à payer : 1 316,13 MAD" in text
     assert not IssuedDocument.objects.filter(kind=payslips.PAYSLIP).exists()
 
 

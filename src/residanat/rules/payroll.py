@@ -37,8 +37,10 @@ STOPS = {
     # pay stops, the housing allowance of ch. 11 with it (ch. 12 calls the whole of it "الأجرة").
     "temporary_exclusion": frozenset({"intern.stipend", "resident.stipend",
                                       "ph_intern.stipend", "ph_intern.housing", "seventh_year.lump_sum"}),
-    # RD68 ch. 17: "رخصة تغيب من غير أجرة", the same word: the whole pay stops.
-    "unpaid_absence": frozenset({"ph_intern.stipend", "ph_intern.housing", "seventh_year.lump_sum"}),
+    # RD68 ch. 17: "رخصة تغيب من غير أجرة", the same word: the whole pay stops (an absence of RD68
+    # only: careers/leave.py and the simulation refuse it for a D93 status).
+    "unpaid_absence": frozenset({"extern.stipend", "intern.stipend", "intern.housing", "resident.stipend",
+                                 "ph_intern.stipend", "ph_intern.housing", "seventh_year.lump_sum"}),
 }
 
 
