@@ -176,3 +176,13 @@ def test_every_code_has_a_french_label_and_a_rib_shows_only_its_last_four_digits
     masked = payslips.mask_rib("011780000000000000000123")
     assert masked.endswith("0123") and masked.count("•") == 20 and "0000" not in masked
     assert documents.money(Decimal("-1234567.5")) == "-1\u00a0234\u00a0567,50"
+
+
+def test_d93_art_27_a_civil_servants_payslip_names_their_administration_as_payer_of_the_salary():
+    """D93 art. 27 last ¶: "يستمر ... في تقاضي الأجرة المقررة لوضعيتهم النظامية": not the CHU's salary."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        assert "administration du résident" in payslips.code_label("resident.salary_outside", "ADMINISTRATION")
+        assert "fonctionnaire stagiaire" in payslips.code_label("resident.salary_outside", "CHU")
+        assert "administration du résident" in str(documents.LINE_PAYERS["ADMINISTRATION"])

@@ -264,7 +264,7 @@ def _totals(lines, field: str, labels) -> list[dict]:
 
 
 # A resident paid a salary outside shows in the hospital centre's run, at 0.00, with this payer.
-ADMINISTRATION = gettext_lazy("administration d'origine (D93 art. 27 bis)")
+ADMINISTRATION = gettext_lazy("administration du résident (D93 art. 27, 27 bis)")
 
 
 def _payer_labels(row):

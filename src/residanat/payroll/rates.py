@@ -103,12 +103,16 @@ def do_enter_rate_order(user, key: str, value: Decimal, valid_from: dt.date, val
         errors["value"] = _("Le montant est positif ou nul.")
     if valid_to is not None and valid_to < valid_from:
         errors["valid_to"] = _("La fin précède le début.")
-    if "key" not in errors:
+    if "key" not in errors and "valid_to" not in errors:
         first = load_parameters().versions(key)[0]
-        if valid_from < first.valid_from:
-            # RD68 ch. 14 created the 7th-year lump sum on 1 January 2025: an order cannot pay it before.
-            errors["valid_from"] = _("Ce montant n'existe que depuis le %(date)s (%(ref)s).") % {
-                "date": f"{first.valid_from:%d/%m/%Y}", "ref": first.ref}
+        if valid_from < first.valid_from and (valid_to is None or valid_to >= first.valid_from):
+            # Decision 0001: before the first value the texts held give, an amount was owed that they do
+            # not give (RD68 ch. 14 before its 2025 version); an order may give it, for those dates only,
+            # so as not to replace the texts' own value from that date.
+            errors["valid_to"] = _("Les textes tenus donnent ce montant à partir du %(date)s (%(ref)s) : un arrêté "
+                                   "pour une période antérieure finit au plus tard le %(last)s.") % {
+                "date": f"{first.valid_from:%d/%m/%Y}", "ref": first.ref,
+                "last": f"{first.valid_from - dt.timedelta(days=1):%d/%m/%Y}"}
     order_ref = (order_ref or "").strip()
     if not order_ref:
         errors["order_ref"] = _("Saisissez la référence de l'arrêté.")
