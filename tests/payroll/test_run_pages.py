@@ -393,3 +393,15 @@ def test_the_pages_queries_do_not_grow_with_the_number_of_trainees(verified_clie
                 counts.setdefault((user == world.director, page), []).append(len(queries))
         assert PayLine.objects.filter(run=run).count() == n
     assert all(small == large for small, large in counts.values()), counts
+
+
+@pytest.mark.parametrize("prefix", ["", "/ar"])
+def test_rd68_ch_14_the_run_page_lists_a_month_not_priced_as_an_error_for_the_person(world, verified_client, prefix):
+    """RD68 ch. 14 before 2025: decision 0001, "Mois non calculés", never paid 0."""
+    seventh = world.status("seventh_year_intern_duties", start=D(2024, 9, 1), end=D(2025, 8, 31))
+    run = compute_run(open_run(world.officer, D(2024, 12, 1), "MSPS"), world.officer)
+    page = verified_client(world.officer).get(f"{prefix}/paie/{run.pk}/")
+    html = text(page)
+    assert page.status_code == 200 and 'id="problems"' in html
+    assert str(seventh.person) in html and "seventh_year.lump_sum" in html and "RD68 ch. 14" in html
+    assert ("2024-12" in html) and (("أشهر لم يتم احتسابها" in html) if prefix else ("Mois non calculés" in html))
