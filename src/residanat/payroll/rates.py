@@ -45,13 +45,14 @@ def _in_force(table, key: str, on: dt.date) -> Parameter | None:
     try:
         return table.get(key, on)
     except ParameterNotInForce:
-        return None  # e.g. the 7th-year lump sum before the text that created it (RD68 ch. 14)
+        return None  # e.g. the 7th-year lump sum before its 2025 value (RD68 ch. 14; decision 0001)
 
 
 def amount_in_force(key: str, on: dt.date, table=None) -> Parameter | None:
     """The amount the payroll pays for `key` on `on`: the parameter file with the rate orders laid
     over it (D93 art. 6, 18: "may be changed by order"). Every page that shows an amount "in force"
-    reads it here, never from the parameter file alone; None before the text that created it."""
+    reads it here, never from the parameter file alone; None before the first value the texts held
+    give and no order for that date (decision 0001)."""
     return _in_force(table or parameter_table(), key, on)
 
 
