@@ -92,10 +92,13 @@ def test_residents_are_appointed_by_the_dean_director_or_ministry_of_the_units_o
 
 # --- 7th-year students ---------------------------------------------------------------------------
 
-def test_seventh_year_intern_duties_before_1_january_2025_are_refused(w):
-    with pytest.raises(ValidationError) as refused:
-        do_appoint_seventh_year(w.new_person(), w.ph_hospital, D(2024, 11, 1), D(2025, 10, 31), "DM 7", w.ministry)
-    assert "RD68 ch. 14" in refused.value.messages[0] and "01/01/2025" in refused.value.messages[0]
+def test_rd68_ch_14_seventh_year_intern_duties_before_1_january_2025_are_recorded(w):
+    """RD68 ch. 14 ("يمكن أن يكلفوا بمهام داخليين ... بناء على مقرر لوزير الصحة") is of 1968, replaced by
+    decree 2.16.46 in 2016: 2025 is only the date of the amount the texts held give (decree 2.25.818),
+    not of the duties. The payroll reports the earlier months as errors (decision 0001)."""
+    status = do_appoint_seventh_year(w.new_person(), w.ph_hospital, D(2024, 11, 1), D(2025, 10, 31), "DM 7",
+                                     w.ministry)
+    assert (status.kind, status.start_date) == ("seventh_year_intern_duties", D(2024, 11, 1))
 
 
 def test_seventh_year_intern_duties_are_given_by_the_ministry_in_a_ministry_hospital(w):

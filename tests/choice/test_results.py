@@ -290,3 +290,16 @@ def test_the_log_page_names_the_first_broken_entry_after_a_direct_edit(closed, d
 
 def test_the_log_is_for_the_staff_a_laureate_gets_403(closed):
     assert closed.client(closed.laureate_user).get(f"/choix/{closed.slug}/journal/").status_code == 403
+
+
+def test_d93_art_27_last_paragraph_the_notice_says_a_civil_servant_is_paid_by_their_own_administration():
+    """D93 art. 27 last ¶: "يستمر المقيمون الذين لهم صفة موظف أو مستخدم في تاريخ قبولهم كمقيمين، في تقاضي
+    الأجرة المقررة لوضعيتهم النظامية"; art. 27 bis b: "وتدرج أجورهم بميزانيات هذه الإدارات"."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        contract = " ".join(documents._articles(documents.Seat.CONTRACT))
+        administration = " ".join(documents._articles(documents.Seat.PUBLIC_ADMINISTRATION))
+    assert "versée par son administration" in contract and "versée par son administration" in administration
+    assert "conserve le traitement" not in administration
+    assert "D93 art. 27 bis" in administration and "sur son budget" in administration

@@ -178,10 +178,11 @@ def test_an_exclusion_heavier_than_proposed_is_refused_and_the_proposal_stops_th
     assert case.state == DisciplinaryCase.State.DECIDED
     stop = StipendStop.objects.get(status=w.intern)
     assert (stop.start_date, stop.end_date, stop.decision_ref) == (D(2026, 4, 1), D(2026, 4, 10), "Arrêté 9")
-    # The April payroll pays the intern 20 days of 30: 1,500 × 20/30 and 300 × 20/30.
+    # The April payroll pays the intern's indemnité 20 days of 30, 1,500 × 20/30, and the whole housing
+    # allowance (D93 art. 30: "مع وقف التعويض عن المهام", the housing allowance of art. 18 goes on).
     run = compute_run(open_run(w.officer, D(2026, 4, 1), "MSPS"), w.officer)
     paid = {l.code: l.amount for l in run.lines.filter(status=w.intern)}
-    assert paid == {"intern.stipend": Decimal("1000.00"), "intern.housing": Decimal("200.00")}
+    assert paid == {"intern.stipend": Decimal("1000.00"), "intern.housing": Decimal("300.00")}
 
 
 def test_a_residents_definitive_exclusion_needs_both_ministers_and_ends_the_status(w):

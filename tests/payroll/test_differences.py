@@ -48,8 +48,11 @@ class Month:
         self.rate = w.status("public_health_intern")
         w.terms(self.rate, housed=True)
         self.absent = w.status("intern")
+        # Housed: a stop leaves nothing to pay (D93 art. 30 stops the indemnité, not the housing allowance).
         self.stopped_all_month = w.status("intern")
+        w.terms(self.stopped_all_month, housed=True)
         self.back = w.status("intern")
+        w.terms(self.back, housed=True)
         stop(w, self.back, D(2026, 1, 1), D(2026, 1, 31), "Conseil 9/2025")
         self.unhoused_later = w.status("intern")
         w.terms(self.unhoused_later, housed=True)
@@ -99,7 +102,8 @@ def test_each_change_gives_its_reason(world):
     stopped = rows[m.stopped.person_id]
     [days] = reasons(stopped, diff.DAYS)
     assert (days["days"], days["in_month"], days["previous_days"], days["previous_in_month"]) == (18, 28, 31, 31)
-    assert set(days["codes"]) == {"intern.stipend", "intern.housing"}
+    # D93 art. 30: "مع وقف التعويض عن المهام": the housing allowance goes on.
+    assert set(days["codes"]) == {"intern.stipend"}
     assert [(c["code"], c["start"], c["end"]) for c in days["causes"]] == [("stop", D(2026, 2, 10), D(2026, 2, 19))]
 
     absent = rows[m.absent.person_id]

@@ -255,3 +255,12 @@ def test_the_openapi_schema_lists_the_payroll_and_stays_consistent():
     text = str(schema)
     refs = {part.split("'")[0] for part in text.split("'$ref': '#/components/schemas/")[1:]}
     assert refs <= set(schema["components"]["schemas"])
+
+
+def test_rd68_ch_14_the_run_detail_lists_a_month_not_priced_before_2025(w):
+    """RD68 ch. 14 before decree 2.25.818: decision 0001, an error for the person, not 0.00."""
+    seventh = w.status("seventh_year_intern_duties", start=dt.date(2024, 9, 1), end=dt.date(2025, 8, 31))
+    run = compute_run(open_run(w.officer, dt.date(2024, 12, 1), "MSPS"), w.officer)
+    body = get(w.officer, f"/runs/{run.pk}").json()
+    assert body["problems"] == [{"status_id": seventh.pk, "person_id": seventh.person_id, "month": "2024-12",
+                                 "key": "seventh_year.lump_sum", "ref": "RD68 ch. 14", "kind": "regular"}]

@@ -87,9 +87,9 @@ def test_an_open_runs_summary_is_provisional_and_lists_adjustments_by_month_and_
     assert "janvier 2026 exclusion temporaire" in text
     assert documents.summary_facts(months["february"], "fr")["adjustments"] == [
         {"month": D(2026, 1, 1), "reason": "exclusion temporaire enregistrée après la clôture", "persons": 1,
-         "lines": 2, "total": "-580,64"}]
-    # February: 1,800 + 165 + 1,338 − 580.64.
-    assert "2 722,36" in text and "-580,64" in text
+         "lines": 1, "total": "-483,87"}]
+    # February: 1,800 + 165 + 1,338 − 483.87 (D93 art. 30: the housing allowance is not recovered).
+    assert "2 819,13" in text and "-483,87" in text
     assert not IssuedDocument.objects.exists()
 
 
@@ -138,8 +138,9 @@ def test_a_payslip_shows_the_adjustments_with_the_month_corrected_and_the_reason
     assert "Régularisations des mois précédents" in text and "01/2026" in text
     # The reason wraps in its cell: its words come between the other columns' in the extracted text.
     assert "01/2026 Indemnité" in text and "exclusion temporaire" in text and "-483,87" in text
-    assert "-483,87" in text and "-96,77" in text and "-580,64" in text
-    assert "Net à payer : 1 219,36 MAD" in text
+    # D93 art. 30: the indemnité is recovered, not the housing allowance.
+    assert "-96,77" not in text
+    assert "Net à payer : 1 316,13 MAD" in text
     assert not IssuedDocument.objects.filter(kind=payslips.PAYSLIP).exists()
 
 
@@ -175,3 +176,13 @@ def test_every_code_has_a_french_label_and_a_rib_shows_only_its_last_four_digits
     masked = payslips.mask_rib("011780000000000000000123")
     assert masked.endswith("0123") and masked.count("•") == 20 and "0000" not in masked
     assert documents.money(Decimal("-1234567.5")) == "-1\u00a0234\u00a0567,50"
+
+
+def test_d93_art_27_a_civil_servants_payslip_names_their_administration_as_payer_of_the_salary():
+    """D93 art. 27 last ¶: "يستمر ... في تقاضي الأجرة المقررة لوضعيتهم النظامية": not the CHU's salary."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        assert "administration du résident" in payslips.code_label("resident.salary_outside", "ADMINISTRATION")
+        assert "fonctionnaire stagiaire" in payslips.code_label("resident.salary_outside", "CHU")
+        assert "administration du résident" in str(documents.LINE_PAYERS["ADMINISTRATION"])

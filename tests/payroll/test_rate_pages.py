@@ -85,7 +85,8 @@ def test_a_payroll_officer_cannot_enter_an_order(w, verified_client):
     ({"valid_to": "2026-01-01"}, "La fin précède le début."),
     ({"key": "internat.max_attempts"}, "Sélectionnez un choix valide"),
     ({"value": "-5"}, "supérieure ou égale à 0"),
-    ({"key": "seventh_year.lump_sum", "valid_from": "2024-12-01"}, "n'existe que depuis le 01/01/2025 (RD68 ch. 14)"),
+    ({"key": "seventh_year.lump_sum", "valid_from": "2024-12-01"},
+     "à partir du 01/01/2025 (RD68 ch. 14) : un arrêté pour une période antérieure finit au plus tard le 31/12/2024"),
 ])
 def test_a_wrong_order_is_refused_with_its_reason(w, verified_client, changes, message):
     response = verified_client(w.ministry).post(NEW_ORDER, order(**changes))
@@ -160,3 +161,18 @@ def test_only_the_ministry_edits_a_group(w, verified_client):
     dean = user_with_role(Role.DEAN_OFFICE, faculty=w.faculty)
     assert verified_client(dean).get("/paie/gst/").status_code == 403
     assert TerritorialGroup.objects.get(region=w.region).name_fr == "GST test"
+
+
+def test_rd68_ch_14_an_order_gives_the_amount_before_2025_and_the_run_pays_the_month_it_reported(w, verified_client):
+    """RD68 ch. 14 before decree 2.25.818: an amount was owed that the texts held do not give; the run
+    reports the month (decision 0001) until an order for those dates gives it."""
+    seventh = w.status("seventh_year_intern_duties", start=D(2024, 9, 1), end=D(2025, 8, 31))
+    run = compute_run(open_run(w.officer, D(2024, 12, 1), "MSPS"), w.officer)
+    assert [p["month"] for p in run.problems] == ["2024-12"]
+    assert verified_client(w.ministry).post(NEW_ORDER, order(
+        key="seventh_year.lump_sum", value="1500", valid_from="2016-04-25", valid_to="2024-12-31",
+        order_ref="Arrêté 9-24 (test)")).status_code == 302
+    run = compute_run(run, w.officer)
+    assert run.problems == []
+    assert [(l.code, l.amount) for l in run.lines.filter(status=seventh)] == [("seventh_year.lump_sum",
+                                                                               Decimal("1500.00"))]

@@ -258,14 +258,14 @@ def test_the_lines_explain_themselves_and_adjustments_say_why(world, verified_cl
     client = verified_client(world.officer)
     page = client.get(f"/paie/{february.pk}/lignes/")
     html = text(page)
-    assert page.context["page"].paginator.count == 4
+    assert page.context["page"].paginator.count == 3  # D93 art. 30: no housing adjustment
     assert "Indemnité d&#x27;interne" in html and "Indemnité de logement de l&#x27;interne" in html
     assert "D93 art. 18" in html and "1\u00a0500,00" in html
     assert "exclusion temporaire enregistrée après la clôture" in html and 'déjà payé : <bdi dir="ltr" class="ltr">1\u00a0500,00</bdi>' in html
     assert "-483,87" in html and "01/2026" in html
     adjustments = client.get(f"/paie/{february.pk}/lignes/?kind=adjustment")
     assert {line.kind for line in adjustments.context["page"]} == {"adjustment"}
-    assert adjustments.context["page"].paginator.count == 2
+    assert adjustments.context["page"].paginator.count == 1
 
 
 def test_the_lines_are_searched_filtered_and_paginated(world, verified_client, monkeypatch):
@@ -316,9 +316,10 @@ def test_the_differences_page_gives_totals_and_worded_reasons(world, verified_cl
     client = verified_client(world.officer)
     page = client.get(f"/paie/{february.pk}/differences/")
     html = text(page)
-    # Decreases: the stop, 1,157.15 (18/28 days) − 1,800; the end, 0 − 1,161.29 (20/31 days).
+    # Decreases: the stop, 964.29 (18/28 days of 1,500) + 300 (D93 art. 30: the housing allowance goes on)
+    # − 1,800; the end, 0 − 1,161.29 (20/31 days).
     assert page.context["summary"] == {"changed": 3, "increased": 1, "increase": Decimal("900.00"), "decreased": 2,
-                                       "decrease": Decimal("-1804.14"), "started": 1, "ended": 1}
+                                       "decrease": Decimal("-1697.00"), "started": 1, "ended": 1}
     assert "Entrée dans la paie : statut (interne) commencé le 15/02/2026" in html
     assert "Sortie de la paie : statut terminé le 20/01/2026" in html
     assert "jours payés 18/28 (mois précédent : 31/31)" in html
@@ -392,3 +393,15 @@ def test_the_pages_queries_do_not_grow_with_the_number_of_trainees(verified_clie
                 counts.setdefault((user == world.director, page), []).append(len(queries))
         assert PayLine.objects.filter(run=run).count() == n
     assert all(small == large for small, large in counts.values()), counts
+
+
+@pytest.mark.parametrize("prefix", ["", "/ar"])
+def test_rd68_ch_14_the_run_page_lists_a_month_not_priced_as_an_error_for_the_person(world, verified_client, prefix):
+    """RD68 ch. 14 before 2025: decision 0001, "Mois non calculés", never paid 0."""
+    seventh = world.status("seventh_year_intern_duties", start=D(2024, 9, 1), end=D(2025, 8, 31))
+    run = compute_run(open_run(world.officer, D(2024, 12, 1), "MSPS"), world.officer)
+    page = verified_client(world.officer).get(f"{prefix}/paie/{run.pk}/")
+    html = text(page)
+    assert page.status_code == 200 and 'id="problems"' in html
+    assert str(seventh.person) in html and "seventh_year.lump_sum" in html and "RD68 ch. 14" in html
+    assert ("2024-12" in html) and (("أشهر لم يتم احتسابها" in html) if prefix else ("Mois non calculés" in html))

@@ -53,14 +53,53 @@ def test_a_hospital_centre_run_pays_its_residents_and_shows_salaries_outside(wor
     assert amounts == {(paid.pk, "resident.stipend"): Decimal("3500.00"),
                        (civil_servant.pk, "resident.salary_outside"): Decimal("0.00")}
     assert other_centre.pk not in {l.status_id for l in run.lines.all()}
+    # D93 art. 27 last ¶: "يستمر ... في تقاضي الأجرة المقررة لوضعيتهم النظامية": paid by their own
+    # administration; the hospital centre's run only shows it.
+    assert run.lines.get(status=civil_servant).payer == "ADMINISTRATION"
 
 
-def test_exclusion_and_unpaid_absence_stop_the_stipend_pro_rata(world):
+def test_d93_art_30_an_exclusion_stops_the_indemnite_de_fonction_not_the_housing_allowance(world):
+    """D93 art. 30: "الطرد المؤقت من العمل ... مع وقف التعويض عن المهام": the housing allowance of
+    art. 18 goes on (735.48 for March 2026, the contract's example)."""
     intern = world.status("intern")
     StipendStop.objects.create(status=intern, start_date=D(2026, 3, 10), end_date=D(2026, 4, 9),
                                decision_ref="Conseil 12/2026", recorded_by=world.officer)
     run = compute_run(open_run(world.officer, D(2026, 3, 1), "MSPS"), world.officer)
-    assert run.total == Decimal("522.58")
+    assert {l.code: (l.days, l.amount) for l in run.lines.all()} == {
+        "intern.stipend": (9, Decimal("435.48")), "intern.housing": (31, Decimal("300.00"))}
+    assert run.total == Decimal("735.48")
+
+
+def test_rd68_ch_8_an_exclusion_stops_the_whole_pay_of_a_public_health_intern(world):
+    """RD68 ch. 8: "الإقصاء الموقت عن المهام مع توقيف الأجرة": the housing allowance too."""
+    ph = world.status("public_health_intern")
+    StipendStop.objects.create(status=ph, start_date=D(2026, 6, 1), end_date=D(2026, 6, 15),
+                               decision_ref="Conseil 13/2026", recorded_by=world.officer)
+    run = compute_run(open_run(world.officer, D(2026, 6, 1), "MSPS"), world.officer)
+    assert {l.code: l.amount for l in run.lines.all()} == {"ph_intern.stipend": Decimal("594.00"),
+                                                          "ph_intern.housing": Decimal("75.00")}
+
+
+def test_rd68_ch_14_a_month_before_2025_is_reported_as_an_error_for_the_person_not_paid_0(world):
+    """RD68 ch. 14, replaced by decree 2.16.46 and changed by 2.25.818 from 1 January 2025: the texts
+    held give no amount before; decision 0001: the run reports the month, it does not pay 0."""
+    seventh = world.status("seventh_year_intern_duties", start=D(2024, 9, 1), end=D(2025, 8, 31))
+    intern = world.status("intern", start=D(2024, 9, 1))
+    run = compute_run(open_run(world.officer, D(2024, 12, 1), "MSPS"), world.officer)
+    assert not run.lines.filter(status=seventh).exists()
+    assert run.lines.filter(status=intern).exists()  # the others are paid
+    assert run.problems == [{"status": seventh.pk, "person": seventh.person_id, "month": "2024-12",
+                             "key": "seventh_year.lump_sum", "ref": "RD68 ch. 14", "kind": "regular"}]
+
+
+def test_rd68_ch_14_a_closed_month_before_2025_is_reported_not_recovered_when_adjusting(world):
+    seventh = world.status("seventh_year_intern_duties", start=D(2024, 12, 1), end=D(2025, 8, 31))
+    world.closed(D(2024, 12, 1))
+    Leave.objects.create(status=seventh, kind=Leave.Kind.UNPAID, start_date=D(2024, 12, 2),
+                         end_date=D(2024, 12, 3), recorded_by=world.officer)
+    run = compute_run(open_run(world.officer, D(2025, 1, 1), "MSPS"), world.officer)
+    assert not run.lines.filter(status=seventh, kind=PayLine.Kind.ADJUSTMENT).exists()
+    assert [(p["month"], p["kind"]) for p in run.problems] == [("2024-12", "adjustment")]
 
 
 def test_recomputing_an_open_run_gives_the_same_lines(world):
@@ -151,9 +190,9 @@ def test_a_late_exclusion_is_recovered_in_the_next_run(world):
                                decision_ref="Conseil 1/2026", recorded_by=world.officer)
     february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
     adjustments = {l.code: l for l in february.lines.filter(kind="adjustment")}
-    # 10 of 31 days not owed: 1,500 × 21/31 = 1,016.13 and 300 × 21/31 = 203.23.
+    # 10 of 31 days not owed: 1,500 × 21/31 = 1,016.13; the housing allowance goes on (D93 art. 30).
     assert adjustments["intern.stipend"].amount == Decimal("-483.87")
-    assert adjustments["intern.housing"].amount == Decimal("-96.77")
+    assert "intern.housing" not in adjustments
     assert adjustments["intern.stipend"].reason == "stop"
 
 

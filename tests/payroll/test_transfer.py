@@ -129,13 +129,14 @@ def test_a_negative_net_is_to_recover_and_not_in_the_file(world):
     world.bank(paid.person)
     world.bank(leaving.person)
     closed(world, D(2026, 1, 1))
-    # Excluded for all of January, recorded after January was closed: February recovers 1,800.
+    # Excluded for all of January, recorded after January was closed: February recovers the 1,500 of the
+    # indemnité (D93 art. 30: the housing allowance goes on).
     StipendStop.objects.create(status=leaving, start_date=D(2026, 1, 1), end_date=D(2026, 1, 31),
                                decision_ref="Conseil 3/2026", recorded_by=world.officer)
     february = approved(world, D(2026, 2, 1))
     order = transfer_order(february)
     assert [(w.person_id, w.why, w.amount) for w in order.withheld] == [
-        (leaving.person_id, Why.TO_RECOVER, Decimal("-1800.00"))]
+        (leaving.person_id, Why.TO_RECOVER, Decimal("-1500.00"))]
     assert [row["reference"] for row in rows_of(transfer_csv(february))] == [reference(february, paid.person_id)]
 
 
@@ -146,9 +147,9 @@ def test_adjustments_are_added_to_the_months_line_per_person(world):
     StipendStop.objects.create(status=intern, start_date=D(2026, 1, 1), end_date=D(2026, 1, 10),
                                decision_ref="Conseil 1/2026", recorded_by=world.officer)
     february = approved(world, D(2026, 2, 1))
-    # 1,800 for February less 483.87 + 96.77 recovered for January.
+    # 1,800 for February less 483.87 recovered for January (D93 art. 30: not the housing allowance).
     (row,) = rows_of(transfer_csv(february))
-    assert row["montant"] == "1219.36"
+    assert row["montant"] == "1316.13"
 
 
 def test_a_nil_net_is_listed_not_paid(world):

@@ -101,13 +101,29 @@ class TotalsOut(Schema):
     by_status_kind: list[TotalOut]
 
 
+class ProblemOut(Schema):
+    status_id: int
+    person_id: int
+    month: str = Field(description="YYYY-MM")
+    key: str = Field(description="the regulation parameter with no amount in the texts held for a day of the month")
+    ref: str
+    kind: str = Field(description='"regular" (the run\'s month) or "adjustment" (a closed month priced again)')
+
+
 class RunDetailOut(RunOut):
     opened: Signature
     computed: Signature
     approved: Signature
     closed: Signature
     stale: list[str] = Field(description="what changed since the run was computed: compute it again first")
+    problems: list[ProblemOut] = Field(description="months not priced, each an error for one person, never paid 0 "
+                                                   "(decision 0001; RD68 ch. 14 before 2025)")
     totals: TotalsOut
+
+    @staticmethod
+    def resolve_problems(obj):
+        return [{"status_id": p["status"], "person_id": p["person"], "month": p["month"], "key": p["key"],
+                 "ref": p["ref"], "kind": p["kind"]} for p in (obj.problems or [])]
 
 
 class LineOut(Schema):
@@ -264,7 +280,7 @@ def _totals(lines, field: str, labels) -> list[dict]:
 
 
 # A resident paid a salary outside shows in the hospital centre's run, at 0.00, with this payer.
-ADMINISTRATION = gettext_lazy("administration d'origine (D93 art. 27 bis)")
+ADMINISTRATION = gettext_lazy("administration du résident (D93 art. 27, 27 bis)")
 
 
 def _payer_labels(row):

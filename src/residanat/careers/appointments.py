@@ -103,7 +103,9 @@ def do_appoint_resident(person: Person, specialty, faculty, hospital_centre, sta
 # --- 7th-year students with intern duties (RD68 ch. 14–15) ---------------------------------------
 
 def seventh_year_in_force() -> tuple[dt.date, str]:
-    """RD68 ch. 14 as of decree 2.25.818: the day it comes into force (that of its lump sum)."""
+    """The first day whose lump sum the texts held give (RD68 ch. 14 as of decree 2.25.818, from
+    1 January 2025). Not the day the duties began: ch. 14 is of 1968, replaced by decree 2.16.46 in
+    2016; an earlier amount was owed, which the payroll reports as missing (decision 0001)."""
     first = load_parameters().versions("seventh_year.lump_sum")[0]
     return first.valid_from, first.ref
 
@@ -111,15 +113,12 @@ def seventh_year_in_force() -> tuple[dt.date, str]:
 def do_appoint_seventh_year(person: Person, establishment, start: dt.date, end: dt.date, decision_ref: str,
                             by) -> TraineeStatus:
     """RD68 ch. 14: by ministerial decision, a student who passed year 6 takes intern duties in a
-    Ministry hospital for the clinical rotations of year 7."""
-    in_force, ref = seventh_year_in_force()
+    Ministry hospital for the clinical rotations of year 7. Before 2025 too: the article is older
+    than the amount the texts held give (decision 0001)."""
+    ref = load_parameters().versions("seventh_year.lump_sum")[0].ref
     if not is_ministry(by):
         raise PermissionDenied(_("Les fonctions d'interne sont confiées aux étudiants de 7e année par décision "
                                  "ministérielle (%(ref)s).") % {"ref": ref})
-    if start < in_force:
-        raise ValidationError(
-            _("%(ref)s n'est en vigueur qu'à partir du %(on)s : pas de fonctions d'interne pour un étudiant de "
-              "7e année avant cette date.") % {"ref": ref, "on": f"{in_force:%d/%m/%Y}"}, code="not_in_force")
     if end < start:
         raise ValidationError(_("La fin précède le début."), code="range")
     if establishment is None or establishment.hospital_centre_id is not None:

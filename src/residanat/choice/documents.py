@@ -215,6 +215,14 @@ def notice_choice(chooser: Chooser) -> Choice:
     return choice
 
 
+# D93 art. 27 last ¶: "يستمر المقيمون الذين لهم صفة موظف أو مستخدم ... في تقاضي الأجرة المقررة لوضعيتهم
+# النظامية": paid by their own administration, not the hospital centre.
+CIVIL_SERVANT_LINE = gettext_lazy(
+    "D93 art. 27, dernier alinéa : le résident qui est fonctionnaire ou agent à la date de son admission continue "
+    "de percevoir la rémunération de sa situation statutaire, versée par son administration, et s'engage à la "
+    "servir au moins huit ans à l'issue de sa formation.")
+
+
 def _articles(seat_type: str) -> list[str]:
     lines = [_("D93 art. 22 : les résidents sont nommés par décision conjointe du ministre de la Santé et du "
                "ministre de l'Enseignement supérieur, sur les postes budgétaires et dans les spécialités fixés "
@@ -224,9 +232,11 @@ def _articles(seat_type: str) -> list[str]:
                        "(enseignement supérieur, ministère de la Santé ou centre hospitalier) est nommé dès la "
                        "première année fonctionnaire stagiaire ; à défaut, il perçoit l'indemnité mensuelle "
                        "servie par le centre hospitalier."))
+        lines.append(str(CIVIL_SERVANT_LINE))
     elif seat_type == Seat.PUBLIC_ADMINISTRATION:
-        lines.append(_("D93 art. 27 et 27 bis : le résident conserve le traitement de son administration et "
-                       "s'engage à la servir au moins huit ans à l'issue de sa formation."))
+        lines.append(str(CIVIL_SERVANT_LINE))
+        lines.append(_("D93 art. 27 bis : le médecin non fonctionnaire engagé à servir une autre administration "
+                       "publique est nommé stagiaire par elle, qui le rémunère sur son budget."))
     elif seat_type == Seat.FOREIGN_VOLUNTEER:
         lines.append(_("D93 art. 21 : poste bénévole ouvert aux candidats étrangers."))
     elif seat_type == Seat.MILITARY:

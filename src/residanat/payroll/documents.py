@@ -33,10 +33,11 @@ RUN_SUMMARY = kinds.register("payroll_run_summary", gettext_lazy("Synthèse de l
 LANGUAGES = ("fr", "ar")
 ZERO = Decimal("0.00")
 # Who pays a line (rules/payroll.py): the run's payer, or for a resident paid a salary outside the
-# stipends, the hospital centre or the administration of origin (D93 art. 27, 27 bis).
+# stipends, the hospital centre (a trainee civil servant under the commitment, D93 art. 27 ¶2) or the
+# resident's administration (a civil servant, art. 27 last ¶; a doctor committed to it, art. 27 bis).
 LINE_PAYERS = {
     "MSPS": Payer.MSPS.label, "CHU": Payer.CHU.label, "GST": Payer.GST.label,
-    "ADMINISTRATION": gettext_lazy("administration d'origine (D93 art. 27 bis)"),
+    "ADMINISTRATION": gettext_lazy("administration du résident (D93 art. 27, 27 bis)"),
 }
 
 

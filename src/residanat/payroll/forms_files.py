@@ -125,15 +125,17 @@ class PayTermsForm(forms.Form):
     housed = forms.BooleanField(label=PayTerms._meta.get_field("housed").verbose_name, required=False,
                                 help_text=gettext_lazy("Non logé : indemnité de logement (D93 art. 18 ; RD68 ch. 11)."))
     civil_servant = forms.BooleanField(label=PayTerms._meta.get_field("civil_servant").verbose_name, required=False,
-                                       help_text=gettext_lazy("Garde son traitement, payé hors de cette paie "
-                                                              "(D93 art. 27)."))
+                                       help_text=gettext_lazy("Garde la rémunération de sa situation statutaire, "
+                                                              "versée par son administration (D93 art. 27, "
+                                                              "dernier alinéa)."))
     committed = forms.BooleanField(label=PayTerms._meta.get_field("committed").verbose_name, required=False,
                                    help_text=gettext_lazy("Engagement de servir 8 ans : fonctionnaire stagiaire payé "
                                                           "d'un traitement (D93 art. 27)."))
     administration = forms.CharField(label=PayTerms._meta.get_field("administration").verbose_name, max_length=200,
                                      required=False,
                                      help_text=gettext_lazy("Médecine sociale, légale, du travail ou du sport : "
-                                                            "l'administration d'origine le paie (D93 art. 27 bis)."))
+                                                            "l'administration envers laquelle il s'est engagé le "
+                                                            "nomme stagiaire et le paie (D93 art. 27 bis)."))
 
     def __init__(self, *args, status, **kwargs):
         super().__init__(*args, **kwargs)

@@ -196,6 +196,12 @@ class PayrollRun(models.Model):
     # Filled when computed, so lists and the summary need not add the lines up again.
     trainees = models.PositiveIntegerField(default=0)
     total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    # The months the run could not price, one per status and month: no amount in the texts held for
+    # a day of it (decision 0001; RD68 ch. 14 before 2025). Not paid 0: listed, with the parameter
+    # and its article, until an order gives the amount ({"status", "person", "month", "key", "ref",
+    # "kind"}). Nullable, no default: SQLite adds the column without rebuilding the table (whose
+    # rebuild would break the closed-run triggers, migration 0002).
+    problems = models.JSONField(_("mois non calculés"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = RunQuerySet.as_manager()

@@ -44,11 +44,24 @@ CODE_LABELS = {
 }
 
 
+# The salary paid outside, as the payslip words it for who pays it (D93 art. 27, 27 bis).
+SALARY_OUTSIDE_BY_PAYER = {
+    # Art. 27 last ¶: "يستمر ... في تقاضي الأجرة المقررة لوضعيتهم النظامية"; art. 27 bis b: "وتدرج أجورهم
+    # بميزانيات هذه الإدارات".
+    "ADMINISTRATION": gettext_lazy("Traitement versé par l'administration du résident, hors de cette paie "
+                                   "(D93 art. 27, 27 bis)"),
+    # Art. 27 ¶2: a trainee civil servant under the 8-year commitment.
+    "CHU": gettext_lazy("Traitement de fonctionnaire stagiaire, versé hors de cette paie (D93 art. 27)"),
+}
+
+
 class PayslipUnavailable(Exception):
     """No payslip of this person in this run for this user: the page answers 404."""
 
 
-def code_label(code: str) -> str:
+def code_label(code: str, payer: str = "") -> str:
+    if code == "resident.salary_outside" and payer in SALARY_OUTSIDE_BY_PAYER:
+        return str(SALARY_OUTSIDE_BY_PAYER[payer])
     return str(CODE_LABELS.get(code, code))
 
 
@@ -127,9 +140,9 @@ def payslip_facts(slip: Payslip, language: str) -> dict:
             **run_facts(slip.run, language),
             "person": identity_facts(slip.person),
             "statuses": statuses,
-            "lines": [{"label": code_label(l.code), "code": l.code, "ref": l.ref, "days": l.days,
+            "lines": [{"label": code_label(l.code, l.payer), "code": l.code, "ref": l.ref, "days": l.days,
                        "rate": money(l.rate), "amount": money(l.amount)} for l in regular],
-            "adjustments": [{"month": l.month_corrected, "label": code_label(l.code), "ref": l.ref,
+            "adjustments": [{"month": l.month_corrected, "label": code_label(l.code, l.payer), "ref": l.ref,
                              "reason": str(l.get_reason_display()), "detail": l.reason_detail, "days": l.days,
                              "rate": money(l.rate), "previously_paid": money(l.previously_paid)
                              if l.previously_paid is not None else "", "amount": money(l.amount)}

@@ -45,13 +45,14 @@ def _in_force(table, key: str, on: dt.date) -> Parameter | None:
     try:
         return table.get(key, on)
     except ParameterNotInForce:
-        return None  # e.g. the 7th-year lump sum before the text that created it (RD68 ch. 14)
+        return None  # e.g. the 7th-year lump sum before its 2025 value (RD68 ch. 14; decision 0001)
 
 
 def amount_in_force(key: str, on: dt.date, table=None) -> Parameter | None:
     """The amount the payroll pays for `key` on `on`: the parameter file with the rate orders laid
     over it (D93 art. 6, 18: "may be changed by order"). Every page that shows an amount "in force"
-    reads it here, never from the parameter file alone; None before the text that created it."""
+    reads it here, never from the parameter file alone; None before the first value the texts held
+    give and no order for that date (decision 0001)."""
     return _in_force(table or parameter_table(), key, on)
 
 
@@ -103,12 +104,16 @@ def do_enter_rate_order(user, key: str, value: Decimal, valid_from: dt.date, val
         errors["value"] = _("Le montant est positif ou nul.")
     if valid_to is not None and valid_to < valid_from:
         errors["valid_to"] = _("La fin précède le début.")
-    if "key" not in errors:
+    if "key" not in errors and "valid_to" not in errors:
         first = load_parameters().versions(key)[0]
-        if valid_from < first.valid_from:
-            # RD68 ch. 14 created the 7th-year lump sum on 1 January 2025: an order cannot pay it before.
-            errors["valid_from"] = _("Ce montant n'existe que depuis le %(date)s (%(ref)s).") % {
-                "date": f"{first.valid_from:%d/%m/%Y}", "ref": first.ref}
+        if valid_from < first.valid_from and (valid_to is None or valid_to >= first.valid_from):
+            # Decision 0001: before the first value the texts held give, an amount was owed that they do
+            # not give (RD68 ch. 14 before its 2025 version); an order may give it, for those dates only,
+            # so as not to replace the texts' own value from that date.
+            errors["valid_to"] = _("Les textes tenus donnent ce montant à partir du %(date)s (%(ref)s) : un arrêté "
+                                   "pour une période antérieure finit au plus tard le %(last)s.") % {
+                "date": f"{first.valid_from:%d/%m/%Y}", "ref": first.ref,
+                "last": f"{first.valid_from - dt.timedelta(days=1):%d/%m/%Y}"}
     order_ref = (order_ref or "").strip()
     if not order_ref:
         errors["order_ref"] = _("Saisissez la référence de l'arrêté.")

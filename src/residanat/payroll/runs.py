@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from residanat.careers.models import Leave
 from residanat.careers.workplace import establishment_in
 from residanat.people.models import TraineeStatus
-from residanat.rules.payroll import Line, compute_month, month_span
+from residanat.rules.payroll import Line, MonthNotPriced, compute_month, month_span
 from residanat.rules.service_time import Span, add_months
 
 from . import authority
@@ -49,8 +49,16 @@ def _payer_of(run: PayrollRun, line: Line) -> bool:
 
 
 def price(run: PayrollRun, status: StatusPay, month: dt.date, table) -> list[Line]:
+    """The lines of `status` this payer pays for `month`; raises MonthNotPriced when the texts held
+    give no amount for a day of it (decision 0001)."""
     computed = compute_month(status.track, status.periods, status.events, month_key(month), table)
     return [line for line in computed.lines if _payer_of(run, line)]
+
+
+def problem(status: StatusPay, error: MonthNotPriced, kind: str) -> dict:
+    """A month the run reports as an error for this person instead of paying it 0."""
+    return {"status": status.id, "person": status.person_id, "month": error.month, "key": error.key,
+            "ref": error.ref, "kind": kind}
 
 
 # --- open --------------------------------------------------------------------------------------
@@ -173,7 +181,7 @@ def _rate_candidates(run: PayrollRun, since, closed_months: list[dt.date]) -> tu
 BATCH = 5000
 
 
-def _adjustments(run: PayrollRun, table) -> list[tuple[StatusPay, Line, dict]]:
+def _adjustments(run: PayrollRun, table, problems: list[dict]) -> list[tuple[StatusPay, Line, dict]]:
     previous = last_closed(run.payer_key, before=run.month)
     if previous is None:
         return []
@@ -189,18 +197,19 @@ def _adjustments(run: PayrollRun, table) -> list[tuple[StatusPay, Line, dict]]:
     for first in range(0, len(ids), BATCH):
         batch = ids[first:first + BATCH]
         lines += _adjust(run, table, payer_statuses(run).filter(id__in=batch), changed, closed_months,
-                         Q(status_id__in=batch))
+                         Q(status_id__in=batch), problems)
     if rated:
         since = min(candidate.since_month for candidate in rated.values())
         months = [month for month in closed_months if month >= since]
         scope = overlapping(payer_statuses(run), Span(since, month_span(month_key(months[-1])).end))
         lines += _adjust(run, table, scope.filter(kind__in=kinds), rated, months,
-                         Q(month_corrected__gte=since, status_kind__in=kinds))
+                         Q(month_corrected__gte=since, status_kind__in=kinds), problems)
     lines.sort(key=lambda found: found[0].id)
     return lines
 
 
-def _adjust(run: PayrollRun, table, scope, candidates: dict[int, Candidate], months: list[dt.date], paid_filter: Q):
+def _adjust(run: PayrollRun, table, scope, candidates: dict[int, Candidate], months: list[dt.date], paid_filter: Q,
+            problems: list[dict]):
     """For the candidates among `scope`: each closed month of `months` priced again with today's
     inputs, compared code by code with what the closed runs paid for it."""
     spans = {month: month_span(month_key(month)) for month in months}
@@ -227,7 +236,13 @@ def _adjust(run: PayrollRun, table, scope, candidates: dict[int, Candidate], mon
                     and not any(p.span.overlaps(spans[month]) for p in status.periods)):
                 continue
             owed: dict[str, list[Line]] = defaultdict(list)
-            for line in price(run, status, month, table):
+            try:
+                priced = price(run, status, month, table)
+            except MonthNotPriced as error:
+                # Not "owed 0": what was paid stays as it is, and the month is reported.
+                problems.append(problem(status, error, PayLine.Kind.ADJUSTMENT))
+                continue
+            for line in priced:
                 owed[line.code].append(line)
             for code in sorted(set(owed) | paid_codes.get((status.id, month), set())):
                 due = sum((line.amount for line in owed.get(code, [])), ZERO)
@@ -289,17 +304,23 @@ def compute_run(run: PayrollRun, user) -> PayrollRun:
         PayLine.objects.filter(run=run).delete()
         table = parameter_table()
         span = month_span(month_key(run.month))
-        rows = []
+        rows, problems = [], []
         for status in load(overlapping(payer_statuses(run), span), span):
-            for line in price(run, status, run.month, table):
+            try:
+                priced = price(run, status, run.month, table)
+            except MonthNotPriced as error:
+                problems.append(problem(status, error, PayLine.Kind.REGULAR))
+                continue
+            for line in priced:
                 rows.append(_row(run, status, line, PayLine.Kind.REGULAR, run.month))
-        for status, line, extra in _adjustments(run, table):
+        for status, line, extra in _adjustments(run, table, problems):
             rows.append(_row(run, status, line, PayLine.Kind.ADJUSTMENT, extra["month"], extra["reason"],
                              extra["detail"], extra["previously_paid"]))
         _insert(rows)
         totals = PayLine.objects.filter(run=run).aggregate(total=Sum("amount"), trainees=Count("person", distinct=True))
         run.total = totals["total"] or ZERO
         run.trainees = totals["trainees"]
+        run.problems = problems
         run.state = PayrollRun.State.COMPUTED
         run.computed_by, run.computed_at = user, timezone.now()
         run.approved_by = run.approved_at = None

@@ -29,8 +29,8 @@ CODE_LABELS = {
     "ph_intern.housing": _("Indemnité de logement de l'interne de santé publique"),
     "seventh_year.lump_sum": _("Indemnité forfaitaire de l'étudiant de 7e année"),
 }
-# Who pays a line: the run's payers, and a resident's administration of origin (D93 art. 27 bis).
-PAYER_LABELS = {**dict(Payer.choices), "ADMINISTRATION": _("administration d'origine (D93 art. 27 bis)")}
+# Who pays a line: the run's payers, and a resident's own administration (D93 art. 27 last ¶, 27 bis).
+PAYER_LABELS = {**dict(Payer.choices), "ADMINISTRATION": _("administration du résident (D93 art. 27, 27 bis)")}
 
 
 def code_label(code: str) -> str:

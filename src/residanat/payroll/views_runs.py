@@ -183,6 +183,15 @@ def _output_links(run) -> list[dict]:
     return links
 
 
+def _problems(run) -> list[dict]:
+    """The months the run could not price (decision 0001), with the person's name (1 query)."""
+    if not run.problems:
+        return []
+    people = Person.objects.in_bulk({p["person"] for p in run.problems})
+    return [{**p, "who": people.get(p["person"]), "adjustment": p.get("kind") == PayLine.Kind.ADJUSTMENT}
+            for p in sorted(run.problems, key=lambda p: (p["month"], p["person"]))]
+
+
 @login_required
 def run_detail(request, pk):
     run = _run(request, pk)
@@ -191,7 +200,7 @@ def run_detail(request, pk):
     return render(request, "payroll/runs/detail.html", {
         "run": run, "name": run.payer_name(_language()), "stale": stale, "signatures": _signatures(run),
         "history": history, "totals": run_totals(run) if run.state != State.OPEN else None,
-        "outputs": _output_links(run), **_actions(request.user, run, stale),
+        "outputs": _output_links(run), "problems": _problems(run), **_actions(request.user, run, stale),
     })
 
 

@@ -24,9 +24,34 @@ CENT = Decimal("0.01")
 MSPS, CHU, GST, ADMINISTRATION = "MSPS", "CHU", "GST", "ADMINISTRATION"
 STATUSES = ("extern", "intern", "resident", "public_health_intern", "seventh_year_intern_duties")
 EVENT_KINDS = ("temporary_exclusion", "repeat_year", "sick_leave", "unpaid_absence")
-# Amounts that exist only from the text that created them: before it, nothing is owed rather
-# than a missing value (RD68 ch. 14: the 7th-year lump sum from 1 January 2025).
-CREATED_BY_TEXT = frozenset({"seventh_year.lump_sum"})
+# The regime each status belongs to (D93: hospital centres; RD68: public-health hospitals).
+REGIME = {"extern": "D93", "intern": "D93", "resident": "D93",
+          "public_health_intern": "RD68", "seventh_year_intern_duties": "RD68"}
+
+# The lines each stop takes out for its days; every other line goes on (decision 0013).
+STOPS = {
+    # D93 art. 30: "الطرد المؤقت من العمل ... مع وقف التعويض عن المهام": the indemnité de fonction of
+    # art. 18 and 27 stops; the housing allowance of art. 18 ("تعويضا تمثيليا عن السكن") is another
+    # allowance, which art. 20 names apart, and goes on.
+    # RD68 ch. 8 (ch. 15 for the 7th-year students): "الإقصاء الموقت عن المهام مع توقيف الأجرة": the
+    # pay stops, the housing allowance of ch. 11 with it (ch. 12 calls the whole of it "الأجرة").
+    "temporary_exclusion": frozenset({"intern.stipend", "resident.stipend",
+                                      "ph_intern.stipend", "ph_intern.housing", "seventh_year.lump_sum"}),
+    # RD68 ch. 17: "رخصة تغيب من غير أجرة", the same word: the whole pay stops (an absence of RD68
+    # only: careers/leave.py and the simulation refuse it for a D93 status).
+    "unpaid_absence": frozenset({"extern.stipend", "intern.stipend", "intern.housing", "resident.stipend",
+                                 "ph_intern.stipend", "ph_intern.housing", "seventh_year.lump_sum"}),
+}
+
+
+class MonthNotPriced(ParameterNotInForce):
+    """A day of `month` for which the texts held give no amount (decision 0001): an error naming
+    the month, the parameter and its article, never a payment of 0 (RD68 ch. 14 before its 2025
+    version: an earlier amount was owed, which the seeds do not give)."""
+
+    def __init__(self, month: str, key: str, ref: str, day: dt.date, detail: str):
+        super().__init__(f"{month}: {detail}")
+        self.month, self.key, self.ref, self.day = month, key, ref, day
 
 
 @dataclass(frozen=True)
@@ -86,9 +111,6 @@ def month_span(month: str) -> Span:
 
 def pro_rata(rate: Decimal, days: int, days_in_month: int) -> Decimal:
     return (Decimal(rate) * days / days_in_month).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-STOPPING = ("temporary_exclusion", "unpaid_absence")
 
 
 def _subtract(span: Span, holes: Iterable[Span]) -> list[Span]:
@@ -155,8 +177,14 @@ def _salary_outside(period: Period) -> tuple[str, str] | None:
     if period.status != "resident":
         return None
     if period.administration:
+        # D93 art. 27 bis b: "وتدرج أجورهم بميزانيات هذه الإدارات".
         return "D93 art. 27 bis", ADMINISTRATION
-    if period.civil_servant or period.committed:
+    if period.civil_servant:
+        # D93 art. 27 last ¶: "يستمر المقيمون الذين لهم صفة موظف أو مستخدم ... في تقاضي الأجرة المقررة
+        # لوضعيتهم النظامية": their own administration goes on paying them, not the hospital centre.
+        return "D93 art. 27", ADMINISTRATION
+    if period.committed:
+        # D93 art. 27 ¶2: a trainee civil servant appointed by the Minister or the centre's director.
         return "D93 art. 27", CHU
     return None
 
@@ -170,7 +198,6 @@ def compute_month(track: str, periods: Iterable[Period], events: Iterable[Event]
     span = month_span(month)
     in_month = span.days
     events = list(events)
-    stops = [e.span for e in events if e.kind in STOPPING]
     result = Month(month)
     # (code, payer, rate, ref, key) -> paid days: one line each, across the periods of the month (a
     # status cut where its pay terms change is still one line per code and rate).
@@ -186,22 +213,24 @@ def compute_month(track: str, periods: Iterable[Period], events: Iterable[Event]
             outside_lines[outside] = Line("resident.salary_outside", Decimal("0.00"), payer, ref, 0, Decimal("0"),
                                           "resident.salary_outside")
             continue
-        holes = stops + (_unpaid_repeats(events, overlap.start, table) if period.status == "extern" else [])
+        repeats = _unpaid_repeats(events, overlap.start, table) if period.status == "extern" else []
         keys = {key for _, key, _ in _components(period, track, overlap.start)}
         cuts = [c for key in keys for c in _version_cuts(table, key)]
         if period.gst_from is not None:
             cuts.append(period.gst_from)
-        for paid in _subtract(overlap, holes):
-            for piece in _split(paid, cuts):
-                for code, key, payer in _components(period, track, piece.start):
-                    try:
-                        parameter = table.get(key, piece.start)
-                    except ParameterNotInForce:
-                        if key in CREATED_BY_TEXT and piece.start < table.versions(key)[0].valid_from:
-                            continue
-                        raise
-                    group = (code, payer, Decimal(parameter.value), parameter.ref, key)
-                    groups[group] = groups.get(group, 0) + piece.days
+        for piece in _split(overlap, cuts):
+            for code, key, payer in _components(period, track, piece.start):
+                holes = repeats + [e.span for e in events if code in STOPS.get(e.kind, ())]
+                days = sum(paid.days for paid in _subtract(piece, holes))
+                if not days:
+                    continue
+                try:
+                    parameter = table.get(key, piece.start)
+                except ParameterNotInForce as exc:
+                    # Decision 0001: no amount in the texts held is an error, never a payment of 0.
+                    raise MonthNotPriced(month, key, table.versions(key)[0].ref, piece.start, str(exc)) from None
+                group = (code, payer, Decimal(parameter.value), parameter.ref, key)
+                groups[group] = groups.get(group, 0) + days
     result.lines.extend(outside_lines.values())
     for (code, payer, rate, ref, key), days in groups.items():
         result.lines.append(Line(code, pro_rata(rate, days, in_month), payer, ref, days, rate, key))

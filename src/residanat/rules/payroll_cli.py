@@ -10,8 +10,8 @@ import json
 import re
 import sys
 
-from .parameters import ParameterError
-from .payroll import EVENT_KINDS, STATUSES, Event, Period, simulate
+from .parameters import ParameterError, load_parameters
+from .payroll import EVENT_KINDS, REGIME, STATUSES, Event, Period, simulate
 from .service_time import Span
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -63,10 +63,48 @@ def _study_year(item: dict, path: str) -> int:
     return year
 
 
+# The articles that say who an RD68 status is for: medicine students only.
+RD68_MEDICINE_ONLY = {"public_health_intern": "RD68 ch. 1", "seventh_year_intern_duties": "RD68 ch. 14"}
+
+
+def _check_period(period: Period, regime: str, track: str, path: str) -> None:
+    """Refuse what the texts do not define: a status of the other regime, an RD68 status outside
+    medicine, an extern's study year that D93 art. 6 does not pay, art. 27 bis outside medicine."""
+    if REGIME[period.status] != regime:
+        raise ScenarioError(f"{path}.status", f"{period.status!r} is a status of {REGIME[period.status]}, not of "
+                                              f"the regime {regime!r} given in $.regime")
+    if period.status in RD68_MEDICINE_ONLY and track != "medicine":
+        raise ScenarioError(f"{path}.status", f"{RD68_MEDICINE_ONLY[period.status]} concerns medicine students only, "
+                                              f"not the track {track!r} of $.track")
+    if period.status == "extern":
+        years = sorted(int(key.rsplit("year", 1)[1]) for key in load_parameters().keys()
+                       if key.startswith(f"extern.stipend.{track}.year"))
+        if period.study_year not in years:
+            raise ScenarioError(f"{path}.study_year", f"D93 art. 6 pays the externs of {track} in years "
+                                                      f"{', '.join(map(str, years))} only, not year {period.study_year}")
+    if period.status == "resident" and period.administration and track != "medicine":
+        # D93 art. 27 bis: "يستفيد المقيمون الأطباء": doctors only.
+        raise ScenarioError(f"{path}.administration", f"D93 art. 27 bis concerns residents who are doctors of "
+                                                      f"medicine, not the track {track!r}")
+
+
+def _check_event(event: Event, regime: str, periods: list[Period], path: str) -> None:
+    if event.kind == "repeat_year" and regime != "D93":
+        raise ScenarioError(f"{path}.kind", "a paid repeated year is an extern's (D93 art. 6); RD68 has no externs")
+    if event.kind == "unpaid_absence" and regime != "RD68":
+        raise ScenarioError(f"{path}.kind", "the unpaid absence is RD68's (RD68 ch. 17); D93 has none")
+    if event.kind == "temporary_exclusion" and any(
+            p.status == "extern" and p.span.overlaps(event.span) for p in periods):
+        # D93 art. 29: the externs' discipline is that of decree 2.75.664, not the stop of art. 30.
+        raise ScenarioError(path, "D93 art. 30 stops the pay of interns and residents only; an extern's discipline "
+                                  "is that of decree 2.75.664 (D93 art. 29), which does not say what it does to the pay")
+
+
 def parse_scenario(data) -> tuple[str, list[Period], list[Event], list[str]]:
     data = _object(data, "$")
-    if data.get("regime") not in ("D93", "RD68"):
-        raise ScenarioError("$.regime", f"expected \"D93\" or \"RD68\", got {data.get('regime')!r}")
+    regime = data.get("regime")
+    if regime not in ("D93", "RD68"):
+        raise ScenarioError("$.regime", f"expected \"D93\" or \"RD68\", got {regime!r}")
     track = data.get("track")
     if track not in ("medicine", "pharmacy", "dental"):
         raise ScenarioError("$.track", f"expected \"medicine\", \"pharmacy\" or \"dental\", got {track!r}")
@@ -85,6 +123,7 @@ def parse_scenario(data) -> tuple[str, list[Period], list[Event], list[str]]:
             committed=_bool(item, "committed", path, False),
             administration=_bool(item, "administration", path, False), gst_from=gst_from,
         ))
+        _check_period(periods[-1], regime, track, path)
     events = []
     for i, raw in enumerate(data.get("events") or []):
         path = f"$.events[{i}]"
@@ -93,6 +132,7 @@ def parse_scenario(data) -> tuple[str, list[Period], list[Event], list[str]]:
             raise ScenarioError(f"{path}.kind", f"expected one of {', '.join(EVENT_KINDS)}, got {item.get('kind')!r}")
         events.append(Event(kind=item["kind"], span=_span(item, path), status=item.get("status"),
                             study_year=item.get("study_year")))
+        _check_event(events[-1], regime, periods, path)
     months = _list(data, "months")
     for i, month in enumerate(months):
         if not isinstance(month, str) or not MONTH.match(month):
