@@ -49,6 +49,12 @@ RULES = [
     (r"على أساس الشهادات", "بناء على الشهادات", "D93 art. 21-1", None),
     # D93 art. 6, 18, 27 "تعويضا عن المهام": the stipend of externs, interns and residents.
     (r"تعويض (ال)?(داخلي|المقيم|الخارجي|تدريب)", "التعويض عن المهام", "D93 art. 6, 18, 27", None),
+    # D93 art. 31 "بعد تقديم هذا الأخير ايضاحات مكتوبة".
+    (r"توضيح", "إيضاحات مكتوبة", "D93 art. 31", r"(?i)\bexplications\b"),
+    # RD68 ch. 6 "النيابات التى يترتب عنها وجوبا تغيير محل االقامة".
+    (r"محل السكنى", "تغيير محل الإقامة", "RD68 ch. 6", r"(?i)changement de résidence"),
+    # D93 art. 22, 27 "يمضون على التزام بالعمل".
+    (r"(ملتزم|التزام|الالتزام)( \S+)? بالخدمة", "التزام بالعمل", "D93 art. 22, 27", None),
     # Meaning, not only words: a "spécialiste seul" is not paired in the campaign (not unmarried);
     # "couples bloquants" block the stability (they do not object); "le solveur" is a program.
     (r"الأعزب|العزاب", "المترشح بمفرده", "—", None),
@@ -152,3 +158,21 @@ def test_an_rd68_exclusion_is_named_in_rd68_words_and_a_d93_one_in_d93_words():
     too_long = rules.check_sanction("public_health_intern", rules.Sanction(
         rules.TEMPORARY, dt.date(2026, 1, 1), dt.date(2026, 6, 30)), proposal=rules.Sanction(rules.WARNING))
     assert too_long and "الإقصاء المؤقت عن المهام" in too_long[0].message_ar
+
+
+@pytest.mark.django_db
+@pytest.mark.pdf
+def test_the_verify_page_calls_the_documents_title_its_title_and_the_extern_batch_form_a_name():
+    """"Intitulé" of a document is عنوان الوثيقة (msgctxt "document"); of a batch or a period, التسمية."""
+    from django.test import Client
+    from django.utils import translation
+
+    from residanat.careers.forms_externs import ExternBatchForm
+    from residanat.documents.attestations import issue_status_attestation
+    from tests.documents.helpers import trainee_with_two_statuses
+
+    document = issue_status_attestation(trainee_with_two_statuses(), "ar")
+    page = Client().get("/ar/documents/verifier/", {"number": document.number, "hash": document.content_hash}).text
+    assert 'data-valid="true"' in page and "عنوان الوثيقة" in page and "التسمية" not in page
+    with translation.override("ar"):
+        assert str(ExternBatchForm.base_fields["label"].label) == "التسمية"
