@@ -104,6 +104,13 @@ def test_catalogue_uses_the_words_of_the_texts(forbidden, required, article, not
         f"  {msgid!r} => {msgstr!r}" for msgid, msgstr in wrong)
 
 
+def test_no_message_says_a_word_or_a_phrase_twice_in_a_row():
+    """A replacement applied twice leaves "يرجى اليرجى …": no word or phrase is repeated back to back."""
+    stutter = re.compile(r"(?<!\S)(\S+(?: \S+)*) \1(?!\S)")
+    repeated = [(msgid, msgstr) for _, msgid, msgstrs in catalogue() for msgstr in msgstrs if stutter.search(msgstr)]
+    assert not repeated, "\n".join(f"  {msgid!r} => {msgstr!r}" for msgid, msgstr in repeated)
+
+
 def test_catalogue_gives_instructions_in_one_register():
     """"يرجى إدخال …", as most messages do, not the familiar "أدخل …"."""
     familiar = [(msgid, msgstr) for _, msgid, msgstrs in catalogue() for msgstr in msgstrs
