@@ -211,7 +211,7 @@ def test_the_timeline_page_renders_right_to_left_in_arabic(w, verified_client):
     assert page.status_code == 200
     html = page.content.decode()
     assert 'dir="rtl"' in html
-    assert "النهاية المتوقعة للداخلية" in html
+    assert "النهاية المتوقعة للعمل بالقسم الداخلي" in html  # D93 art. 14 "مدة العمل بالقسم الداخلي"
     assert "D93 art. 14" in html
 
 

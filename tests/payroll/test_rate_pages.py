@@ -36,7 +36,8 @@ def order(**changes):
 
 # --- the amounts page ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("prefix,label", [("", "Indemnité mensuelle de l'interne"), ("/ar", "التعويض الشهري")])
+# D93 art. 18: "يتقاضى الداخليون ... تعويضا عن المهام".
+@pytest.mark.parametrize("prefix,label", [("", "Indemnité mensuelle de l'interne"), ("/ar", "التعويض عن المهام للداخلي")])
 def test_the_amounts_in_force_show_their_article_date_and_label(w, verified_client, prefix, label):
     page = verified_client(w.director).get(f"{prefix}{RATES}")
     assert page.status_code == 200

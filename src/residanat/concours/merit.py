@@ -143,7 +143,7 @@ def _titles_entry(candidate: Candidate) -> MeritEntry:
         seat_type, item = Seat.MILITARY, "1.b"
     else:
         fr = "Admis sur titres : interne ayant validé deux années d'internat effectif, dans la limite des postes"
-        ar = "مقبول بناء على الشهادات: داخلي قضى سنتين فعليتين من الداخلية، في حدود المقاعد"
+        ar = "مقبول بناء على الشهادات: داخلي صحّح سنتين من العمل الفعلي في القسم الداخلي، في حدود المقاعد"
         seat_type, item = "", "1.a"
     return MeritEntry(
         # Listed with their track, whose seats they take (decision 0017).

@@ -65,12 +65,12 @@ def facts(case: DisciplinaryCase, kind: str, language: str) -> dict:
                          if case.regime == rules.D93 else
                          _("Vous pouvez présenter votre défense en personne ou par un défenseur choisi parmi les "
                            "internes.")),
-            "decision": str(case.get_decision_display()) if case.decision else "",
+            "decision": str(case.decision_label()),
             "decision_start": case.decision_start, "decision_end": case.decision_end,
             "decided_on": case.decided_on, "decision_ref": case.decision_ref,
             "decision_rule": rule.ref if rule else "",
             "signed_by": [str(AUTHORITY_LABELS[a]) for a in case.signed_by] if kind == "decision" else [],
-            "proposal": str(case.get_proposal_display()) if case.proposal else "",
+            "proposal": str(case.proposal_label()),
             "stipend_stopped": case.decision == rules.TEMPORARY,
         }
 

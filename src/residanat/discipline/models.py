@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from residanat.accounts.roles import Role
@@ -21,6 +22,19 @@ SANCTIONS = [
     (rules.TEMPORARY, _("exclusion temporaire")),
     (rules.DEFINITIVE, _("exclusion définitive")),
 ]
+# Each regime's own word for an exclusion: D93 art. 30 "الطرد المؤقت / النهائي من العمل", RD68 ch. 8
+# "الإقصاء المؤقت / النهائي عن المهام". The French is the same; the Arabic of an RD68 case is RD68's.
+RD68_SANCTIONS = {
+    rules.TEMPORARY: pgettext_lazy("RD68", "exclusion temporaire"),
+    rules.DEFINITIVE: pgettext_lazy("RD68", "exclusion définitive"),
+}
+
+
+def sanction_label(kind: str, regime: str):
+    """The name of a sanction in the words of the case's regime."""
+    if regime == rules.RD68 and kind in RD68_SANCTIONS:
+        return RD68_SANCTIONS[kind]
+    return dict(SANCTIONS)[kind]
 
 # Who pronounces a sanction (rules.authority(...).pronounced_by), as the letters and messages name them.
 AUTHORITY_LABELS = {
@@ -127,6 +141,12 @@ class DisciplinaryCase(models.Model):
 
     def __str__(self):
         return f"{self.status.person} — {self.get_state_display()}"
+
+    def proposal_label(self):
+        return sanction_label(self.proposal, self.regime) if self.proposal else ""
+
+    def decision_label(self):
+        return sanction_label(self.decision, self.regime) if self.decision else ""
 
     def sanction(self, prefix: str) -> rules.Sanction | None:
         kind = getattr(self, prefix)

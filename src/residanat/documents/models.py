@@ -8,6 +8,7 @@ of the PDF bytes as issued, to check an electronic copy.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from residanat.accounts.scopes import ScopedQuerySet
 
@@ -24,7 +25,8 @@ class IssuedDocumentQuerySet(ScopedQuerySet):
 class IssuedDocument(models.Model):
     number = models.CharField(_("numéro"), max_length=32, unique=True, null=True, editable=False)
     kind = models.CharField(_("type de document"), max_length=60)
-    title = models.CharField(_("intitulé"), max_length=300)
+    # The document's title (عنوان الوثيقة), not the name of a batch or a period (التسمية).
+    title = models.CharField(pgettext_lazy("document", "intitulé"), max_length=300)
     language = models.CharField(_("langue"), max_length=5, choices=settings.LANGUAGES)
     issued_at = models.DateTimeField(_("émis le"), auto_now_add=True)
     issued_by = models.ForeignKey(

@@ -50,7 +50,7 @@ def _shift_note(start: dt.date, months: int, moved: dt.date, extra_months: int =
     days = (moved - plain).days
     if days:
         parts_fr.append(f"+{days} jours de congé de maladie de longue durée")
-        parts_ar.append(f"+{days} يوما من رخصة المرض الطويلة")
+        parts_ar.append(f"+{days} يوما من إجازة المرض الطويل الأمد")
     return "; ".join(parts_fr), "؛ ".join(parts_ar)
 
 
@@ -70,12 +70,12 @@ def internat_dates(track: str, start: dt.date, rotations_not_validated: int, sic
     title_key = "internat.title_service_months"
     return [
         _dated("expected_end", start, months, spans, _ref("internat.duration_months", on),
-               "Fin prévue de l'internat", "النهاية المتوقعة للداخلية", last_day=True, extra_months=redo),
+               "Fin prévue de l'internat", "النهاية المتوقعة للعمل بالقسم الداخلي", last_day=True, extra_months=redo),
         _dated("thesis_eligible", start, int(param(thesis_key, on=on)), spans, _ref(thesis_key, on),
                "Soutenance de thèse possible à partir du", "مناقشة الأطروحة ممكنة ابتداء من"),
         _dated("title_eligible", start, int(param(title_key, on=on)), spans, _ref(title_key, on),
                "Titre d'ancien interne (2 ans de service effectif) à partir du",
-               "لقب داخلي سابق (سنتان من العمل الفعلي) ابتداء من"),
+               "لقب داخلي قديم (سنتان من العمل الفعلي) ابتداء من"),
     ]
 
 
@@ -112,10 +112,10 @@ def public_health_internat_dates(start: dt.date, sick_leaves: Iterable[Span], on
     return [
         _dated("expected_end", start, int(param(months_key, on=on)), spans, _ref(months_key, on),
                "Fin prévue de l'internat des hôpitaux de santé publique",
-               "النهاية المتوقعة للداخلية بمستشفيات الصحة العمومية", last_day=True),
+               "النهاية المتوقعة للعمل بالقسم الداخلي بمستشفيات الصحة العمومية", last_day=True),
         _dated("title_eligible", start, int(param(title_key, on=on)), spans, _ref(title_key, on),
                "Titre d'ancien interne des hôpitaux de santé publique à partir du",
-               "لقب داخلي سابق بمستشفيات الصحة العمومية ابتداء من"),
+               "لقب داخلي قديم في مستشفيات الصحة العمومية ابتداء من"),
     ]
 
 

@@ -25,6 +25,10 @@ WARNING, REPRIMAND, TEMPORARY, DEFINITIVE = "warning", "reprimand", "temporary_e
 SCALE = (WARNING, REPRIMAND, TEMPORARY, DEFINITIVE)
 EXCLUSIONS = (TEMPORARY, DEFINITIVE)
 SANCTION_REF = {D93: "D93 art. 30", RD68: "RD68 ch. 8"}
+# Each regime's Arabic word for a temporary exclusion and for an exclusion: D93 art. 30
+# "الطرد المؤقت من العمل"; RD68 ch. 8 "الإقصاء الموقت عن المهام".
+EXCLUSION_AR = {D93: ("الطرد المؤقت من العمل", "الطرد من العمل"),
+                RD68: ("الإقصاء المؤقت عن المهام", "الإقصاء عن المهام")}
 
 # Who pronounces and what must come first. Authorities: the hospital centre's director, the dean,
 # the Minister of Health, the higher-education authority. Steps: the written explanations asked of
@@ -35,7 +39,7 @@ EXPLANATION, HEAD_CONSULTED, OPINION = "written_explanation", "head_of_service_c
 
 STEP_MISSING = {
     EXPLANATION: ("Les explications écrites de l'intéressé doivent être demandées d'abord",
-                  "يجب أولًا طلب التوضيحات الكتابية من المعني بالأمر"),
+                  "يجب أولًا طلب إيضاحات مكتوبة من المعني بالأمر"),
     HEAD_CONSULTED: ("Le chef de service doit être consulté d'abord", "يجب أولًا استشارة رئيس المصلحة"),
 }
 
@@ -131,13 +135,14 @@ def check_sanction(status_kind: str, sanction: Sanction, proposal: Sanction | No
                 "exclusion_too_long", limit.ref,
                 f"Une exclusion temporaire dure au plus {limit.value} mois ({limit.ref}) : "
                 f"du {_d(sanction.start)} au {_d(last)} au plus tard.",
-                f"لا تتجاوز مدة الطرد المؤقت {limit.value} شهر ({limit.ref}): من {_d(sanction.start)} "
+                f"لا تتجاوز مدة {EXCLUSION_AR[regime_of(status_kind)][0]} {limit.value} شهر ({limit.ref}): "
+                f"من {_d(sanction.start)} "
                 f"إلى {_d(last)} على أبعد تقدير."))
     if sanction.kind in EXCLUSIONS and proposal is None:
         failures.append(Failure(
             "no_proposal", rule.ref,
             f"Une exclusion n'est prononcée qu'après l'avis de la commission ou du conseil ({rule.ref}).",
-            f"لا يُقرَّر الطرد إلا بعد رأي اللجنة أو المجلس ({rule.ref})."))
+            f"لا يُقرَّر {EXCLUSION_AR[regime_of(status_kind)][1]} إلا بعد رأي اللجنة أو المجلس ({rule.ref})."))
     if proposal is not None and sanction.weight > proposal.weight:
         failures.append(Failure(
             "heavier_than_proposed", rule.ref,

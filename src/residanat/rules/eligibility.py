@@ -139,13 +139,13 @@ def _internat(facts: Facts, on: dt.date) -> list[Failure]:
         failures.append(Failure(
             "years_not_validated", REF_INTERNAT,
             f"Années validées non déclarées : {required} exigées ({TRACK_FR[facts.track]}).",
-            f"لم يتم التصريح بالسنوات المصادق عليها: {required} سنوات مطلوبة ({TRACK_AR[facts.track]}).",
+            f"لم يتم التصريح بالسنوات المصحَّحة: {required} سنوات مطلوبة ({TRACK_AR[facts.track]}).",
         ))
     elif validated < required:
         failures.append(Failure(
             "years_not_validated", REF_INTERNAT,
             f"{validated} années validées sur les {required} exigées ({TRACK_FR[facts.track]}).",
-            f"{validated} سنوات مصادق عليها من أصل {required} سنوات مطلوبة ({TRACK_AR[facts.track]}).",
+            f"{validated} سنوات مصحَّحة من أصل {required} سنوات مطلوبة ({TRACK_AR[facts.track]}).",
         ))
     failures += _attempts(facts, param("internat.max_attempts", on), REF_INTERNAT)
     if facts.thesis_defended_on is not None and facts.thesis_defended_on <= on:
@@ -153,7 +153,7 @@ def _internat(facts: Facts, on: dt.date) -> list[Failure]:
         failures.append(Failure(
             "thesis_defended", REF_INTERNAT,
             f"Thèse soutenue le {day} : le concours d'internat n'est plus ouvert après la soutenance.",
-            f"نوقشت الأطروحة بتاريخ {day}: لا يمكن اجتياز مباراة الداخلية بعد مناقشة الأطروحة.",
+            f"نوقشت الأطروحة بتاريخ {day}: لا يمكن اجتياز مباراة القسم الداخلي بعد مناقشة الأطروحة.",
         ))
     return failures
 
@@ -248,10 +248,12 @@ def _internat_months(facts: Facts, on: dt.date) -> list[Failure]:
         return []
     if months is None:
         fr = f"Mois d'internat effectif validés non déclarés : {required} exigés (accès sur titres)."
-        ar = f"لم يتم التصريح بأشهر الداخلية الفعلية المصادق عليها: {required} شهرا مطلوبة (الولوج بناء على الشهادات)."
+        ar = (f"لم يتم التصريح بأشهر العمل الفعلي المصحَّحة في القسم الداخلي: {required} شهرا مطلوبة "
+              "(الولوج بناء على الشهادات).")
     else:
         fr = f"{months} mois d'internat effectif validés sur les {required} exigés (accès sur titres)."
-        ar = f"{months} شهرا من الداخلية الفعلية مصادق عليها من أصل {required} شهرا مطلوبة (الولوج بناء على الشهادات)."
+        ar = (f"{months} شهرا مصحَّحة من العمل الفعلي في القسم الداخلي من أصل {required} شهرا مطلوبة "
+              "(الولوج بناء على الشهادات).")
     return [Failure("internat_too_short", REF_RESIDANAT, fr, ar)]
 
 

@@ -95,7 +95,7 @@ def unpaid_absence_refusal(status_start: dt.date, absence: Span, other_absences:
         return Failure(
             "cumulated_with_leave", ref,
             "L'absence non rémunérée ne peut pas se cumuler avec le congé annuel (ni le chevaucher, ni le prolonger).",
-            "لا يمكن الجمع بين التغيب بدون أجر والإجازة السنوية (لا تداخل ولا تمديد).",
+            "لا يمكن الجمع بين رخصة التغيب من غير أجرة والإجازة السنوية (لا تداخل ولا تمديد).",
         )
     months = int(param(key, on=on))
     year = leave_year(status_start, absence.start)
@@ -106,6 +106,6 @@ def unpaid_absence_refusal(status_start: dt.date, absence: Span, other_absences:
         return Failure(
             "allowance_exceeded", ref,
             f"L'absence non rémunérée est limitée à {months} mois par année.",
-            f"التغيب بدون أجر محدد في {months} شهر في السنة.",
+            f"رخصة التغيب من غير أجرة محددة في {months} شهر في السنة.",
         )
     return None

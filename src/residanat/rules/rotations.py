@@ -98,7 +98,7 @@ def refusal(track: str, done: list[Done], service, kind: str, on: dt.date) -> Fa
         return Failure(
             "internat_complete", "D93 art. 14",
             "Les quatre stages de l'internat sont déjà faits ou en cours.",
-            "التداريب الأربعة للداخلية منجزة أو جارية.",
+            "التداريب الأربعة بالقسم الداخلي منجزة أو جارية.",
         )
     if any(d.service == service for d in done):
         return Failure(
