@@ -10,6 +10,7 @@ import pytest
 
 from residanat.discipline import commitments as c
 from residanat.discipline.models import Buyback, Commitment, CommitmentService
+from residanat.payroll.models import PayLine
 from residanat.referential.models import UnderstaffedListing
 from tests.discipline.test_cases import World, referred
 from tests.referential.factories import EstablishmentFactory
@@ -23,8 +24,8 @@ def w():
     return World()
 
 
-def committed(w, resident, **extra):
-    return Commitment.objects.create(status=resident, counterpart=Commitment.Counterpart.HOSPITAL_CENTRE,
+def committed(w, resident, counterpart=Commitment.Counterpart.HOSPITAL_CENTRE, **extra):
+    return Commitment.objects.create(status=resident, counterpart=counterpart,
                                      signed_on=resident.start_date, recorded_by=w.ministry, **extra)
 
 
@@ -81,7 +82,7 @@ def test_a_civil_servant_dropout_owes_eight_years_from_return_then_the_repayment
 
 def test_two_consecutive_years_in_an_understaffed_establishment_count_four(w):
     resident = w.status("resident")
-    commitment = committed(w, resident)
+    commitment = committed(w, resident, Commitment.Counterpart.MINISTRY)
     rural = EstablishmentFactory()
     UnderstaffedListing.objects.create(establishment=rural, valid_from=D(2020, 1, 1), order_ref="Arrêté 2020")
     CommitmentService.objects.create(commitment=commitment, establishment=rural, start_date=D(2030, 1, 1),
@@ -106,3 +107,32 @@ def test_a_definitive_exclusion_breaks_the_commitment(w):
     buyback = Buyback.objects.get(commitment=commitment)
     assert (buyback.reason, buyback.amount) == ("definitive_exclusion", Decimal("7000.00"))
     assert "commitment_broken" in case.events.values_list("kind", flat=True)
+
+
+def test_understaffed_service_counts_double_only_towards_the_ministry_of_health(w):
+    """D93 art. 27 ¶3: "المقيمون الذين تم توظيفهم كمتخصصين بوزارة الصحة" — the same two years in a
+    listed hospital count four for the Ministry's specialist, two for a hospital centre's."""
+    rural = EstablishmentFactory()
+    UnderstaffedListing.objects.create(establishment=rural, valid_from=D(2020, 1, 1), order_ref="Arrêté 2020")
+    ends = {}
+    for counterpart in Commitment.Counterpart:
+        commitment = committed(w, w.status("resident"), counterpart)
+        CommitmentService.objects.create(commitment=commitment, establishment=rural, start_date=D(2030, 1, 1),
+                                         end_date=D(2031, 12, 31))
+        CommitmentService.objects.create(commitment=commitment, establishment=w.hospital, start_date=D(2032, 1, 1))
+        ends[counterpart.value] = c.progress(commitment, D(2031, 12, 31)).expected_end
+    assert ends == {"ministry": D(2036, 1, 1), "hospital_centre": D(2037, 12, 31),
+                    "higher_education": D(2037, 12, 31), "administration": D(2037, 12, 31)}
+
+
+def test_the_sums_received_leave_out_the_rd68_lines(w):
+    """D93 art. 32 bis: "مجموع المبالغ التي استفاد منها بموجب هذا المرسوم" — a former 7th-year
+    student's lump sums under RD68 ch. 14 are not received under D93."""
+    seventh = w.status("seventh_year_intern_duties", start=D(2025, 11, 1), end=D(2025, 12, 31))
+    w.closed(D(2025, 11, 1))
+    w.closed(D(2025, 12, 1))
+    assert PayLine.objects.filter(person=seventh.person, run__state="closed").exclude(amount=0).count() == 2
+    resident = w.status("resident", person=seventh.person, start=D(2026, 1, 1))
+    w.closed(D(2026, 1, 1), "CHU", hospital_centre=w.centre)
+    received = c.sums_received(committed(w, resident))
+    assert received.months == [(D(2026, 1, 1), Decimal("3500.00"))]

@@ -53,7 +53,8 @@ def progress(commitment: Commitment, on: dt.date) -> rules.Progress:
             establishment_id__in={s.establishment_id for s in services}).order_by().values_list(
             "establishment_id", "valid_from", "valid_to"):
         listed[str(establishment_id)].append(Span(start, end or OPEN_END))
-    return rules.progress(periods, listed, on)
+    # D93 art. 27 ¶3: counted double only for a specialist recruited by the Ministry of Health.
+    return rules.progress(periods, listed, on, counterpart=commitment.counterpart)
 
 
 @dataclass
@@ -67,8 +68,10 @@ class SumsReceived:
 
 def sums_received(commitment: Commitment) -> SumsReceived:
     """Every sum paid to the person under the decree by a closed run, month by month (the month
-    each line pays or corrects), whatever the status it was paid for."""
-    rows = (PayLine.objects.filter(person_id=commitment.status.person_id, run__state=PayrollRun.State.CLOSED)
+    each line pays or corrects), whatever D93 status it was paid for (extern, intern, resident);
+    D93 art. 32 bis: "بموجب هذا المرسوم", so not the lines of RD68 statuses."""
+    rows = (PayLine.objects.filter(person_id=commitment.status.person_id, run__state=PayrollRun.State.CLOSED,
+                                   status_kind__in=rules.DECREE_KINDS)
             .exclude(code__in=NOT_RECEIVED).values("month_corrected").annotate(total=Sum("amount"))
             .order_by("month_corrected"))
     return SumsReceived([(row["month_corrected"], row["total"]) for row in rows if row["total"]])
