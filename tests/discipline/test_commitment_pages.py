@@ -80,3 +80,24 @@ def test_the_list_shows_zero_percent_for_a_commitment_without_any_service_period
     for prefix in ("", "/ar"):
         listing = ministry.get(f"{prefix}/discipline/engagements/").content.decode()
         assert "0 %" in listing and "100 %" not in listing
+
+
+def test_an_overlapping_service_period_is_refused_and_the_form_keeps_what_was_typed(w, verified_client):
+    """D93 art. 27 ("الخدمة الفعلية"): a period sharing days with a recorded one is refused with a
+    message naming it, and the page comes back with the values typed."""
+    from residanat.discipline.models import CommitmentService
+    from tests.referential.factories import EstablishmentFactory
+
+    resident = w.status("resident")
+    commitment = Commitment.objects.create(status=resident, counterpart="ministry", signed_on=D(2026, 1, 1),
+                                           recorded_by=w.ministry)
+    CommitmentService.objects.create(commitment=commitment, establishment=w.hospital, start_date=D(2030, 1, 1))
+    elsewhere = EstablishmentFactory(name_fr="CHP Ailleurs")
+    ministry = verified_client(w.ministry)
+    response = ministry.post(f"/discipline/engagements/{commitment.pk}/service/",
+                             {"on": "2031-02-01", "end": "2031-05-31", "establishment": elsewhere.pk})
+    page = response.content.decode()
+    assert response.status_code == 400 and "chevauche" in page and "depuis le 01/01/2030" in page
+    assert 'value="2031-02-01"' in page and 'value="2031-05-31"' in page
+    assert f'<option value="{elsewhere.pk}" selected>' in page
+    assert CommitmentService.objects.filter(commitment=commitment).count() == 1

@@ -136,3 +136,41 @@ def test_the_sums_received_leave_out_the_rd68_lines(w):
     w.closed(D(2026, 1, 1), "CHU", hospital_centre=w.centre)
     received = c.sums_received(committed(w, resident))
     assert received.months == [(D(2026, 1, 1), Decimal("3500.00"))]
+
+
+def test_a_service_period_overlapping_a_recorded_one_is_refused(w):
+    """D93 art. 27: "ثماني سنوات … من الخدمة الفعلية" — one person serves in one place at a time: a
+    period sharing a day with one already recorded is refused, and each calendar day counts once."""
+    commitment = committed(w, w.status("resident"), Commitment.Counterpart.MINISTRY)
+    other = EstablishmentFactory()
+    c.do_add_service(w.ministry, commitment, w.hospital, D(2030, 1, 1), D(2031, 12, 31))
+    with pytest.raises(c.CommitmentRefused, match=r"chevauche .* \(du 01/01/2030 au 31/12/2031\)"):
+        c.do_add_service(w.ministry, commitment, other, D(2031, 1, 1), None)
+    c.do_add_service(w.ministry, commitment, other, D(2032, 1, 1), None)  # the next day: accepted
+    with pytest.raises(c.CommitmentRefused, match="depuis le 01/01/2032, en cours"):
+        c.do_add_service(w.ministry, commitment, w.hospital, D(2040, 1, 1), D(2040, 6, 30))
+    assert c.progress(commitment, D(2031, 12, 31)).served_days == 730
+
+
+def test_the_database_refuses_overlapping_service_periods(w):
+    """D93 art. 27: the guard holds whatever the code path (SQLite and PostgreSQL triggers)."""
+    from django.db import IntegrityError, transaction
+
+    commitment = committed(w, w.status("resident"), Commitment.Counterpart.MINISTRY)
+    first = CommitmentService.objects.create(commitment=commitment, establishment=w.hospital,
+                                             start_date=D(2030, 1, 1), end_date=D(2031, 12, 31))
+    second = CommitmentService.objects.create(commitment=commitment, establishment=EstablishmentFactory(),
+                                              start_date=D(2032, 1, 1))
+    for attempt in (
+        lambda: CommitmentService.objects.create(commitment=commitment, establishment=w.hospital,
+                                                 start_date=D(2031, 6, 1), end_date=D(2031, 6, 30)),
+        lambda: CommitmentService.objects.create(commitment=commitment, establishment=w.hospital,
+                                                 start_date=D(2040, 1, 1)),  # inside the open period
+        lambda: CommitmentService.objects.filter(pk=second.pk).update(start_date=D(2031, 12, 31)),
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            attempt()
+    # Changing a period's own dates, or another commitment's period on the same days, is fine.
+    CommitmentService.objects.filter(pk=first.pk).update(end_date=D(2031, 6, 30))
+    other = committed(w, w.status("resident"))
+    CommitmentService.objects.create(commitment=other, establishment=w.hospital, start_date=D(2030, 1, 1))

@@ -20,7 +20,7 @@ from residanat.referential.models import UnderstaffedListing
 from residanat.rules import commitments as rules
 from residanat.rules.service_time import Span
 
-from .models import Buyback, Commitment
+from .models import Buyback, Commitment, CommitmentService
 
 State = Commitment.State
 OPEN_END = dt.date(9999, 12, 31)
@@ -55,6 +55,37 @@ def progress(commitment: Commitment, on: dt.date) -> rules.Progress:
         listed[str(establishment_id)].append(Span(start, end or OPEN_END))
     # D93 art. 27 ¶3: counted double only for a specialist recruited by the Ministry of Health.
     return rules.progress(periods, listed, on, counterpart=commitment.counterpart)
+
+
+def _dates(start: dt.date, end: dt.date | None) -> str:
+    if end is None:
+        return _("depuis le %(start)s, en cours") % {"start": f"{start:%d/%m/%Y}"}
+    return _("du %(start)s au %(end)s") % {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"}
+
+
+@transaction.atomic
+def do_add_service(user, commitment: Commitment, establishment, start: dt.date, end: dt.date | None) -> CommitmentService:
+    """A period of actual service after the training (D93 art. 27). One person serves in one place
+    at a time: a period sharing a day with one already recorded is refused (the database refuses it
+    too, migration 0005), so that no day of the eight years is counted twice."""
+    if not may_keep(user, commitment):
+        raise CommitmentRefused(_("Vous ne tenez pas les engagements de ce résident."))
+    if establishment is None:
+        raise CommitmentRefused(_("Choisissez l'établissement."))
+    if end is not None and end < start:
+        raise CommitmentRefused(_("La fin précède le début."))
+    # The commitment row is the lock: two periods entered at once cannot both pass the check.
+    Commitment.objects.select_for_update().filter(pk=commitment.pk).first()
+    new = rules.ServicePeriod(str(establishment.pk), start, end)
+    for recorded in commitment.services.select_related("establishment").order_by("start_date"):
+        if rules.overlaps([new, rules.ServicePeriod(str(recorded.establishment_id), recorded.start_date,
+                                                    recorded.end_date)]):
+            raise CommitmentRefused(_(
+                "Cette période chevauche celle déjà enregistrée à %(place)s (%(dates)s) : un jour de service n'est "
+                "servi qu'en un lieu (D93 art. 27). Terminez d'abord cette période ou corrigez les dates.")
+                % {"place": recorded.establishment, "dates": _dates(recorded.start_date, recorded.end_date)})
+    return CommitmentService.objects.create(commitment=commitment, establishment=establishment, start_date=start,
+                                            end_date=end)
 
 
 @dataclass

@@ -29,7 +29,7 @@ from residanat.referential.models import Establishment
 from residanat.rules.service_time import add_months
 
 from . import commitments, statements
-from .models import Buyback, Commitment, CommitmentService
+from .models import Buyback, Commitment
 
 # "Ending": the expected end falls within the next 12 months.
 ENDING_MONTHS = 12
@@ -94,10 +94,7 @@ class ActionForm(forms.Form):
     end = date_field(gettext_lazy("Au (vide : en cours)"), required=False)
 
 
-@login_required
-@never_cache
-def commitment_detail(request, pk):
-    commitment = _commitment(request, pk)
+def _detail(request, commitment, service_form=None, status=200):
     today = timezone.localdate()
     return render(request, "discipline/commitments/detail.html", {
         "commitment": commitment, "progress": commitments.progress(commitment, today),
@@ -107,18 +104,19 @@ def commitment_detail(request, pk):
         "keeper": commitments.may_keep(request.user, commitment),
         "approver": commitments.may_approve_release(request.user, commitment),
         "form": ActionForm(initial={"on": today}),
-    })
+        # A period refused (an overlap, D93 art. 27) comes back with what was typed.
+        "service_form": service_form,
+    }, status=status)
+
+
+@login_required
+@never_cache
+def commitment_detail(request, pk):
+    return _detail(request, _commitment(request, pk))
 
 
 def _service(user, commitment, data):
-    if not commitments.may_keep(user, commitment):
-        raise commitments.CommitmentRefused(_("Vous ne tenez pas les engagements de ce résident."))
-    if data["establishment"] is None:
-        raise commitments.CommitmentRefused(_("Choisissez l'établissement."))
-    if data["end"] and data["end"] < data["on"]:
-        raise commitments.CommitmentRefused(_("La fin précède le début."))
-    CommitmentService.objects.create(commitment=commitment, establishment=data["establishment"],
-                                     start_date=data["on"], end_date=data["end"])
+    commitments.do_add_service(user, commitment, data["establishment"], data["on"], data["end"])
 
 
 def _buyback(commitment):
@@ -155,6 +153,8 @@ def commitment_action(request, pk, action):
         ACTIONS[action](request.user, commitment, form.cleaned_data)
     except commitments.CommitmentRefused as refusal:
         messages.error(request, str(refusal))
+        if action == "service":
+            return _detail(request, commitment, service_form=form, status=400)
     else:
         messages.success(request, _("Enregistré."))
     return redirect("discipline:commitment", commitment.pk)
