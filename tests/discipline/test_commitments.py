@@ -174,3 +174,71 @@ def test_the_database_refuses_overlapping_service_periods(w):
     CommitmentService.objects.filter(pk=first.pk).update(end_date=D(2031, 6, 30))
     other = committed(w, w.status("resident"))
     CommitmentService.objects.create(commitment=other, establishment=w.hospital, start_date=D(2030, 1, 1))
+
+
+def test_a_recorded_commitment_makes_the_resident_a_salaried_trainee_civil_servant_from_year_one(w):
+    """D93 art. 27 ¶2: "يعينون ابتداء من السنة الأولى من الإقامة، كموظفين متمرنين" — a resident who signs
+    the commitment is paid a salary, not the 3,500 stipend of ¶1, from the first year; the months
+    already closed are regularised by the next run."""
+    resident = w.status("resident", start=D(2025, 11, 1))
+    w.closed(D(2025, 11, 1), "CHU", hospital_centre=w.centre)  # paid the stipend before the commitment
+    commitment = c.do_record_commitment(w.ministry, resident, counterpart="hospital_centre", signed_on=D(2025, 12, 1))
+    assert list(resident.pay_terms.values_list("valid_from", "committed")) == [(D(2025, 11, 1), True)]
+    w.closed(D(2025, 12, 1), "CHU", hospital_centre=w.centre)
+    december = {(line.month_corrected, line.code): line.amount for line in PayLine.objects.filter(
+        status=resident, run__month=D(2025, 12, 1))}
+    assert december == {(D(2025, 12, 1), "resident.salary_outside"): Decimal("0.00"),
+                        (D(2025, 11, 1), "resident.stipend"): Decimal("-3500.00")}
+    received = c.sums_received(commitment)
+    assert received.total == Decimal("0.00") and received.salary_months == [D(2025, 12, 1)]
+    # A civil servant keeps their statutory salary (art. 27 last ¶), a doctor committed to another
+    # administration is paid by it (art. 27 bis).
+    servant = w.status("resident")
+    c.do_record_commitment(w.ministry, servant, counterpart="administration", signed_on=D(2025, 11, 1),
+                           counterpart_name="Ministère de l'Intérieur", civil_servant=True)
+    other = w.status("resident")
+    c.do_record_commitment(w.ministry, other, counterpart="administration", signed_on=D(2025, 11, 1),
+                           counterpart_name="Gendarmerie royale")
+    assert servant.pay_terms.get().civil_servant and other.pay_terms.get().administration == "Gendarmerie royale"
+    with pytest.raises(c.CommitmentRefused):
+        c.do_record_commitment(w.director, w.status("resident"), counterpart="hospital_centre", signed_on=D(2025, 11, 1))
+
+
+def test_the_buyback_covers_the_salary_paid_outside_with_its_source(w):
+    """D93 art. 27 bis bis: "التعويض عن المهام والأجرة المنصوص عليهما في المادتين 27 و27 مكررة" — the
+    sums received of a committed trainee civil servant include the salary paid outside this system,
+    entered with the document it comes from; no payment is recorded before it is."""
+    resident = w.status("resident", start=D(2025, 11, 1))
+    commitment = c.do_record_commitment(w.ministry, resident, counterpart="hospital_centre", signed_on=D(2025, 11, 1))
+    w.closed(D(2025, 11, 1), "CHU", hospital_centre=w.centre)
+    w.closed(D(2025, 12, 1), "CHU", hospital_centre=w.centre)
+    buyback = c.approve_release(w.director, commitment, D(2026, 1, 10), "Accord 9")
+    assert (buyback.sums_received, buyback.amount, c.salary_missing(buyback)) == (Decimal("0.00"), Decimal("0.00"), True)
+    with pytest.raises(c.CommitmentRefused, match="27 bis bis"):
+        c.record_payment(w.director, buyback, D(2026, 1, 20), "Quittance 1")
+    with pytest.raises(c.CommitmentRefused, match="d'où vient"):
+        c.record_salary(w.director, buyback, Decimal("16000"), "")
+    buyback = c.record_salary(w.director, buyback, Decimal("16000"), "Attestation de salaire DRH n° 12")
+    assert (buyback.sums_received, buyback.amount) == (Decimal("16000.00"), Decimal("32000.00"))
+    assert buyback.salary_source == "Attestation de salaire DRH n° 12" and not c.salary_missing(buyback)
+    c.record_payment(w.director, buyback, D(2026, 1, 20), "Quittance 1")
+    # Released: no longer a trainee civil servant, paid the stipend of art. 27 ¶1 from the next day.
+    assert list(resident.pay_terms.order_by("valid_from").values_list("valid_from", "committed")) == [
+        (D(2025, 11, 1), True), (D(2026, 1, 21), False)]
+    from residanat.discipline.statements import facts
+    statement = facts(Commitment.objects.get(pk=commitment.pk), "fr")
+    assert statement["salary"] == {"amount": "16000.00", "source": "Attestation de salaire DRH n° 12"}
+    assert statement["salary_months"] == [D(2025, 11, 1), D(2025, 12, 1)]
+
+
+def test_a_civil_servants_statutory_salary_is_not_asked_for_the_buyback(w):
+    """D93 art. 27 last ¶ and 32 bis: a civil servant's salary is that of their statute, not a sum
+    received "بموجب هذا المرسوم"; the buy-back asks no salary of them."""
+    resident = w.status("resident", start=D(2025, 11, 1))
+    commitment = c.do_record_commitment(w.ministry, resident, counterpart="administration", signed_on=D(2025, 11, 1),
+                                        civil_servant=True)
+    w.closed(D(2025, 11, 1), "CHU", hospital_centre=w.centre)
+    assert c.sums_received(commitment).salary_months == []
+    with pytest.raises(c.CommitmentRefused, match="Aucun mois"):
+        c.record_breach(w.ministry, commitment, Buyback.Reason.DROPOUT, D(2026, 1, 1), "PV", salary=Decimal("1"),
+                        salary_source="x")
