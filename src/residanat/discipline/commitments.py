@@ -33,6 +33,11 @@ class CommitmentRefused(Exception):
     pass
 
 
+class PeriodOverlaps(CommitmentRefused):
+    """A period of service sharing a day with one recorded (D93 art. 27): the page comes back
+    with what was typed."""
+
+
 def may_keep(user, commitment: Commitment) -> bool:
     """The Ministry, or the hospital centre's director for a commitment towards their centre."""
     return is_ministry(user) or (commitment.counterpart == Commitment.Counterpart.HOSPITAL_CENTRE
@@ -119,7 +124,7 @@ def do_add_service(user, commitment: Commitment, establishment, start: dt.date, 
     for recorded in commitment.services.select_related("establishment").order_by("start_date"):
         if rules.overlaps([new, rules.ServicePeriod(str(recorded.establishment_id), recorded.start_date,
                                                     recorded.end_date)]):
-            raise CommitmentRefused(_(
+            raise PeriodOverlaps(_(
                 "Cette période chevauche celle déjà enregistrée à %(place)s (%(dates)s) : un jour de service n'est "
                 "servi qu'en un lieu (D93 art. 27). Terminez d'abord cette période ou corrigez les dates.")
                 % {"place": recorded.establishment, "dates": _dates(recorded.start_date, recorded.end_date)})

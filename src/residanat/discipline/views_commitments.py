@@ -173,7 +173,7 @@ def commitment_action(request, pk, action):
         ACTIONS[action](request.user, commitment, form.cleaned_data)
     except commitments.CommitmentRefused as refusal:
         messages.error(request, str(refusal))
-        if action == "service":
+        if isinstance(refusal, commitments.PeriodOverlaps):
             return _detail(request, commitment, service_form=form, status=400)
     else:
         messages.success(request, _("Enregistré."))
