@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from residanat.accounts.roles import Role
 from residanat.deployment import services
-from residanat.deployment.models import Campaign, Run, Unplaced
+from residanat.deployment.models import Campaign, Candidate, Run, Unplaced
 from residanat.discipline.models import CommitmentService
 from residanat.matching.couples import check
 from tests.accounts.factories import user_with_role
@@ -269,3 +269,31 @@ def test_the_database_keeps_one_final_run_per_campaign():
     Run.objects.create(campaign=w.campaign, kind=Run.Kind.WHAT_IF, method="m", solver_status="s",
                        instance_digest="1" * 64, created_by=w.ministry)
     assert w.campaign.runs.count() == 2
+
+
+def test_only_commitments_owed_to_the_ministry_of_health_feed_its_deployment():
+    """D93 art. 27: "إما بالوزارة المكلفة بالتعليم العالي … وإما بعد توظيفهم كمتخصصين بوزارة الصحة أو
+    بأحد المراكز الاستشفائية" — a resident committed to higher education or to a hospital centre
+    serves that body: the Ministry's campaign does not propose them, nor start a period of service
+    of their commitment at its postings."""
+    w = DeploymentWorld()
+    post = w.post("Tanger", w.anaesthesia, cohort=2024, seats=3)
+    proposed = {}
+    for counterpart in ("ministry", "hospital_centre", "higher_education", "administration"):
+        candidate = w.specialist(w.anaesthesia, rank=None)
+        candidate.commitment.counterpart = counterpart
+        candidate.commitment.save()
+        candidate.delete()
+        proposed[counterpart] = candidate
+    assert services.do_propose_candidates(w.campaign, w.ministry) == 1
+    assert w.campaign.candidates.get().person == proposed["ministry"].person
+    w.campaign.candidates.update(rank=2)
+    # A candidate entered by hand with a hospital centre's commitment: posted, but no period of the
+    # hospital centre's commitment starts at the Ministry's post.
+    other = proposed["hospital_centre"]
+    entered = Candidate.objects.create(campaign=w.campaign, person=other.person, kind=Candidate.Kind.NEW_SPECIALIST,
+                                       specialty=w.anaesthesia, cohort=2024, status=other.status,
+                                       commitment=other.commitment, rank=1)
+    services.do_set_wishes(entered, [post.pk], w.ministry)
+    services.do_run(w.campaign, Run.Kind.FINAL, w.ministry)
+    assert not CommitmentService.objects.filter(commitment=other.commitment).exists()

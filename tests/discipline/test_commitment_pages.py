@@ -80,3 +80,45 @@ def test_the_list_shows_zero_percent_for_a_commitment_without_any_service_period
     for prefix in ("", "/ar"):
         listing = ministry.get(f"{prefix}/discipline/engagements/").content.decode()
         assert "0 %" in listing and "100 %" not in listing
+
+
+def test_an_overlapping_service_period_is_refused_and_the_form_keeps_what_was_typed(w, verified_client):
+    """D93 art. 27 ("الخدمة الفعلية"): a period sharing days with a recorded one is refused with a
+    message naming it, and the page comes back with the values typed."""
+    from residanat.discipline.models import CommitmentService
+    from tests.referential.factories import EstablishmentFactory
+
+    resident = w.status("resident")
+    commitment = Commitment.objects.create(status=resident, counterpart="ministry", signed_on=D(2026, 1, 1),
+                                           recorded_by=w.ministry)
+    CommitmentService.objects.create(commitment=commitment, establishment=w.hospital, start_date=D(2030, 1, 1))
+    elsewhere = EstablishmentFactory(name_fr="CHP Ailleurs")
+    ministry = verified_client(w.ministry)
+    response = ministry.post(f"/discipline/engagements/{commitment.pk}/service/",
+                             {"on": "2031-02-01", "end": "2031-05-31", "establishment": elsewhere.pk})
+    page = response.content.decode()
+    assert response.status_code == 400 and "chevauche" in page and "depuis le 01/01/2030" in page
+    assert 'value="2031-02-01"' in page and 'value="2031-05-31"' in page
+    assert f'<option value="{elsewhere.pk}" selected>' in page
+    assert CommitmentService.objects.filter(commitment=commitment).count() == 1
+
+
+def test_the_release_of_a_trainee_civil_servant_takes_the_salary_entered_and_the_statement_names_its_source(
+        w, verified_client):
+    """D93 art. 27 bis bis ("التعويض عن المهام والأجرة"): the salary paid outside this system is an
+    input of the buy-back, with where its amount comes from, shown on the statement."""
+    resident = w.status("resident")
+    ministry = verified_client(w.ministry)
+    ministry.post(f"/discipline/engagements/nouveau/{resident.pk}/",
+                  {"counterpart": "hospital_centre", "signed_on": "2025-11-01"})
+    commitment = Commitment.objects.get()
+    w.closed(D(2026, 1, 1), "CHU", hospital_centre=w.centre)  # a salary month: no stipend line
+    base = f"/discipline/engagements/{commitment.pk}/"
+    assert "1 mois payé en traitement" in ministry.get(base).content.decode()
+    ministry.post(base + "release/", {"on": "2026-03-01", "ref": "Accord 6", "salary": "8000.00",
+                                      "salary_source": "Attestation DRH 2026-14"})
+    buyback = Buyback.objects.get()
+    assert (buyback.sums_received, buyback.amount) == (Decimal("8000.00"), Decimal("16000.00"))
+    pdf = ministry.get(base + "releve.pdf?lang=fr")
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True).stdout.decode()
+    assert "Attestation DRH 2026-14" in text and "8 000,00" in text.replace("\u00a0", " ")

@@ -126,8 +126,10 @@ def test_the_chu_run_pays_its_residents_and_shows_the_salaries_paid_outside(demo
     civil_servant = run.lines.get(status__pay_terms__civil_servant=True)
     assert (civil_servant.code, civil_servant.amount, civil_servant.ref) == (
         "resident.salary_outside", Decimal("0.00"), "D93 art. 27")
+    # Three: the civil servant, the resident with committed pay terms, and the resident whose
+    # recorded commitment (discipline demo) makes them a trainee civil servant (art. 27 ¶2).
     outside = run.lines.filter(code="resident.salary_outside")
-    assert outside.count() == 2 and set(outside.values_list("amount", flat=True)) == {Decimal("0.00")}
+    assert outside.count() == 3 and set(outside.values_list("amount", flat=True)) == {Decimal("0.00")}
     paid = run.lines.filter(code="resident.stipend")
     assert set(paid.values_list("amount", flat=True)) == {Decimal(stipend).quantize(Decimal("0.01"))}
     assert run.total == stipend * paid.count() and run.trainees == residents.count()
@@ -182,16 +184,21 @@ def test_the_demos_disciplinary_case_goes_to_a_decision_and_the_runs_stop_the_st
     assert late.opinion_due_on == D(2026, 12, 2) and late.opinion_on is None
 
 
-def test_the_demos_commitments_count_the_understaffed_years_double_and_wait_for_the_release_payment(demo):
-    from residanat.discipline.commitments import progress
+def test_the_demos_commitments_count_each_day_once_towards_a_hospital_centre_and_wait_for_the_salary(demo):
+    from residanat.discipline.commitments import progress, salary_missing, sums_received
     from residanat.discipline.models import Commitment
 
     # The commitments demo's (the deployment demo's new specialists are committed to the Ministry).
+    # D93 art. 27 ¶3: towards CHU Ibn Rochd, the two years at Figuig (listed) count once.
     served = Commitment.objects.get(state="in_progress", counterpart="hospital_centre")
     result = progress(served, D(2026, 12, 6))
-    assert [span for _establishment, span in result.doubled] == [Span(D(2024, 1, 1), D(2025, 12, 31))]
-    assert result.credited_days == result.served_days + 731 and result.expected_end == D(2029, 10, 30)
+    assert result.doubled == [] and result.credited_days == result.served_days
+    assert result.expected_end == D(2031, 10, 31)
     leaving = Commitment.objects.get(state="release_pending")
-    # September and October 2026 paid by CHU Ibn Rochd (3,500 each): owed twice that, not yet paid.
+    # A trainee civil servant from year 1 (art. 27 ¶2): no stipend in September and October 2026,
+    # a salary paid outside, which the buy-back covers once entered (art. 27 bis bis).
+    assert sums_received(leaving).salary_months == [D(2026, 9, 1), D(2026, 10, 1)]
+    assert not PayLine.objects.filter(status=leaving.status, code="resident.stipend").exists()
     assert (leaving.buyback.sums_received, leaving.buyback.amount, leaving.buyback.paid_on) == (
-        Decimal("7000.00"), Decimal("14000.00"), None)
+        Decimal("0.00"), Decimal("0.00"), None)
+    assert salary_missing(leaving.buyback)

@@ -100,3 +100,36 @@ def test_a_commitment_with_no_service_period_is_zero_percent_and_not_complete():
 def test_the_percent_is_the_credited_share_of_the_required_days():
     result = c.progress([ServicePeriod("H1", START)], {}, D(2027, 12, 31))
     assert result.percent == round(100 * 730 / 2922) == 25
+
+
+def test_only_a_commitment_towards_the_ministry_of_health_counts_understaffed_service_double():
+    """D93 art. 27 ¶3: "المقيمون الذين تم توظيفهم كمتخصصين بوزارة الصحة" — only those recruited as
+    specialists by the Ministry of Health count two consecutive years in a listed establishment
+    double; a commitment towards a hospital centre or higher education counts every day once."""
+    listed = {"RURAL": [Span(D(2020, 1, 1), D(2040, 12, 31))]}
+    periods = [ServicePeriod("RURAL", START, D(2027, 12, 31)), ServicePeriod("H1", D(2028, 1, 1))]
+    ministry = c.progress(periods, listed, D(2027, 12, 31), counterpart=c.MINISTRY)
+    assert ministry.credited_days == 1460 and ministry.expected_end == D(2032, 1, 1)  # 2,922 days owed
+    for counterpart in (c.HOSPITAL_CENTRE, c.HIGHER_EDUCATION, c.ADMINISTRATION):
+        result = c.progress(periods, listed, D(2027, 12, 31), counterpart=counterpart)
+        assert (result.served_days, result.credited_days, result.doubled) == (730, 730, [])
+        assert result.expected_end == D(2033, 12, 31)  # the eve of the 8th anniversary
+
+
+def test_days_served_in_two_overlapping_periods_count_once():
+    """D93 art. 27: "ثماني سنوات … من الخدمة الفعلية" — eight years of actual service: a calendar day
+    is served once, even if two recorded periods in two establishments share it."""
+    periods = [ServicePeriod("H1", START, D(2027, 12, 31)), ServicePeriod("H2", D(2026, 7, 1), D(2027, 12, 31))]
+    result = c.progress(periods, {}, D(2027, 12, 31))
+    assert result.served_days == result.credited_days == 730  # not 730 + 549
+    assert c.overlaps(periods) == [tuple(periods)]
+    assert c.overlaps([ServicePeriod("H1", START, D(2026, 6, 30)), ServicePeriod("H2", D(2026, 7, 1))]) == []
+    assert c.overlaps([ServicePeriod("H1", START), ServicePeriod("H2", D(2030, 7, 1))]) != []  # an open period
+
+
+def test_doubled_days_in_overlapping_listed_periods_count_once():
+    """D93 art. 27: the doubled piece is the calendar time spent in the listed establishment."""
+    listed = {"R1": [Span(D(2020, 1, 1), D(2040, 12, 31))], "R2": [Span(D(2020, 1, 1), D(2040, 12, 31))]}
+    periods = [ServicePeriod("R1", START, D(2027, 12, 31)), ServicePeriod("R2", START, D(2027, 12, 31))]
+    result = c.progress(periods, listed, D(2027, 12, 31))
+    assert (result.served_days, result.credited_days) == (730, 1460)

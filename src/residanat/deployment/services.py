@@ -40,12 +40,20 @@ def _must_be_ministry(user):
 
 # --- who is deployed -----------------------------------------------------------------------------
 
+def ministry_commitments_in_force():
+    """D93 art. 27: a resident committed to higher education or to a hospital centre serves that
+    body (and one committed to another administration, art. 27 bis, serves it): only the commitments
+    owed to the Ministry of Health ("كمتخصصين بوزارة الصحة") feed the Ministry's deployment."""
+    return Commitment.objects.filter(state__in=[Commitment.State.IN_PROGRESS, Commitment.State.RELEASE_PENDING],
+                                     counterpart=Commitment.Counterpart.MINISTRY)
+
+
 def eligible_statuses(cohorts):
     """Residents who finished their residency in one of `cohorts` (years) and whose commitment to
-    serve is in force (D93 art. 27) with no period of service yet: the new specialists the campaign
-    deploys (one already serving somewhere was posted before, and moves by the transfer movement)."""
-    in_force = Commitment.objects.filter(state__in=[Commitment.State.IN_PROGRESS, Commitment.State.RELEASE_PENDING],
-                                         services__isnull=True)
+    serve the Ministry of Health is in force (D93 art. 27) with no period of service yet: the new
+    specialists the campaign deploys (one already serving somewhere was posted before, and moves by
+    the transfer movement)."""
+    in_force = ministry_commitments_in_force().filter(services__isnull=True)
     return (TraineeStatus.objects.filter(kind=TraineeStatus.Kind.RESIDENT, end_reason=TraineeStatus.EndReason.COMPLETED,
                                          end_date__year__in=list(cohorts), specialty__isnull=False,
                                          pk__in=in_force.values("status_id"))
@@ -63,8 +71,7 @@ def do_propose_candidates(campaign: Campaign, by) -> int:
     for status in eligible_statuses(cohorts):
         if status.person_id in present:
             continue
-        commitment = status.commitments.filter(state__in=[Commitment.State.IN_PROGRESS,
-                                                          Commitment.State.RELEASE_PENDING]).first()
+        commitment = ministry_commitments_in_force().filter(status=status).first()
         Candidate.objects.create(campaign=campaign, person=status.person, kind=Candidate.Kind.NEW_SPECIALIST,
                                  specialty=status.specialty, cohort=status.end_date.year, status=status,
                                  commitment=commitment)
@@ -301,7 +308,9 @@ def do_run(campaign: Campaign, kind: str, by) -> Run:
 def _start_service_periods(run: Run, start: dt.date):
     """D93 art. 27: the period of service owed under the commitment starts at the posting; a
     period still open elsewhere (a specialist of the transfer movement) ends the day before."""
-    for assignment in run.assignments.filter(post__isnull=False, candidate__commitment__isnull=False) \
+    # Only a commitment owed to the Ministry is served at its postings (D93 art. 27).
+    for assignment in run.assignments.filter(post__isnull=False,
+                                             candidate__commitment__counterpart=Commitment.Counterpart.MINISTRY) \
             .select_related("post", "candidate__commitment"):
         commitment = assignment.candidate.commitment
         for period in commitment.services.filter(end_date__isnull=True, start_date__lt=start):

@@ -73,19 +73,39 @@ def load_discipline_demo() -> None:
 
 
 @transaction.atomic
+def record_commitments_demo() -> None:
+    """Before the payroll demo: a resident of CHU Ibn Rochd in training signs the commitment towards
+    the hospital centre, so that the payroll pays them as a trainee civil servant (a salary outside
+    this system, D93 art. 27 ¶2) from their first day, not the stipend."""
+    from . import commitments
+    from .models import Commitment
+
+    if Commitment.objects.exists():
+        return
+    ministry = User.objects.get(username="drh")
+    resident = (TraineeStatus.objects.filter(kind=Kind.RESIDENT, hospital_centre__code="chu-ibn-rochd",
+                                             end_date__isnull=True).order_by("-pk").first())
+    if resident is not None:
+        commitments.do_record_commitment(ministry, resident, counterpart=Commitment.Counterpart.HOSPITAL_CENTRE,
+                                         signed_on=resident.start_date)
+
+
+@transaction.atomic
 def load_commitments_demo() -> None:
     """After the payroll demo (the sums received come from its closed runs):
 
     - a former resident of CHU Ibn Rochd (residency 2019-2023) under the 8-year commitment, two
       years in a listed under-staffed hospital (Figuig, counted double) then CHU Ibn Rochd;
-    - a resident of CHU Ibn Rochd whose release the director approved: September and October 2026
-      received, the same again owed, not yet paid (so not yet released)."""
+    - the resident of CHU Ibn Rochd committed before the payroll demo (`record_commitments_demo`),
+      whose release the director approved: paid a salary outside this system in September and
+      October 2026, which the buy-back covers (D93 art. 27 bis bis) once its amount is entered with
+      its source; not yet paid (so not yet released)."""
     from residanat.web.demo import PersonMaker
 
     from . import commitments
     from .models import Commitment, CommitmentService
 
-    if Commitment.objects.exists():
+    if Commitment.objects.exclude(status__end_date__isnull=True).exists():
         return
     director, ministry = User.objects.get(username="direction.ibnrochd"), User.objects.get(username="drh")
     ibn_rochd = HospitalCentre.objects.get(code="chu-ibn-rochd")
@@ -104,10 +124,7 @@ def load_commitments_demo() -> None:
                                      end_date=D(2025, 12, 31))
     CommitmentService.objects.create(commitment=commitment, establishment=chu_hospital, start_date=D(2026, 1, 1))
 
-    resident = (TraineeStatus.objects.filter(kind=Kind.RESIDENT, hospital_centre=ibn_rochd, end_date__isnull=True,
-                                             pay_lines__run__state="closed", pay_lines__amount__gt=0)
-                .order_by("-pk").distinct().first())
-    if resident is not None:
-        leaving = Commitment.objects.create(status=resident, counterpart=Commitment.Counterpart.HOSPITAL_CENTRE,
-                                            signed_on=resident.start_date, recorded_by=ministry)
+    leaving = Commitment.objects.filter(status__hospital_centre=ibn_rochd, status__end_date__isnull=True,
+                                        state=Commitment.State.IN_PROGRESS).order_by("pk").first()
+    if leaving is not None:
         commitments.approve_release(director, leaving, D(2026, 11, 20), "Accord du directeur n° 2026-41 (démo)")

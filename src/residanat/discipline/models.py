@@ -270,6 +270,12 @@ class Buyback(models.Model):
     reason = models.CharField(_("motif"), max_length=24, choices=Reason.choices)
     on = models.DateField(_("date"))
     sums_received = models.DecimalField(_("sommes perçues"), max_digits=12, decimal_places=2)
+    # D93 art. 27 bis bis: the buy-back covers the salary of a trainee civil servant (art. 27 ¶2, 27
+    # bis) too, paid outside this system: entered with the document it comes from, and counted in
+    # `sums_received`. None while not yet entered (then no payment can be recorded).
+    salary_received = models.DecimalField(_("traitement perçu hors de cette paie"), max_digits=12, decimal_places=2,
+                                          null=True, blank=True)
+    salary_source = models.CharField(_("source du traitement perçu"), max_length=200, blank=True)
     amount = models.DecimalField(_("montant dû"), max_digits=12, decimal_places=2, null=True, blank=True)
     service_until = models.DateField(_("service dû jusqu'au"), null=True, blank=True)
     ref = models.CharField(_("article"), max_length=40)

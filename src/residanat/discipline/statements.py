@@ -31,6 +31,11 @@ def facts(commitment: Commitment, language: str) -> dict:
             "signed_on": commitment.signed_on, "state": str(commitment.get_state_display()),
             "months": [{"month": month, "amount": f"{amount:.2f}"} for month, amount in received.months],
             "total": f"{received.total:.2f}",
+            # D93 art. 27 bis bis: the salary paid outside this system, and where its amount comes from.
+            "salary_months": received.salary_months,
+            "salary": None if buyback is None or buyback.salary_received is None else {
+                "amount": f"{buyback.salary_received:.2f}", "source": buyback.salary_source},
+            "sums_received": None if buyback is None else f"{buyback.sums_received:.2f}",
             "buyback": None if buyback is None else {
                 "reason": str(buyback.get_reason_display()), "amount": buyback.amount and f"{buyback.amount:.2f}",
                 "service_until": buyback.service_until, "ref": buyback.ref, "paid_on": buyback.paid_on},

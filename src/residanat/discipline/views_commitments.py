@@ -29,7 +29,7 @@ from residanat.referential.models import Establishment
 from residanat.rules.service_time import add_months
 
 from . import commitments, statements
-from .models import Buyback, Commitment, CommitmentService
+from .models import Buyback, Commitment
 
 # "Ending": the expected end falls within the next 12 months.
 ENDING_MONTHS = 12
@@ -78,9 +78,13 @@ def commitment_new(request, status_pk):
         raise PermissionDenied
     form = CommitmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        commitment = Commitment.objects.create(status=status, recorded_by=request.user, **form.cleaned_data)
-        messages.success(request, _("Engagement enregistré."))
-        return redirect("discipline:commitment", commitment.pk)
+        try:
+            commitment = commitments.do_record_commitment(request.user, status, **form.cleaned_data)
+        except commitments.CommitmentRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("Engagement enregistré."))
+            return redirect("discipline:commitment", commitment.pk)
     return render(request, "discipline/commitments/new.html", {"status": status, "form": form})
 
 
@@ -92,33 +96,44 @@ class ActionForm(forms.Form):
     establishment = forms.ModelChoiceField(label=gettext_lazy("Établissement"), required=False,
                                            queryset=Establishment.objects.order_by("name_fr"))
     end = date_field(gettext_lazy("Au (vide : en cours)"), required=False)
+    # D93 art. 27 bis bis: the salary of a trainee civil servant, paid outside this system.
+    salary = forms.DecimalField(label=gettext_lazy("Traitement perçu hors de cette paie (MAD)"), required=False,
+                                min_value=0, max_digits=12, decimal_places=2)
+    salary_source = forms.CharField(label=gettext_lazy("Source du montant (attestation, état de paie)"),
+                                    required=False, max_length=200)
+
+
+def _detail(request, commitment, service_form=None, status=200):
+    today = timezone.localdate()
+    buyback = Buyback.objects.filter(commitment=commitment).first()
+    return render(request, "discipline/commitments/detail.html", {
+        "commitment": commitment, "progress": commitments.progress(commitment, today),
+        "services": commitment.services.select_related("establishment"),
+        "received": commitments.sums_received(commitment),
+        "buyback": buyback,
+        "salary_missing": buyback is not None and commitments.salary_missing(buyback),
+        "keeper": commitments.may_keep(request.user, commitment),
+        "approver": commitments.may_approve_release(request.user, commitment),
+        "form": ActionForm(initial={"on": today}),
+        # A period refused (an overlap, D93 art. 27) comes back with what was typed.
+        "service_form": service_form,
+    }, status=status)
 
 
 @login_required
 @never_cache
 def commitment_detail(request, pk):
-    commitment = _commitment(request, pk)
-    today = timezone.localdate()
-    return render(request, "discipline/commitments/detail.html", {
-        "commitment": commitment, "progress": commitments.progress(commitment, today),
-        "services": commitment.services.select_related("establishment"),
-        "received": commitments.sums_received(commitment),
-        "buyback": Buyback.objects.filter(commitment=commitment).first(),
-        "keeper": commitments.may_keep(request.user, commitment),
-        "approver": commitments.may_approve_release(request.user, commitment),
-        "form": ActionForm(initial={"on": today}),
-    })
+    return _detail(request, _commitment(request, pk))
 
 
 def _service(user, commitment, data):
-    if not commitments.may_keep(user, commitment):
-        raise commitments.CommitmentRefused(_("Vous ne tenez pas les engagements de ce résident."))
-    if data["establishment"] is None:
-        raise commitments.CommitmentRefused(_("Choisissez l'établissement."))
-    if data["end"] and data["end"] < data["on"]:
-        raise commitments.CommitmentRefused(_("La fin précède le début."))
-    CommitmentService.objects.create(commitment=commitment, establishment=data["establishment"],
-                                     start_date=data["on"], end_date=data["end"])
+    commitments.do_add_service(user, commitment, data["establishment"], data["on"], data["end"])
+
+
+def _salary(user, commitment, data):
+    if data["salary"] is None:
+        raise commitments.CommitmentRefused(_("Saisissez le montant du traitement perçu."))
+    return commitments.record_salary(user, _buyback(commitment), data["salary"], data["salary_source"])
 
 
 def _buyback(commitment):
@@ -130,10 +145,13 @@ def _buyback(commitment):
 
 ACTIONS = {
     "service": _service,
-    "release": lambda user, c, d: commitments.approve_release(user, c, d["on"], d["ref"]),
+    "release": lambda user, c, d: commitments.approve_release(user, c, d["on"], d["ref"], d["salary"],
+                                                              d["salary_source"]),
     "payment": lambda user, c, d: commitments.record_payment(user, _buyback(c), d["on"], d["ref"]),
     "breach": lambda user, c, d: commitments.record_breach(user, c, d["reason"] or Buyback.Reason.DROPOUT, d["on"],
-                                                           d["ref"], d["returned_on"]),
+                                                           d["ref"], d["returned_on"], d["salary"],
+                                                           d["salary_source"]),
+    "salary": lambda user, c, d: _salary(user, c, d),
     "left": lambda user, c, d: commitments.record_early_leave(user, _buyback(c), d["on"]),
 }
 
@@ -155,6 +173,8 @@ def commitment_action(request, pk, action):
         ACTIONS[action](request.user, commitment, form.cleaned_data)
     except commitments.CommitmentRefused as refusal:
         messages.error(request, str(refusal))
+        if isinstance(refusal, commitments.PeriodOverlaps):
+            return _detail(request, commitment, service_form=form, status=400)
     else:
         messages.success(request, _("Enregistré."))
     return redirect("discipline:commitment", commitment.pk)

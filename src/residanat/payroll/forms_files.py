@@ -156,11 +156,13 @@ def facts_of(terms: PayTerms | None) -> dict:
     return {name: getattr(terms, name) for name in TERM_FIELDS}
 
 
-def do_set_pay_terms(status, user, valid_from: dt.date, **facts) -> tuple[PayTerms | None, bool]:
+def do_set_pay_terms(status, user, valid_from: dt.date, *, checked: bool = False, **facts) -> tuple[PayTerms | None, bool]:
     """Record the facts of `status` its stipend depends on from `valid_from`; the facts not given
     stay as they were on that date. Returns (terms, changed). Facts that do not price this kind of
-    status are refused, so that the pay file never shows what has no effect."""
-    if not may_change_pay(user, status):
+    status are refused, so that the pay file never shows what has no effect. `checked`: the caller
+    is another app's service that checked its own permission (a commitment recorded or released,
+    D93 art. 27, 32 bis)."""
+    if not checked and not may_change_pay(user, status):
         raise PermissionDenied(_("Vous ne tenez pas la paie de ce statut."))
     applicable = applicable_terms(status)
     if not applicable:

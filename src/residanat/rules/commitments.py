@@ -16,6 +16,16 @@ from .parameters import ParameterTable, load_parameters
 from .service_time import ONE_DAY, Span, add_months, merge
 
 OPEN_END = dt.date(9999, 12, 31)
+# To whom a commitment is owed (D93 art. 27, 27 bis), as discipline.Commitment.Counterpart says it.
+HIGHER_EDUCATION, MINISTRY, HOSPITAL_CENTRE, ADMINISTRATION = "higher_education", "ministry", "hospital_centre", "administration"
+# D93 art. 27 ¶3: only "المقيمون الذين تم توظيفهم كمتخصصين بوزارة الصحة" count under-staffed
+# service double: a commitment towards higher education, a hospital centre or another administration
+# counts every day once.
+DOUBLED_FOR = frozenset({MINISTRY})
+# D93 art. 32 bis: "مجموع المبالغ التي استفاد منها بموجب هذا المرسوم": the sums paid to the
+# statuses this decree governs (externs, interns, residents), not those of RD68 (public-health
+# interns, 7th-year students on intern duties).
+DECREE_KINDS = frozenset({"extern", "intern", "resident"})
 
 
 @dataclass(frozen=True)
@@ -70,28 +80,44 @@ def _stints(periods: Iterable[ServicePeriod], until: dt.date) -> list[tuple[str,
     return found
 
 
+def overlaps(periods: Iterable[ServicePeriod]) -> list[tuple[ServicePeriod, ServicePeriod]]:
+    """The pairs of periods that share a day: one person serves in one place at a time (D93 art.
+    27, "actual service"), so recording such a period is refused."""
+    ordered = sorted(periods, key=lambda p: (p.start, p.end or OPEN_END))
+    found = []
+    for i, first in enumerate(ordered):
+        for second in ordered[i + 1:]:
+            if second.start > (first.end or OPEN_END):
+                break
+            found.append((first, second))
+    return found
+
+
 def _credit(stints, understaffed: Mapping[str, Sequence[Span]], min_years: int, factor: int):
-    served = credited = 0
+    # Calendar days count once, even if two recorded periods share some (D93 art. 27: 8 years of
+    # actual service, not the sum of the periods): served and doubled days are counted on unions.
+    served = sum(span.days for span in merge(stint for _establishment, stint in stints))
     doubled = []
     for establishment, stint in stints:
-        served += stint.days
-        credited += stint.days
         for listed in merge(understaffed.get(establishment, ())):
             if not listed.overlaps(stint):
                 continue
             piece = Span(max(listed.start, stint.start), min(listed.end, stint.end))
             # "2 or more consecutive years" on the list: the piece counts double only once that long.
             if piece.end >= add_months(piece.start, 12 * min_years) - ONE_DAY:
-                credited += (factor - 1) * piece.days
                 doubled.append((establishment, piece))
+    credited = served + (factor - 1) * sum(span.days for span in merge(piece for _establishment, piece in doubled))
     return served, credited, doubled
 
 
 def progress(periods: Sequence[ServicePeriod], understaffed: Mapping[str, Sequence[Span]], on: dt.date,
-             table: ParameterTable | None = None) -> Progress:
+             table: ParameterTable | None = None, counterpart: str = MINISTRY) -> Progress:
     """How far the commitment is served on `on`, and when it will be if the service in progress
-    goes on where it is (the listings as recorded: an open listing is taken to go on)."""
+    goes on where it is (the listings as recorded: an open listing is taken to go on). Under-staffed
+    service counts double only for a commitment towards the Ministry of Health (`DOUBLED_FOR`)."""
     table = table or load_parameters()
+    if counterpart not in DOUBLED_FOR:
+        understaffed = {}
     if not periods:
         return Progress(None, on, 0)
     start = min(p.start for p in periods)

@@ -17,7 +17,7 @@ from residanat.accounts.models import RoleAssignment, User
 from residanat.accounts.roles import Role
 from residanat.careers.demo import load_careers_demo
 from residanat.careers.models import RotationPeriod
-from residanat.discipline.demo import load_commitments_demo, load_discipline_demo
+from residanat.discipline.demo import load_commitments_demo, load_discipline_demo, record_commitments_demo
 from residanat.deployment.demo import load_deployment_demo
 from residanat.payroll.demo import load_payroll_demo
 from residanat.choice.demo import load_choice_demo
@@ -210,6 +210,8 @@ def load_demo() -> list[DemoAccount]:
     # Discipline: a case from opening to a temporary exclusion, whose stipend stop the payroll
     # runs below compute, and a late opinion (issue 8).
     load_discipline_demo()
+    # A resident committed to serve, paid as a trainee civil servant by the runs below (D93 art. 27).
+    record_commitments_demo()
     # Payroll: GSTs, bank accounts, closed months and the current month's runs (issue 7).
     accounts += load_payroll_demo()
     # Commitments: one served in part in an under-staffed hospital, a release waiting for payment.
