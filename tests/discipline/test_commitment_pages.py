@@ -122,3 +122,35 @@ def test_the_release_of_a_trainee_civil_servant_takes_the_salary_entered_and_the
     pdf = ministry.get(base + "releve.pdf?lang=fr")
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True).stdout.decode()
     assert "Attestation DRH 2026-14" in text and "8 000,00" in text.replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize("prefix", ["", "/ar"])
+def test_a_refused_operation_comes_back_open_with_what_was_typed(w, verified_client, prefix):
+    """A release without the reference of the agreement (D93 art. 32 bis) and a salary entry with a
+    negative amount (art. 27 bis bis) are refused without losing what the officer typed."""
+    resident = w.status("resident")
+    ministry = verified_client(w.ministry)
+    ministry.post(f"/discipline/engagements/nouveau/{resident.pk}/",
+                  {"counterpart": "hospital_centre", "signed_on": "2025-11-01"})
+    commitment = Commitment.objects.get()
+    w.closed(D(2026, 1, 1), "CHU", hospital_centre=w.centre)
+    base = f"{prefix}/discipline/engagements/{commitment.pk}/"
+    response = ministry.post(base + "release/", {"on": "2026-03-02", "ref": " ", "salary": "8123.45",
+                                                 "salary_source": "Attestation DRH 2026-15"})
+    page = response.content.decode()
+    assert response.status_code == 400 and not Buyback.objects.exists()
+    release_form = page[page.index(f'action="{base}release/"'):]
+    release_form = release_form[:release_form.index("</form>")]
+    assert 'value="2026-03-02"' in release_form and 'value="8123.45"' in release_form
+    assert 'value="Attestation DRH 2026-15"' in release_form
+    # The operation that failed is the one left open; the others keep today's date.
+    assert page.count("<details open>") == 1 and "2026-03-02" not in page.replace(release_form, "")
+
+    ministry.post(base + "release/", {"on": "2026-03-01", "ref": "Accord 7"})
+    response = ministry.post(base + "salary/", {"on": "2026-03-01", "salary": "-5",
+                                                "salary_source": "État de paie 2026-03"})
+    page = response.content.decode()
+    assert response.status_code == 400 and Buyback.objects.get().salary_received is None
+    assert 'value="-5"' in page and 'value="État de paie 2026-03"' in page
+    # While the salary is missing, no payment can be recorded (D93 art. 27 bis bis).
+    assert f'action="{base}payment/"' not in page

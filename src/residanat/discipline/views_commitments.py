@@ -103,7 +103,7 @@ class ActionForm(forms.Form):
                                     required=False, max_length=200)
 
 
-def _detail(request, commitment, service_form=None, status=200):
+def _detail(request, commitment, failed=None, failed_form=None, status=200):
     today = timezone.localdate()
     buyback = Buyback.objects.filter(commitment=commitment).first()
     return render(request, "discipline/commitments/detail.html", {
@@ -114,9 +114,11 @@ def _detail(request, commitment, service_form=None, status=200):
         "salary_missing": buyback is not None and commitments.salary_missing(buyback),
         "keeper": commitments.may_keep(request.user, commitment),
         "approver": commitments.may_approve_release(request.user, commitment),
-        "form": ActionForm(initial={"on": today}),
-        # A period refused (an overlap, D93 art. 27) comes back with what was typed.
-        "service_form": service_form,
+        # A refused operation (a period overlapping another, D93 art. 27; a salary missing its
+        # source…) comes back open with what was typed; the other operations keep their defaults.
+        "failed": failed,
+        "forms": {action: failed_form if action == failed else ActionForm(initial={"on": today.isoformat()})
+                  for action in ACTIONS},
     }, status=status)
 
 
@@ -165,18 +167,16 @@ def commitment_action(request, pk, action):
     form = ActionForm(request.POST)
     if not form.is_valid():
         report_form_errors(request, form)
-        return redirect("discipline:commitment", commitment.pk)
+        return _detail(request, commitment, action, form, status=400)
     if action in ("release", "breach") and not (form.cleaned_data["ref"] or "").strip():
         messages.error(request, _("Saisissez la référence de l'accord ou de la décision."))
-        return redirect("discipline:commitment", commitment.pk)
+        return _detail(request, commitment, action, form, status=400)
     try:
         ACTIONS[action](request.user, commitment, form.cleaned_data)
     except commitments.CommitmentRefused as refusal:
         messages.error(request, str(refusal))
-        if isinstance(refusal, commitments.PeriodOverlaps):
-            return _detail(request, commitment, service_form=form, status=400)
-    else:
-        messages.success(request, _("Enregistré."))
+        return _detail(request, commitment, action, form, status=400)
+    messages.success(request, _("Enregistré."))
     return redirect("discipline:commitment", commitment.pk)
 
 
