@@ -78,11 +78,12 @@ CASES = [
      _page(COMMITMENT_READERS_A), None),
     ("discipline:commitment", "get", lambda w: f"/discipline/engagements/{w['commitment_B'].pk}/",
      _page(COMMITMENT_READERS_B), None),
-    # No establishment named: refused with a message (302) to those who read it.
+    # No establishment named: refused with a message, the page coming back with what was typed (400),
+    # to those who read it.
     ("discipline:commitment-action", "post", lambda w: f"/discipline/engagements/{w['commitment_A'].pk}/service/",
-     _page(COMMITMENT_READERS_A, 302), {"on": "2030-01-01"}),
+     _page(COMMITMENT_READERS_A, 400), {"on": "2030-01-01"}),
     ("discipline:commitment-action", "post", lambda w: f"/discipline/engagements/{w['commitment_B'].pk}/service/",
-     _page(COMMITMENT_READERS_B, 302), {"on": "2030-01-01"}),
+     _page(COMMITMENT_READERS_B, 400), {"on": "2030-01-01"}),
     ("discipline:commitment-statement", "get", lambda w: f"/discipline/engagements/{w['commitment_A'].pk}/releve.pdf",
      _page(COMMITMENT_READERS_A), None),
     ("discipline:commitment-statement", "get",
