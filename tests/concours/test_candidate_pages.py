@@ -226,3 +226,45 @@ def test_the_dean_withdraws_a_candidate_with_a_reason_and_a_reader_gets_403(comp
     page = dean.get(f"/concours/candidats/{candidate.pk}/").content.decode()
     assert "Lettre de désistement du 03/11/2026" in page  # in the history
     assert "Enregistrer le désistement" not in page
+
+
+# --- who reads the uploads, who issues the receipt (issue 20, item 2) -------------------------------
+
+def test_the_uploads_follow_the_identity_number_rule_committee_and_payroll_get_404(competition, f1,
+                                                                                    verified_client):
+    """Law 09-08 art. 3 (minimisation): the CIN scan is the CIN. Whoever the candidate page hides
+    the CIN from (people/queries.with_identity_access) does not get the scan either: 404, as for
+    a document outside the scope."""
+    user = trainee()
+    candidate = candidate_of(competition, "R26-0001", user=user, person={"national_id": "BK424242"})
+    document = with_document(candidate)
+    path = f"/concours/candidats/{candidate.pk}/pieces/{document.pk}/"
+    chu = competition.hospital_centre
+    for reader in (user_with_role(Role.COMMITTEE_MEMBER, hospital_centre=chu),
+                   user_with_role(Role.PAYROLL_OFFICER, hospital_centre=chu),
+                   user_with_role(Role.HIGHER_EDUCATION_OFFICER)):
+        client = verified_client(reader)
+        assert client.get(f"/concours/candidats/{candidate.pk}/").status_code == 200
+        assert "BK424242" not in client.get(f"/concours/candidats/{candidate.pk}/").content.decode()
+        assert client.get(path).status_code == 404, reader.roles.first()
+    # The candidate and the competition's office still read it.
+    assert logged_in(user).get(path).status_code == 200
+    assert verified_client(user_with_role(Role.DEAN_OFFICE, faculty=f1)).get(path).status_code == 200
+    assert verified_client(user_with_role(Role.MINISTRY_ADMIN)).get(path).status_code == 200
+
+
+def test_the_receipt_is_issued_only_by_the_candidate_and_the_competition_s_office(competition, f1, verified_client):
+    """The registration receipt (وصل التسجيل) carries the candidate's identity: a committee member
+    of the CHU reads the candidacy but issues no receipt in their own name (404, nothing issued)."""
+    from residanat.documents.models import IssuedDocument
+
+    user = trainee()
+    candidate = candidate_of(competition, "R26-0001", user=user, person={"national_id": "BK424242"})
+    path = f"/concours/candidatures/{candidate.pk}/recu.pdf"
+    committee = user_with_role(Role.COMMITTEE_MEMBER, hospital_centre=competition.hospital_centre)
+    assert verified_client(committee).get(path).status_code == 404
+    assert not IssuedDocument.objects.filter(issued_by=committee).exists()
+    assert logged_in(user).get(path).status_code == 200
+    dean = user_with_role(Role.DEAN_OFFICE, faculty=f1)
+    assert verified_client(dean).get(f"{path}?lang=ar").status_code == 200
+    assert IssuedDocument.objects.filter(issued_by=dean, person=candidate.person).exists()

@@ -16,6 +16,14 @@ from tests.web.matrix import ALL, CHANGES_F1, CHANGES_F2, LOGGED_IN, SEES_F1, SE
 # A candidacy is also seen by its own candidate (cand_A is the trainee's).
 SEES_CAND_A = SEES_F1 | {Role.TRAINEE}
 SEES_CAND_B = SEES_F2
+# The CIN of person A (people/queries.identity_readers, law 09-08): the person (trainee), whoever
+# changes A's file (ministry, dean of F1, director of CHU1: A's status is there) or A's candidacy
+# (ministry, dean of F1). Not the higher-education officer, the committee, payroll, the service.
+READS_ID_A = {"superuser", Role.MINISTRY_ADMIN, Role.DEAN_OFFICE, Role.HOSPITAL_DIRECTOR_OFFICE, Role.TRAINEE}
+READS_ID_B = {"superuser", Role.MINISTRY_ADMIN}
+# The receipt is issued by the candidate and the competition's office (issue 20) only.
+ISSUES_RECEIPT_A = CHANGES_F1 | {Role.TRAINEE}
+ISSUES_RECEIPT_B = CHANGES_F2
 
 
 def _document(candidate):
@@ -53,9 +61,9 @@ CASES = [
     ("concours:my_candidacies", "get", lambda w: "/concours/mes-candidatures/", expect(LOGGED_IN, 200, None, 302),
      None),
     ("concours:receipt", "get", lambda w: f"/concours/candidatures/{w['cand_A'].pk}/recu.pdf",
-     expect(SEES_CAND_A, 200, 404, anonymous=302), None),
+     expect(ISSUES_RECEIPT_A, 200, 404, anonymous=302), None),
     ("concours:receipt", "get", lambda w: f"/concours/candidatures/{w['cand_B'].pk}/recu.pdf",
-     expect(SEES_CAND_B, 200, 404, anonymous=302), None),
+     expect(ISSUES_RECEIPT_B, 200, 404, anonymous=302), None),
     ("concours:candidates", "get", lambda w: f"/concours/{w['C1'].slug}/candidats/", PAGE_C1, None),
     ("concours:candidates", "get", lambda w: f"/concours/{w['C2'].slug}/candidats/", PAGE_C2, None),
     ("concours:candidates_export", "get", lambda w: f"/concours/{w['C1'].slug}/candidats/export.xlsx", PAGE_C1, None),
@@ -72,10 +80,10 @@ CASES = [
      expect(SEES_CAND_B, 200, 404, anonymous=302), None),
     ("concours:candidate_document", "get",
      lambda w: f"/concours/candidats/{w['cand_A'].pk}/pieces/{w['doc_cand_A'].pk}/",
-     expect(SEES_CAND_A, 200, 404, anonymous=302), None),
+     expect(READS_ID_A, 200, 404, anonymous=302), None),
     ("concours:candidate_document", "get",
      lambda w: f"/concours/candidats/{w['cand_B'].pk}/pieces/{w['doc_cand_B'].pk}/",
-     expect(SEES_CAND_B, 200, 404, anonymous=302), None),
+     expect(READS_ID_B, 200, 404, anonymous=302), None),
     ("concours:candidate_withdraw", "post", lambda w: f"/concours/candidats/{w['withdraw_C1'].pk}/desistement/",
      expect(CHANGES_F1, 302, 403, anonymous=302, scope=SEES_F1), {"reason": "Lettre du candidat"}),
     ("concours:candidate_withdraw", "post", lambda w: f"/concours/candidats/{w['withdraw_C2'].pk}/desistement/",

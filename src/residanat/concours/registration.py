@@ -426,6 +426,12 @@ def can_change_candidate(user, candidate: Candidate) -> bool:
     return Candidate.objects.visible_to(user, "change").filter(pk=candidate.pk).exists()
 
 
+def may_issue_receipt(user, candidate: Candidate) -> bool:
+    """The registration receipt is issued by the candidate and by the competition's office only
+    (issue 20): the other readers of a candidacy (CHU, committee, payroll) issue none in their name."""
+    return user.is_authenticated and (candidate.person.user_id == user.pk or can_change_candidate(user, candidate))
+
+
 def do_withdraw_candidate(candidate: Candidate, by, reason: str) -> Candidate:
     """Record a candidate's withdrawal (désistement), with its reason, until the jury deliberates.
     The candidate keeps their number; the withdrawal is in the candidacy's history."""

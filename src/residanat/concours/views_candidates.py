@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from residanat.documents.excel import XLSX_CONTENT_TYPE, Sheet, workbook_response
 from residanat.documents.http import document_response
 from residanat.formats import day_text
+from residanat.people.queries import identity_readers, may_read_identity
 
 from . import registration
 from .candidate_import import columns_for, do_import_candidates, import_template
@@ -135,9 +136,12 @@ def my_candidacies(request):
 @login_required
 @never_cache
 def receipt(request, pk):
-    """The registration receipt of a candidacy the user may see (the candidate, the staff of the
-    competition): the one already issued when nothing changed, else a new one."""
+    """The registration receipt of a candidacy, issued only by the candidate and the competition's
+    office (404 for the other readers of the candidacy, a committee member for one): the one
+    already issued when nothing changed, else a new one."""
     candidate = _candidate(request, pk)
+    if not registration.may_issue_receipt(request.user, candidate):
+        raise Http404
     document = registration.registration_receipt(candidate, _document_language(request), request.user)
     return document_response(document.file.open("rb").read(), f"recepisse-{candidate.number}-{document.language}.pdf",
                              "application/pdf", inline=True)
@@ -328,8 +332,8 @@ def candidate_detail(request, pk):
         "candidate": candidate,
         "competition": competition,
         "person": person,
-        # Law 09-08: the identity numbers go to the candidate and to the staff who manage the competition.
-        "show_identity": can_change or person.user_id == request.user.pk,
+        # Law 09-08: the identity numbers follow the one rule of people/queries.
+        "show_identity": may_read_identity(request.user, person),
         "facts": facts,
         "documents": candidate.documents.order_by("kind", "uploaded_at"),
         "reasons": failures_in(candidate),
@@ -344,7 +348,10 @@ def candidate_detail(request, pk):
 @login_required
 @never_cache
 def candidate_document(request, pk, doc_pk):
-    document = get_object_or_404(CandidateDocument.objects.visible_to(request.user).exclude(file=""),
+    """A candidate's upload (the CIN scan among them): only to the readers of the candidate's
+    identity (people/queries), 404 to the others, as outside the scope (law 09-08 art. 3)."""
+    document = get_object_or_404(CandidateDocument.objects.visible_to(request.user).exclude(file="")
+                                 .filter(candidate__person__in=identity_readers(request.user)),
                                  candidate_id=pk, pk=doc_pk)
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
                         content_type=document.content_type)

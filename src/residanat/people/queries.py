@@ -5,17 +5,39 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from .models import Person
 
 
-def with_identity_access(persons, user):
-    """Annotate `identity_readable`: may `user` read these persons' identity documents?
+def identity_readers(user):
+    """The persons whose identity documents (CIN, passport, and the scans of them a candidate
+    uploaded) `user` may read.
 
     Law 09-08 (art. 3, minimisation): the CIN and the passport number go only to the person
-    themself and to whoever may change the person's file (the units that keep it); every other
-    reader, a head of service for one, gets null. This is the only place that decides it.
+    themself and to whoever may change the person's file: the units that keep it, and, for a
+    candidate, the competition's office (who may change the candidacy). Every other reader, a
+    head of service, a committee member or a payroll officer for one, gets nothing. This is the
+    only place that decides it: the person pages, the API, the candidate page and the candidate's
+    uploads all ask here.
     """
-    changeable = Person.objects.visible_to(user, "change").values("pk")
+    from django.apps import apps
+
+    if user is None or not user.is_authenticated:
+        return Person.objects.none()
+    candidacies = apps.get_model("concours", "Candidate").objects.visible_to(user, "change")
+    return Person.objects.filter(
+        Q(pk__in=Person.objects.visible_to(user, "change").values("pk"))
+        | Q(pk__in=candidacies.values("person_id"))
+        | Q(user_id=user.pk)
+    )
+
+
+def may_read_identity(user, person) -> bool:
+    return identity_readers(user).filter(pk=person.pk).exists()
+
+
+def with_identity_access(persons, user):
+    """Annotate `identity_readable`: may `user` read these persons' identity documents?
+    (`identity_readers` decides.)"""
     return persons.annotate(
         identity_readable=ExpressionWrapper(
-            Q(pk__in=changeable) | Q(user_id=user.pk), output_field=BooleanField()
+            Q(pk__in=identity_readers(user).values("pk")), output_field=BooleanField()
         )
     )
 
