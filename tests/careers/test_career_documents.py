@@ -211,7 +211,8 @@ def test_a_refused_title_attestation_comes_back_to_the_timeline_with_the_reason(
 def test_certificate_from_the_timeline_for_staff_who_change_the_person_but_not_for_the_head(w, verified_client):
     rotation = validated(w, w.intern(start=D(2025, 11, 1)), "paediatrics", D(2025, 11, 1))
     url = f"/parcours/stages/{rotation.pk}/certificat/"
-    assert verified_client(w.head_of("paediatrics")).post(url, {"language": "fr"}).status_code == 403
+    # The head of paediatrics sees the rotation on their service page, not the person (decision 0020).
+    assert verified_client(w.head_of("paediatrics")).post(url, {"language": "fr"}).status_code == 404
     assert verified_client(w.head_of("general_surgery")).post(url, {"language": "fr"}).status_code == 404
     response = verified_client(w.director).post(url, {"language": "fr"})
     assert response.status_code == 302

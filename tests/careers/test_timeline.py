@@ -193,16 +193,43 @@ def test_my_timeline_is_404_for_an_account_that_is_nobody(client):
     assert client.get("/parcours/moi/").status_code == 404
 
 
-def test_head_of_service_sees_whoever_rotated_in_their_service_and_nobody_else(w, verified_client):
+def test_head_of_service_reads_the_periods_in_their_service_not_the_career_of_who_rotated_there(w, verified_client):
+    """D93 art. 17: "يقوم بتصحيح كل تدريب بالقسم الداخلي رئيس المصلحة الاستشفائية التي يعمل بها المعني
+    بالأمر": the head evaluates the rotation done in their service; they need those periods, not the
+    whole career (sick leaves included: Law 09-08 art. 3, minimisation).
+
+    Issue 20 item 3, decision 0020: someone who rotated in the service but whose file is kept
+    elsewhere answers 404 on the person page, the timeline page and the timeline API alike; the
+    periods spent in the service are read on the service's rotations (page and API).
+    """
     head = w.head_of("general_medicine")
+    here = w.service("general_medicine")
     rotated_here, elsewhere = w.intern(), w.intern(rank=2)
-    rotation(rotated_here, w.service("general_medicine"), D(2025, 11, 1), D(2026, 4, 30))
+    period = rotation(rotated_here, here, D(2025, 11, 1), D(2026, 4, 30))
+    Leave.objects.create(status=rotated_here, kind=Leave.Kind.SICK, start_date=D(2026, 6, 1),
+                         end_date=D(2026, 6, 30), recorded_by=w.dean)
     rotation(elsewhere, w.service("general_surgery"), D(2025, 11, 1), D(2026, 4, 30))
     client = verified_client(head)
-    assert client.get(f"/parcours/personnes/{rotated_here.person.pk}/").status_code == 200
-    assert client.get(f"/parcours/personnes/{elsewhere.person.pk}/").status_code == 404
-    assert client.get(f"/api/v1/careers/people/{rotated_here.person.pk}/timeline").status_code == 200
-    assert client.get(f"/api/v1/careers/people/{elsewhere.person.pk}/timeline").status_code == 404
+    for person in (rotated_here.person, elsewhere.person):
+        assert client.get(f"/personnes/{person.pk}/").status_code == 404
+        assert client.get(f"/parcours/personnes/{person.pk}/").status_code == 404
+        assert client.get(f"/api/v1/careers/people/{person.pk}/timeline").status_code == 404
+    rotations = client.get(f"/api/v1/careers/services/{here.pk}/rotations").json()
+    assert [r["id"] for r in rotations] == [period.pk]
+    assert "maladie" not in str(rotations) and "sick" not in str(rotations)
+    page = client.get(f"/parcours/services/{here.pk}/")
+    assert page.status_code == 200 and rotated_here.person.last_name.upper() in page.content.decode().upper()
+    assert f"/parcours/personnes/{rotated_here.person.pk}/" not in page.content.decode()  # no link to a 404
+
+
+def test_head_of_service_reads_whoever_their_service_keeps_on_page_and_api_alike(w, verified_client):
+    """A trainee whose status names the service is in the head's people scope: page and API both answer."""
+    head = w.head_of("general_medicine")
+    kept = w.intern(service=w.service("general_medicine"))
+    client = verified_client(head)
+    assert client.get(f"/personnes/{kept.person.pk}/").status_code == 200
+    assert client.get(f"/parcours/personnes/{kept.person.pk}/").status_code == 200
+    assert client.get(f"/api/v1/careers/people/{kept.person.pk}/timeline").status_code == 200
 
 
 def test_the_timeline_page_renders_right_to_left_in_arabic(w, verified_client):

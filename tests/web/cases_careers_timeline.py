@@ -7,6 +7,9 @@ person B the same in S2. Everyone who sees a person sees their timeline; the ser
 those whose scope holds the service; only the head of the service (or a superuser) validates, the
 others who see the rotation get 403; documents are issued by those who change the person or by the
 trainee themself (a title not yet earned is refused with a message, and redirects all the same).
+
+Person C (an intern of F2/CHU2) once rotated in S1: the head of S1 reads that period on the service's
+rotations, not C's career. C's person page, timeline page and timeline API answer alike (decision 0020).
 """
 
 import datetime as dt
@@ -16,6 +19,7 @@ from django.utils import timezone
 from residanat.accounts.roles import Role
 from residanat.careers.models import Rotation
 from residanat.careers.rotations import do_validate_rotation
+from tests.people.factories import PersonFactory, TraineeStatusFactory
 from tests.referential.factories import EstablishmentFactory, HospitalServiceFactory
 from tests.web.matrix import LOGGED_IN, NATIONAL, expect
 
@@ -42,7 +46,11 @@ def _rotations(world, person, service, key):
 
 def build(world):
     s2 = HospitalServiceFactory(establishment=EstablishmentFactory(hospital_centre=world["CHU2"]))
-    return {"S2": s2, **_rotations(world, world["A"], world["S1"], "rot_A"),
+    c = PersonFactory()
+    status_c = TraineeStatusFactory(person=c, faculty=world["F2"], hospital_centre=world["CHU2"])
+    Rotation.objects.create(status=status_c, service=world["S1"], start_date=status_c.start_date,
+                            end_date=status_c.start_date + dt.timedelta(days=90), assigned_by=world["admin"])
+    return {"S2": s2, "C": c, **_rotations(world, world["A"], world["S1"], "rot_A"),
             **_rotations(world, world["B"], s2, "rot_B")}
 
 
@@ -56,6 +64,9 @@ ISSUE_A = expect(CHANGES_A | {Role.TRAINEE}, 302, 403, anonymous=302)
 ISSUE_B = expect(CHANGES_B, 302, 403, anonymous=302, scope=NATIONAL)
 API_A = expect(LOGGED_IN, 200, None, anonymous=401)
 API_B = expect(NATIONAL, 200, 404, anonymous=401)
+# Someone who once rotated in S1 but is kept by F2/CHU2: the people scope alone (decision 0020).
+PAGE_C = expect(NATIONAL, 200, 404, anonymous=302)
+API_C = expect(NATIONAL, 200, 404, anonymous=401)
 API_S1 = expect(SEES_S1, 200, 404, anonymous=401)
 API_VALIDATE_A = expect({"superuser", Role.HEAD_OF_SERVICE}, 200, 403, anonymous=401)
 API_VALIDATE_B = expect({"superuser"}, 200, 403, anonymous=401, scope=NATIONAL)
@@ -65,6 +76,11 @@ CASES = [
     ("careers:my-timeline", "get", lambda w: "/parcours/moi/", OWN, None),
     ("careers:person-timeline", "get", lambda w: f"/parcours/personnes/{w['A'].pk}/", PAGE_A, None),
     ("careers:person-timeline", "get", lambda w: f"/parcours/personnes/{w['B'].pk}/", PAGE_B, None),
+    # Each API resource against its page: C's person page, timeline page and timeline API agree.
+    ("people:detail", "get", lambda w: f"/personnes/{w['C'].pk}/", PAGE_C, None),
+    ("careers:person-timeline", "get", lambda w: f"/parcours/personnes/{w['C'].pk}/", PAGE_C, None),
+    ("api:careers-person-timeline", "get", lambda w: f"/api/v1/careers/people/{w['C'].pk}/timeline", API_C, None),
+    ("api:person", "get", lambda w: f"/api/v1/people/{w['C'].pk}", API_C, None),
     ("careers:services", "get", lambda w: "/parcours/services/", PAGE_A, None),
     ("careers:service", "get", lambda w: f"/parcours/services/{w['S1'].pk}/", SERVICE_S1, None),
     ("careers:service", "get", lambda w: f"/parcours/services/{w['S2'].pk}/", PAGE_B, None),

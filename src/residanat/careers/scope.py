@@ -1,13 +1,15 @@
 """Who the careers pages show to whom: the person behind a timeline, the services a user follows.
 
-A person is in scope when `Person.objects.visible_to` has them, or when they rotate (or rotated)
-in a service the user sees rotations of: a head of service sees whoever passes through their
-service (D93 art. 16, 17), not only those whose current service it is.
+A person is in scope when `Person.objects.visible_to` has them: the one people scope rule, the
+same as `/personnes/<id>/` and `/api/v1/people/<id>` (people/queries.py). Having rotated in a
+service does not widen it: the head of service reads the periods spent in their service on the
+service's rotations (`Rotation.objects.visible_to`, D93 art. 17), not the rest of the career,
+sick leaves included (Law 09-08 art. 3; decision 0020).
 """
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404
 
 from residanat.accounts.roles import Scope
@@ -15,13 +17,18 @@ from residanat.accounts.scopes import ScopedQuerySet
 from residanat.people.models import Person
 from residanat.referential.models import HospitalService
 
-from .models import Rotation
 
 
 def people_in_scope(user):
-    through_rotations = Rotation.objects.visible_to(user).values("status__person")
-    return Person.objects.filter(
-        Q(pk__in=Person.objects.visible_to(user).values("pk")) | Q(pk__in=through_rotations))
+    return Person.objects.visible_to(user)
+
+
+def with_person_readable(rows, user):
+    """Annotate `person_readable` on rows that have a `status__person` (rotations, extern
+    assignments): may `user` open that person's timeline? The service pages link a trainee's name
+    only then, so they never link to a 404."""
+    return rows.annotate(person_readable=ExpressionWrapper(
+        Q(status__person__in=people_in_scope(user).values("pk")), output_field=BooleanField()))
 
 
 def visible_person(user, pk) -> Person:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from .forms_validation import RotationValidationForm
 from .models import ExternAssignment, ExternAssignmentBatch, Rotation
 from .rotations import awaiting_evaluation, do_validate_rotation, heads_service, validation_opens
-from .scope import visible_service, visible_services
+from .scope import visible_service, visible_services, with_person_readable
 
 
 def _present(today: dt.date) -> Q:
@@ -43,15 +43,15 @@ def _externs_present(user, service, today):
         batch__start_date__lte=today, batch__end_date__gte=today)
     if not heads_service(user, service.pk):
         assignments = assignments.filter(batch__in=ExternAssignmentBatch.objects.visible_to(user))
-    return assignments.select_related("status__person", "batch")
+    return with_person_readable(assignments.select_related("status__person", "batch"), user)
 
 
 @login_required
 def service_detail(request, pk):
     service = visible_service(request.user, pk)
     today = timezone.localdate()
-    rotations = Rotation.objects.visible_to(request.user).filter(service=service).select_related(
-        "status__person", "validated_by")
+    rotations = with_person_readable(Rotation.objects.visible_to(request.user).filter(service=service).select_related(
+        "status__person", "validated_by"), request.user)
     can_validate = heads_service(request.user, service.pk)
     present = list(rotations.filter(_present(today)).order_by("status__kind", "status__person__last_name"))
     externs = list(_externs_present(request.user, service, today))
@@ -72,16 +72,18 @@ def service_detail(request, pk):
 @login_required
 @require_POST
 def validate_rotation(request, pk):
-    rotation = get_object_or_404(
-        Rotation.objects.visible_to(request.user).select_related("status__person", "service"), pk=pk)
+    rotation = get_object_or_404(with_person_readable(
+        Rotation.objects.visible_to(request.user).select_related("status__person", "service"), request.user), pk=pk)
     if not heads_service(request.user, rotation.service_id):
         raise PermissionDenied
     form = RotationValidationForm(request.POST)
     error = ""
     if form.is_valid():
         try:
+            readable = rotation.person_readable
             rotation = do_validate_rotation(rotation, by=request.user, comment=form.cleaned_data["comment"],
                                             **form.criteria())
+            rotation.person_readable = readable
         except ValidationError as exc:
             error = " ".join(exc.messages)
     else:
