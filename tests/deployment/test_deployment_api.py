@@ -41,3 +41,14 @@ def test_a_specialist_reads_their_own_posting_and_nobody_elses():
     assert client.get(f"{API}/specialists/{other.pk}").status_code == 404
     assert [s["id"] for s in client.get(f"{API}/campaigns/2026/specialists").json()["items"]] == [me.pk]
     assert client.get(f"{API}/campaigns/2026").status_code == 403
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_refusal_is_a_403_json_answer_never_a_500(settings, debug):
+    """A trainee asking for a campaign's figures is refused by the API's own answer (403 JSON with a
+    detail), with DEBUG on (the demo) as in production."""
+    settings.DEBUG = debug
+    DeploymentWorld()
+    response = token_client(user_with_role(Role.TRAINEE)).get(f"{API}/campaigns/2026")
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("application/json") and response.json()["detail"]

@@ -1,6 +1,8 @@
 """The JSON API under /api/v1/: one router per domain; every operation needs a bearer token or a
 session (see auth.py) except the OpenAPI schema and the docs page."""
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from . import (
@@ -28,6 +30,16 @@ api = NinjaAPI(
     auth=API_AUTH,
     docs=docs.OfflineSwagger(),
 )
+
+
+# A refusal raised anywhere below an operation is a 403 JSON answer, like every other API error;
+# ninja would otherwise hand it to Django (an HTML 403) or, with DEBUG, answer 500.
+@api.exception_handler(PermissionDenied)
+def refused(request, exc):
+    return api.create_response(request, {"detail": str(exc) or _("Votre rôle ne permet pas cette opération.")},
+                               status=403)
+
+
 api.add_router("/", docs.router)
 api.add_router("/me", me.router)
 api.add_router("/rules", rules.router)
