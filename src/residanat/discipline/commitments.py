@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from residanat.accounts.roles import Role
 from residanat.careers.authority import holds, is_director_of, is_ministry
+from residanat.formats import day_text
 from residanat.payroll.forms_files import do_set_pay_terms
 from residanat.payroll.models import PayLine, PayrollRun, PayTerms
 from residanat.referential.models import UnderstaffedListing
@@ -103,8 +104,8 @@ def progress(commitment: Commitment, on: dt.date) -> rules.Progress:
 
 def _dates(start: dt.date, end: dt.date | None) -> str:
     if end is None:
-        return _("depuis le %(start)s, en cours") % {"start": f"{start:%d/%m/%Y}"}
-    return _("du %(start)s au %(end)s") % {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"}
+        return _("depuis le %(start)s, en cours") % {"start": day_text(start)}
+    return _("du %(start)s au %(end)s") % {"start": day_text(start), "end": day_text(end)}
 
 
 @transaction.atomic
