@@ -180,7 +180,7 @@ def test_the_ministry_administrator_gives_a_code_from_the_codes_page(verified_cl
     assert raw in response.content.decode()
     assert enrolment.do_redeem_enrolment_code(user, raw)
     arabic = admin.get("/ar/compte/codes-enrolement/")
-    assert arabic.status_code == 200 and "رمز" in arabic.content.decode()
+    assert arabic.status_code == 200 and "رموز التفعيل" in arabic.content.decode()
 
 
 def test_a_head_of_service_may_not_open_the_codes_page(verified_client):

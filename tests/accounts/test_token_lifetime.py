@@ -22,7 +22,7 @@ def test_a_token_issued_without_a_date_expires_after_the_settings_lifetime(setti
     settings.API_TOKEN_LIFETIME_DAYS = 30
     user = user_with_role(Role.TRAINEE)
     before = timezone.now()
-    raw = services.do_issue_api_token(user, "script")
+    _, raw = services.do_issue_api_token(user, "script")
     token = ApiToken.objects.get(user=user)
     assert before + dt.timedelta(days=30) <= token.expires_at <= timezone.now() + dt.timedelta(days=30)
     assert call_me(raw).status_code == 200
@@ -31,10 +31,10 @@ def test_a_token_issued_without_a_date_expires_after_the_settings_lifetime(setti
 def test_a_token_past_its_lifetime_gets_401_and_a_fresh_one_works(settings):
     settings.API_TOKEN_LIFETIME_DAYS = 90
     user = user_with_role(Role.TRAINEE)
-    old = services.do_issue_api_token(user, "old")
+    _, old = services.do_issue_api_token(user, "old")
     ApiToken.objects.filter(user=user).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     assert call_me(old).status_code == 401
-    fresh = services.do_issue_api_token(user, "fresh")
+    _, fresh = services.do_issue_api_token(user, "fresh")
     assert call_me(fresh).status_code == 200
 
 
