@@ -14,7 +14,7 @@ class EnrolmentCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code d'enrôlement"), max_length=32,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True,
-                                      "spellcheck": "false"}),
+                                      "dir": "ltr", "spellcheck": "false"}),
     )
 
 
