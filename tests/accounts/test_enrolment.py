@@ -171,6 +171,7 @@ def test_the_command_prints_a_code_that_enrols():
 def test_the_ministry_administrator_gives_a_code_from_the_codes_page(verified_client):
     user = head_of_service()
     admin = verified_client(user_with_role(Role.MINISTRY_ADMIN))
+    assert reverse("accounts:enrolment-codes") in admin.get(reverse("accounts:account")).content.decode()
     page = admin.get(reverse("accounts:enrolment-codes"))
     assert page.status_code == 200 and user.username in page.content.decode()
     assert "no-store" in page["Cache-Control"]
@@ -185,6 +186,7 @@ def test_the_ministry_administrator_gives_a_code_from_the_codes_page(verified_cl
 
 def test_a_head_of_service_may_not_open_the_codes_page(verified_client):
     client = verified_client(head_of_service())
+    assert reverse("accounts:enrolment-codes") not in client.get(reverse("accounts:account")).content.decode()
     assert client.get(reverse("accounts:enrolment-codes")).status_code == 403
     target = head_of_service()
     assert client.post(reverse("accounts:enrolment-codes"), {"user": target.pk}).status_code == 403

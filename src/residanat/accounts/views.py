@@ -121,5 +121,6 @@ def account(request):
             "language_form": LanguageForm(initial={"language": request.user.language}),
             "has_device": TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists(),
             "token_lifetime_days": settings.API_TOKEN_LIFETIME_DAYS,
+            "may_issue_enrolment_codes": enrolment.may_issue_enrolment_codes(request.user),
         },
     )
