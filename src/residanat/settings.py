@@ -165,6 +165,11 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 OTP_TOTP_ISSUER = "residanat"
 # Staff roles must pass a TOTP check; trainees may opt in.
 RESIDANAT_STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", True)
+# A staff account's first authenticator is enrolled only with a one-time code an administrator
+# gives (`residanat enrolment_code USERNAME`, /compte/codes-enrolement/); it lives this long.
+RESIDANAT_ENROLMENT_CODE_HOURS = int(os.environ.get("ENROLMENT_CODE_HOURS", "72"))
+# Every API token expires; a new one lives this many days (shown on /compte/).
+API_TOKEN_LIFETIME_DAYS = int(os.environ.get("API_TOKEN_LIFETIME_DAYS", "90"))
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("ar", _("العربية"))]

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from residanat.accounts import enrolment
 from residanat.accounts.roles import Role
 from tests.accounts.factories import PASSWORD, user_with_role
 from tests.people.factories import PersonFactory
@@ -54,11 +55,13 @@ def test_a_locked_account_does_not_lock_another_account():
 
 def test_staff_login_is_sent_to_totp_setup_before_any_page():
     user = user_with_role(Role.MINISTRY_ADMIN)
+    raw, _ = enrolment.do_issue_enrolment_code(user)  # the first enrolment needs it (issue 20 item 8)
     client = Client()
     login(client, user.username, PASSWORD)
     response = client.get(reverse("people:list"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:otp"))
+    client.post(reverse("accounts:enrol"), {"code": raw})
     setup = client.get(reverse("accounts:otp"))
     assert setup.status_code == 200
     assert b"<svg" in setup.content  # the QR code to scan
@@ -66,8 +69,10 @@ def test_staff_login_is_sent_to_totp_setup_before_any_page():
 
 def test_staff_totp_setup_with_the_right_code_confirms_the_device_and_opens_the_pages():
     user = user_with_role(Role.DEAN_OFFICE, faculty=FacultyFactory())
+    raw, _ = enrolment.do_issue_enrolment_code(user)
     client = Client()
     login(client, user.username, PASSWORD)
+    client.post(reverse("accounts:enrol"), {"code": raw})
     client.get(reverse("accounts:otp"))
     device = TOTPDevice.objects.get(user=user)
     assert not device.confirmed

@@ -4,6 +4,7 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from residanat.accounts import enrolment
 from residanat.accounts.roles import Role
 from tests.accounts.factories import PASSWORD, user_with_role
 from tests.people.factories import PersonFactory, TraineeStatusFactory
@@ -22,12 +23,17 @@ def test_dean_signs_in_with_totp_searches_trainees_and_switches_to_arabic(live_s
     for name, name_ar in (("Bennani", "بناني"), ("Tazi", "التازي")):
         TraineeStatusFactory(faculty=faculty, person=PersonFactory(last_name=name, last_name_ar=name_ar))
     outsider = TraineeStatusFactory().person
+    enrolment_code, _ = enrolment.do_issue_enrolment_code(dean)
 
     page.goto(f"{live_server.url}/compte/connexion/")
     page.fill("#id_username", dean.username)
     page.fill("#id_password", PASSWORD)
     page.click("main button[type=submit]")
-    # Staff roles set up TOTP before anything else.
+    # Staff roles set up TOTP before anything else, the first time with their administrator's code.
+    assert "/compte/enrolement/" in page.url
+    assert page.locator(".qr svg").count() == 0
+    page.fill("#id_code", enrolment_code)
+    page.click("main button[type=submit]")
     assert "/compte/verification/" in page.url
     assert page.locator(".qr svg").count() == 1
     device = TOTPDevice.objects.get(user=dean)

@@ -38,7 +38,7 @@ from tests.web import (
     cases_payroll_runs,
     cases_posts,
 )
-from tests.web.matrix import ALL, LOGGED_IN, NATIONAL, ROLES, STAFF, expect
+from tests.web.matrix import ALL, LOGGED_IN, NATIONAL, ROLES, STAFF, LateId, expect
 
 SEES_A = LOGGED_IN
 SEES_B = NATIONAL
@@ -46,6 +46,8 @@ CHANGES_A = {"superuser", Role.MINISTRY_ADMIN, Role.DEAN_OFFICE, Role.HOSPITAL_D
 CHANGES_B = {"superuser", Role.MINISTRY_ADMIN}
 
 PAGE = expect(LOGGED_IN, 200, None, anonymous=302)
+# Ids that POST bodies name, filled by build_world().
+WORLD_IDS = {}
 API = expect(LOGGED_IN, 200, None, anonymous=401)
 PUBLIC = expect(ALL, 200, None)
 
@@ -58,6 +60,14 @@ CASES = [
     ("accounts:logout", "post", lambda w: "/compte/deconnexion/", expect(ALL, 302, None), None),
     # Staff already passed the TOTP step (redirected on); a trainee may set one up.
     ("accounts:otp", "get", lambda w: "/compte/verification/", expect({Role.TRAINEE}, 200, 302), None),
+    # The enrolment code is asked only of staff without an authenticator: everyone here is sent on.
+    ("accounts:enrol", "get", lambda w: "/compte/enrolement/", expect(ALL, 302, None), None),
+    # Enrolment codes are given by a superuser or the ministry administrator (issue 20 item 8).
+    ("accounts:enrolment-codes", "get", lambda w: "/compte/codes-enrolement/",
+     expect({"superuser", Role.MINISTRY_ADMIN}, 200, 403, anonymous=302), None),
+    # A trainee enrols freely: no code is given for them (404 among the accounts awaiting one).
+    ("accounts:enrolment-codes", "post", lambda w: "/compte/codes-enrolement/",
+     expect({"superuser", Role.MINISTRY_ADMIN}, 404, 403, anonymous=302), {"user": LateId(WORLD_IDS, "trainee")}),
     ("accounts:account", "get", lambda w: "/compte/", PAGE, None),
     ("people:list", "get", lambda w: "/personnes/", PAGE, None),
     ("people:export", "get", lambda w: "/personnes/export.xlsx", PAGE, None),
@@ -140,6 +150,7 @@ def build_world():
     TraineeStatusFactory(person=a, faculty=f1, hospital_centre=chu1, service=s1)
     TraineeStatusFactory(person=b, faculty=f2, hospital_centre=chu2)
     admin = UserFactory(is_superuser=True, is_staff=True)
+    WORLD_IDS["trainee"] = trainee.pk
     world = {
         "F1": f1, "F2": f2, "CHU1": chu1, "CHU2": chu2, "S1": s1, "A": a, "B": b, "trainee": trainee,
         "admin": admin,

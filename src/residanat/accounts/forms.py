@@ -10,5 +10,13 @@ class TokenForm(forms.Form):
     )
 
 
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code d'enrôlement"), max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True,
+                                      "dir": "ltr", "spellcheck": "false"}),
+    )
+
+
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Langue"), choices=settings.LANGUAGES)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 # What an authenticated staff user may reach before the TOTP check.
 OPEN_URL_NAMES = {
     "accounts:otp",
+    "accounts:enrol",
     "accounts:logout",
     "set_language",
     "documents:verify",

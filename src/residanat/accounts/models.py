@@ -136,8 +136,7 @@ class ApiTokenQuerySet(models.QuerySet):
     def authenticate(self, raw: str):
         token = (
             self.select_related("user")
-            .filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True)
-            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+            .filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True, expires_at__gt=timezone.now())
             .first()
         )
         if token is None or not token.user.is_active:
@@ -154,7 +153,8 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=8, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(_("expire le"), null=True, blank=True)
+    # Every token expires (settings.API_TOKEN_LIFETIME_DAYS by default): a forgotten one stops working.
+    expires_at = models.DateTimeField(_("expire le"))
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -171,10 +171,44 @@ class ApiToken(models.Model):
     def hash(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
 
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @staticmethod
+    def default_expiry() -> dt.datetime:
+        return timezone.now() + dt.timedelta(days=settings.API_TOKEN_LIFETIME_DAYS)
+
     @classmethod
     def issue(cls, user, name, expires_at=None) -> tuple["ApiToken", str]:
         raw = "rsd_" + secrets.token_urlsafe(32)
+        expires_at = expires_at or cls.default_expiry()
         token = cls.objects.create(
             user=user, name=name, prefix=raw[:8], key_hash=cls.hash(raw), expires_at=expires_at
         )
         return token, raw
+
+
+class EnrolmentCode(models.Model):
+    """The one-time code an administrator gives a staff account for its first authenticator.
+
+    One per account (a new code replaces the old); only its keyed hash is stored; it dies when used,
+    when it expires, or after a few wrong tries (accounts/enrolment.py).
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="enrolment_code",
+                                verbose_name=_("utilisateur"))
+    code_hash = models.CharField(max_length=64, editable=False)
+    issued_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                  verbose_name=_("donné par"))
+    issued_at = models.DateTimeField(_("donné le"))
+    expires_at = models.DateTimeField(_("expire le"))
+    used_at = models.DateTimeField(_("utilisé le"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("essais erronés"), default=0)
+
+    class Meta:
+        verbose_name = _("code d'enrôlement")
+        verbose_name_plural = _("codes d'enrôlement")
+
+    def __str__(self):
+        return f"{self.user} ({self.issued_at:%Y-%m-%d})"

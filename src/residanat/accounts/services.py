@@ -13,9 +13,9 @@ def do_set_language(user: User, language: str) -> None:
         user.save(update_fields=["language"])
 
 
-def do_issue_api_token(user: User, name: str) -> str:
-    _, raw = ApiToken.issue(user, name)
-    return raw
+def do_issue_api_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token living settings.API_TOKEN_LIFETIME_DAYS, and its text in clear (shown once)."""
+    return ApiToken.issue(user, name)
 
 
 def do_revoke_api_token(user: User, token_id) -> None:

@@ -7,8 +7,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import translate_url
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse, translate_url
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language_from_path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,7 +17,9 @@ from django.views.i18n import set_language as django_set_language
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import services
+from residanat.formats import day_text
+
+from . import enrolment, services
 from .forms import LanguageForm, TokenForm
 
 
@@ -55,6 +58,12 @@ def otp(request):
         return redirect(_safe_next(request, "web:home"))
     device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
     setup = device is None
+    if setup and user.is_staff_role and not enrolment.enrolment_granted(request):
+        # No secret for the password alone: a staff account's first authenticator needs the
+        # administrator's one-time code (issue 20 item 8).
+        target = reverse("accounts:enrol")
+        following = _safe_next(request, "")
+        return redirect(f"{target}?{urlencode({'next': following})}" if following else target)
     if setup:
         device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first() or TOTPDevice.objects.create(
             user=user, name="default", confirmed=False
@@ -65,6 +74,7 @@ def otp(request):
             if setup:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
+                enrolment.end_enrolment(request)
             otp_login(request, device)
             return redirect(_safe_next(request, "web:home"))
         form.add_error("token", _("Code incorrect ou expiré."))
@@ -95,8 +105,9 @@ def account(request):
     new_token = None
     if request.method == "POST" and request.POST.get("action") == "token":
         name = (request.POST.get("name") or "").strip()[:100] or _("jeton")
-        new_token = services.do_issue_api_token(request.user, name)
-        messages.success(request, _("Jeton créé : copiez-le maintenant, il ne sera plus affiché."))
+        token, new_token = services.do_issue_api_token(request.user, name)
+        messages.success(request, _("Jeton créé, valable jusqu'au %(date)s : copiez-le maintenant, il ne sera "
+                                    "plus affiché.") % {"date": day_text(timezone.localdate(token.expires_at))})
     elif request.method == "POST" and request.POST.get("action") == "revoke":
         services.do_revoke_api_token(request.user, request.POST.get("token_id"))
         return redirect("accounts:account")
@@ -109,5 +120,7 @@ def account(request):
             "new_token": new_token,
             "language_form": LanguageForm(initial={"language": request.user.language}),
             "has_device": TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists(),
+            "token_lifetime_days": settings.API_TOKEN_LIFETIME_DAYS,
+            "may_issue_enrolment_codes": enrolment.may_issue_enrolment_codes(request.user),
         },
     )

@@ -19,3 +19,6 @@ class Command(BaseCommand):
         out.write("")
         out.write("Staff accounts ask for a TOTP code after the password: add the secret to an")
         out.write("authenticator app, or run `DEBUG=1 .venv/bin/residanat demo_otp USERNAME` for the current code.")
+        out.write("Any other staff account (e.g. one added in /admin/) enrols its first authenticator only with a")
+        out.write("one-time code from an administrator: `DEBUG=1 .venv/bin/residanat enrolment_code USERNAME`, or the")
+        out.write("page /compte/codes-enrolement/ as admin or drh.")
