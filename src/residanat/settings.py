@@ -9,6 +9,7 @@ PUBLIC_URL     the site's public address, printed on documents (e.g. https://res
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -181,8 +182,16 @@ CACHES = {
 # Public endpoints limited per client address (decision 0022): "<count>/<period>", period s, m, h,
 # d, optionally with a multiplier ("30/10m"). An attempt is a submitted registration form, or a
 # verification asked with a number.
-RESIDANAT_REGISTRATION_RATE = os.environ.get("REGISTRATION_RATE", "20/h")
-RESIDANAT_VERIFICATION_RATE = os.environ.get("VERIFICATION_RATE", "60/h")
+def env_rate(name, default):
+    # A mistyped rate fails at start, not as a 500 on the first registration.
+    value = os.environ.get(name) or default
+    if not re.fullmatch(r"[0-9]+/[0-9]*[smhd]", value):
+        raise RuntimeError(f"{name} must read <count>/<period> (e.g. 20/h, 30/10m), not {value!r}")
+    return value
+
+
+RESIDANAT_REGISTRATION_RATE = env_rate("REGISTRATION_RATE", "20/h")
+RESIDANAT_VERIFICATION_RATE = env_rate("VERIFICATION_RATE", "60/h")
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_IP_META_KEY = "residanat.ratelimits.client_address"
 # django-ratelimit warns of any cache it does not list; ours increments atomically
