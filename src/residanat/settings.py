@@ -9,6 +9,7 @@ PUBLIC_URL     the site's public address, printed on documents (e.g. https://res
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -46,7 +47,10 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# Behind one reverse proxy: the scheme and the client address are the ones it forwards
+# (residanat.ratelimits.client_address); otherwise those headers are the client's and ignored.
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
@@ -61,6 +65,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_ratelimit",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "rules.apps.AutodiscoverRulesConfig",
@@ -161,6 +166,38 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# The same client address as the limits below, so that a proxy does not lock everyone at once.
+AXES_CLIENT_IP_CALLABLE = "residanat.ratelimits.client_address"
+
+# The cache is a database table: every server process shares it, none keeps it in memory
+# (residanat/cache.py; `migrate` creates the table). It holds the counters of the limits.
+CACHES = {
+    "default": {
+        "BACKEND": "residanat.cache.DatabaseCache",
+        "LOCATION": "residanat_cache",
+        # Counters of many addresses must not be culled by the default 300 entries.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
+# Public endpoints limited per client address (decision 0022): "<count>/<period>", period s, m, h,
+# d, optionally with a multiplier ("30/10m"). An attempt is a submitted registration form, or a
+# verification asked with a number.
+def env_rate(name, default):
+    # A mistyped rate fails at start, not as a 500 on the first registration.
+    value = os.environ.get(name) or default
+    if not re.fullmatch(r"[0-9]+/[0-9]*[smhd]", value):
+        raise RuntimeError(f"{name} must read <count>/<period> (e.g. 20/h, 30/10m), not {value!r}")
+    return value
+
+
+RESIDANAT_REGISTRATION_RATE = env_rate("REGISTRATION_RATE", "20/h")
+RESIDANAT_VERIFICATION_RATE = env_rate("VERIFICATION_RATE", "60/h")
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "residanat.ratelimits.client_address"
+# django-ratelimit warns of any cache it does not list; ours increments atomically
+# (residanat.cache.DatabaseCache.incr, tests/web/test_rate_limits.py). Its error for the plain
+# DatabaseCache and the per-process LocMemCache stays on.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 OTP_TOTP_ISSUER = "residanat"
 # Staff roles must pass a TOTP check; trainees may opt in.

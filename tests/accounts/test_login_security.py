@@ -1,7 +1,7 @@
 """Lockout after repeated failures (django-axes) and TOTP two-factor for staff roles."""
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -10,6 +10,7 @@ from residanat.accounts import enrolment
 from residanat.accounts.roles import Role
 from tests.accounts.factories import PASSWORD, user_with_role
 from tests.people.factories import PersonFactory
+from tests.web.answers import observed
 from tests.referential.factories import FacultyFactory
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +127,45 @@ def test_switching_language_is_kept_on_the_user(verified_client):
     assert response["Location"] == "/ar/personnes/"
     user.refresh_from_db()
     assert user.language == "ar"
+
+
+# --- what an anonymous visitor learns (issue 20 item 4) ---------------------------------------------
+
+def login_answer(response, typed):
+    return observed(response, response.content.decode().replace(typed, "TYPED"))
+
+
+def test_an_unknown_username_a_wrong_password_and_an_inactive_account_get_the_same_answer():
+    known = user_with_role(Role.TRAINEE)
+    inactive = user_with_role(Role.TRAINEE)
+    inactive.is_active = False
+    inactive.save()
+    unknown = login_answer(login(Client(), "personne.inconnue", "wrong password"), "personne.inconnue")
+    assert unknown[0] == 200
+    assert login_answer(login(Client(), known.username, "wrong password"), known.username) == unknown
+    assert login_answer(login(Client(), inactive.username, PASSWORD), inactive.username) == unknown
+
+
+def test_an_unknown_username_is_locked_out_like_a_known_one():
+    known = user_with_role(Role.TRAINEE)
+    answers = []
+    for username in (known.username, "personne.inconnue"):
+        client = Client()
+        for _ in range(5):
+            login(client, username, "wrong password")
+        answers.append(login_answer(login(client, username, "wrong password"), username))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 429
+
+
+@override_settings(BEHIND_PROXY=True)
+def test_behind_the_proxy_the_lockout_counts_per_forwarded_client_address():
+    user = user_with_role(Role.TRAINEE)
+    proxy = "10.0.0.2"
+    attacker = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.66")
+    for _ in range(5):
+        login(attacker, user.username, "wrong password")
+    assert login(attacker, user.username, PASSWORD).status_code == 429
+    # The owner, behind the same proxy from another address, still signs in.
+    owner = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.10")
+    assert login(owner, user.username, PASSWORD).status_code == 302

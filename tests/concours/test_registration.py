@@ -73,6 +73,18 @@ def register(client, competition, language="", **changes):
     return client.post(f"{prefix}/concours/{competition.slug}/inscription/", form_data(**changes))
 
 
+def received(response) -> bool:
+    """The one page of an anonymous registration that passed the form (issue 20 item 4)."""
+    return (response.status_code == 200
+            and "concours/candidates/registration_received.html" in [t.name for t in response.templates])
+
+
+def sign_in(client, username="salma.bennani@example.ma"):
+    """The public registration signs nobody in (issue 20 item 4): the candidate logs in after."""
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
 def nothing_written():
     return not (User.objects.exists() or Person.objects.exists() or Candidate.objects.exists()
                 or CandidateDocument.objects.exists())
@@ -85,13 +97,13 @@ def stored_files(competition):
 
 # --- the registration page ------------------------------------------------------------------------
 
-def test_anonymous_registration_creates_the_account_the_person_and_the_candidacy_and_logs_in(competition):
+def test_anonymous_registration_creates_the_account_the_person_and_the_candidacy(competition):
     client = Client()
     response = register(client, competition)
 
     candidate = Candidate.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == f"/concours/mes-candidatures/?inscrit={candidate.pk}"
+    assert received(response)
+    assert "_auth_user_id" not in client.session
     user = User.objects.get()
     assert user.username == user.email == "salma.bennani@example.ma"
     assert user.check_password(PASSWORD)
@@ -105,7 +117,7 @@ def test_anonymous_registration_creates_the_account_the_person_and_the_candidacy
     # The candidate sees their own candidacy through the trainee role (scope: self).
     assert RoleAssignment.objects.filter(user=user, role=Role.TRAINEE).exists()
     assert list(Candidate.objects.visible_to(user)) == [candidate]
-    page = client.get(response["Location"])
+    page = sign_in(client).get("/concours/mes-candidatures/")
     assert page.status_code == 200
     assert "R26-0001" in page.content.decode()
 
@@ -169,7 +181,7 @@ def test_a_foreign_candidate_with_a_foreign_diploma_needs_the_equivalence_but_no
     assert set(response.context["form"].errors) == {"doc_equivalence"}
 
     response = register(Client(), competition, **foreign, doc_equivalence=pdf("equivalence.pdf"))
-    assert response.status_code == 302
+    assert received(response)
     person = Person.objects.get()
     assert (person.nationality, person.passport_number, person.national_id) == ("SN", "A1234567", None)
     candidate = Candidate.objects.get()
@@ -199,18 +211,27 @@ def test_identity_and_password_errors_are_shown_on_their_field(competition, chan
     assert nothing_written()
 
 
-def test_an_email_that_already_has_an_account_is_sent_to_the_login(competition):
+def test_an_email_that_already_has_an_account_gets_the_common_answer_and_nothing_is_written(competition):
     UserFactory(username="salma.bennani@example.ma")
     response = register(Client(), competition)
-    assert "connectez-vous" in response.context["form"].errors["email"][0]
-    assert not Candidate.objects.exists()
+    assert received(response)
+    assert not Person.objects.exists() and not Candidate.objects.exists()
 
 
 def test_a_cin_already_on_file_is_not_claimed_by_a_new_account(competition):
     PersonFactory(national_id="BK123456")
     response = register(Client(), competition)
-    assert "national_id" in response.context["form"].errors
+    assert received(response)
     assert not User.objects.exists() and not Candidate.objects.exists()
+
+
+def test_a_signed_in_user_without_a_person_is_told_that_the_cin_is_on_file(competition):
+    PersonFactory(national_id="BK123456")
+    client = Client()
+    client.force_login(UserFactory(email="salma@example.ma"))
+    response = register(client, competition, email="salma@example.ma", password1=None, password2=None)
+    assert "faculté" in response.context["form"].errors["national_id"][0]
+    assert not Candidate.objects.exists()
 
 
 def test_a_signed_in_user_without_a_person_gets_one_and_the_trainee_role(competition):
@@ -346,7 +367,7 @@ def test_d93_art_21_registration_on_titles_asks_a_moroccan_intern_the_civil_serv
     data = titles_intern_data()
     data.pop("civil_service_in_order")
     response = Client().post(url, data)
-    assert response.status_code == 302
+    assert received(response)
     candidate = Candidate.objects.get()
     assert (candidate.route, candidate.internat_months_validated) == ("titles_intern", 24)
     assert set(candidate.documents.values_list("kind", flat=True)) == {"identity", "internat", "civil_service"}
@@ -355,7 +376,7 @@ def test_d93_art_21_registration_on_titles_asks_a_moroccan_intern_the_civil_serv
 
 def test_d93_art_21_a_moroccan_intern_in_order_with_the_civil_service_is_eligible_on_titles(competition):
     response = Client().post(f"/concours/{competition.slug}/inscription/", titles_intern_data())
-    assert response.status_code == 302
+    assert received(response)
     candidate = Candidate.objects.get()
     assert (candidate.civil_service_in_order, candidate.state) == (True, Candidate.State.ELIGIBLE)
 
@@ -365,7 +386,7 @@ def test_d93_art_21_a_foreign_intern_on_titles_needs_no_civil_service_document(c
     data.pop("doc_civil_service")
     data.pop("civil_service_in_order")
     response = Client().post(f"/concours/{competition.slug}/inscription/", data)
-    assert response.status_code == 302
+    assert received(response)
     assert Candidate.objects.get().state == Candidate.State.ELIGIBLE
 
 
@@ -378,7 +399,7 @@ def test_d93_art_21_2_a_veterinary_doctor_registers_without_a_practice_date_or_a
     assert "vétérinaire" in page.context["form"].fields["doc_practice"].help_text
     assert "دكتور بيطري" in Client().get(f"/ar/concours/{competition.slug}/inscription/").content.decode()
     response = register(Client(), competition, diploma="veterinary", practice_since="", doc_practice=None)
-    assert response.status_code == 302
+    assert received(response)
     candidate = Candidate.objects.get()
     assert (candidate.diploma, candidate.practice_since) == ("veterinary", None)
     assert (candidate.state, candidate.eligibility) == (Candidate.State.ELIGIBLE, [])
@@ -407,7 +428,7 @@ def test_internat_registration_records_the_enrolment_and_judges_d93_art_8():
                  "doc_diploma", "doc_practice", "doc_civil_service"):
         data.pop(name)
     response = Client().post(f"/concours/{internat.slug}/inscription/", data)
-    assert response.status_code == 302
+    assert received(response)
     candidate = Candidate.objects.get()
     assert candidate.number == "I26-0001"
     assert (candidate.enrolment_faculty, candidate.validated_years) == (faculty, 4)
@@ -505,7 +526,7 @@ def test_eligibility_is_judged_at_registration_and_shown_with_its_article(compet
     assert candidate.state == Candidate.State.INELIGIBLE
     assert [(f["code"], f["ref"]) for f in candidate.eligibility] == [("practice_too_short", "D93 art. 21")]
     assert candidate.eligibility_checked_at is not None
-    page = client.get(f"/concours/mes-candidatures/?inscrit={candidate.pk}").content.decode()
+    page = sign_in(client).get(f"/concours/mes-candidatures/?inscrit={candidate.pk}").content.decode()
     assert "Exercice effectif depuis le 01/03/2026" in page
     assert "D93 art. 21" in page
     arabic = client.get(f"/ar/concours/mes-candidatures/").content.decode()
@@ -519,7 +540,7 @@ def test_the_receipt_prints_the_number_and_the_masked_cin_never_the_full_cin(com
     client = Client()
     register(client, competition)
     candidate = Candidate.objects.get()
-    response = client.get(f"/concours/candidatures/{candidate.pk}/recu.pdf")
+    response = sign_in(client).get(f"/concours/candidatures/{candidate.pk}/recu.pdf")
 
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
@@ -540,7 +561,7 @@ def test_the_arabic_receipt_renders_arabic_text_and_the_reasons_in_arabic(compet
     register(client, competition, language="ar", practice_since="2026-03-01")
     candidate = Candidate.objects.get()
     assert candidate.person.user.language == "ar"
-    response = client.get(f"/ar/concours/candidatures/{candidate.pk}/recu.pdf")
+    response = sign_in(client).get(f"/ar/concours/candidatures/{candidate.pk}/recu.pdf")
 
     text = pdf_text(response.content)
     assert "R26-0001" in text

@@ -1,14 +1,16 @@
+import re
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import translation
 
 from residanat.documents import pdf, verification
 from residanat.documents.attestations import issue_status_attestation
 from residanat.documents.verification import Reason
 from tests.documents.helpers import trainee_with_two_statuses
+from tests.web.answers import observed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
 
@@ -115,3 +117,45 @@ def test_a_number_alone_asks_for_the_hash_or_the_file_instead_of_answering(docum
     response = Client().get("/documents/verifier/", {"number": document.number})
     assert "data-valid" not in response.text
     assert 'class="errorlist' in response.text
+
+
+# --- what an anonymous visitor learns (issue 20 item 4) ---------------------------------------------
+
+VERDICT = re.compile(r'<section class="panel verdict".*?</section>', re.S)
+
+
+def verdict_of(response):
+    """Status, templates and the verdict block: the form below keeps the number typed."""
+    return observed(response, VERDICT.search(response.text).group(0))
+
+
+def test_an_unknown_number_and_a_known_number_with_a_wrong_hash_get_the_same_answer(document):
+    wrong = "f" * 64
+    unknown = Client().get("/documents/verifier/", {"number": "RSD-1999-999999", "hash": wrong})
+    known = Client().get("/documents/verifier/", {"number": document.number, "hash": wrong})
+    assert verdict_of(unknown) == verdict_of(known)
+    assert 'data-valid="false"' in known.text
+
+
+def test_an_unknown_number_and_a_known_number_with_another_file_get_the_same_answer(document):
+    def upload():
+        return SimpleUploadedFile("copie.pdf", b"%PDF-1.4 autre chose", content_type="application/pdf")
+
+    unknown = Client().post("/ar/documents/verifier/", {"number": "RSD-1999-999999", "file": upload()})
+    known = Client().post("/ar/documents/verifier/", {"number": document.number, "file": upload()})
+    assert verdict_of(unknown) == verdict_of(known)
+
+
+@override_settings(RESIDANAT_VERIFICATION_RATE="3/h")
+def test_the_verification_after_the_limit_from_one_address_gets_429_and_another_address_does_not(document):
+    asked = {"number": document.number, "hash": document.content_hash}
+    same = "203.0.113.20"
+    for _ in range(3):
+        assert Client(REMOTE_ADDR=same).get("/documents/verifier/", asked).status_code == 200
+    # The empty form is not a verification.
+    assert Client(REMOTE_ADDR=same).get("/documents/verifier/").status_code == 200
+
+    limited = Client(REMOTE_ADDR=same).post("/documents/verifier/", asked)
+    assert limited.status_code == 429
+    assert "data-valid" not in limited.text
+    assert 'data-valid="true"' in Client(REMOTE_ADDR="203.0.113.21").get("/documents/verifier/", asked).text

@@ -117,6 +117,15 @@ def test_a_student_registers_online_in_arabic_uploads_documents_and_gets_the_rec
     assert candidate.number == "I26-0001"
     assert candidate.state == Candidate.State.ELIGIBLE
     assert candidate.documents.count() == 3
+    # The page says the same to a new and a known identity (issue 20 item 4): the candidate signs
+    # in and is sent back to the registration page, which now shows the number and the receipt.
+    assert "I26-0001" not in page.content()
+    shot(page, "candidate_registration_received_ar")
+    page.click("main a.button[href*='/compte/connexion/']")
+    page.fill("#id_username", "salma.e2e@etu.example.ma")
+    page.fill("#id_password", "Une-phrase-longue-2026")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"**/ar/concours/{competition.slug}/inscription/")
     assert "I26-0001" in page.content()
     shot(page, "candidate_registered_ar")
     link = page.locator(f"a[href*='/candidatures/{candidate.pk}/recu.pdf']").first.get_attribute("href")

@@ -198,11 +198,9 @@ class RegistrationForm(forms.Form):
         return value
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if self.needs_account and User.objects.filter(username__iexact=email).exists():
-            raise ValidationError(_("Un compte existe déjà avec ce courriel : connectez-vous d'abord, puis "
-                                    "revenez à cette page."))
-        return email
+        # Whether the address already has an account is the service's to say, and the public page
+        # does not say it (IdentityAlreadyKnown, issue 20 item 4).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()
@@ -230,11 +228,6 @@ class RegistrationForm(forms.Form):
         for name, message in registration.identity_problems(values).items():
             if name in self.fields and name not in self.errors:
                 self.add_error(name, message)
-        if moroccan and cleaned.get("national_id") and "national_id" not in self.errors:
-            if Person.objects.filter(national_id=cleaned["national_id"]).exists():
-                self.add_error("national_id", _(
-                    "Une personne avec cette CIN est déjà enregistrée : connectez-vous avec son compte, ou "
-                    "adressez-vous à votre faculté pour relier son dossier à un compte."))
 
     def _clean_password(self, cleaned):
         first, second = cleaned.get("password1"), cleaned.get("password2")

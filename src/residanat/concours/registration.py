@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Length
@@ -248,6 +249,16 @@ def registration_problem(competition: Competition) -> str | None:
 
 # --- self-registration -------------------------------------------------------------------------
 
+class IdentityAlreadyKnown(ValidationError):
+    """The e-mail, CIN or passport given for a new account or person is already on file: nothing
+    is written. A signed-in user reads the reason; the public page answers exactly as it does to a
+    new candidate, so that it tells nobody who is on file (issue 20 item 4, decision 0022)."""
+
+
+# Unique constraints of an account or an identity: tripping one means the identity is known.
+IDENTITY_CONSTRAINTS = ("username", "national_id", "passport")
+
+
 @dataclass
 class RegistrationData:
     """What the registration form gathered: the identity (ignored when the user already has a
@@ -275,7 +286,8 @@ def do_register_candidate(competition: Competition, data: RegistrationData, *, u
     form). A user without a person gets one from `data.identity`; a user with a person keeps it
     (identity not changed here). The account gets the trainee role. The number is allocated under
     the competition's lock, the documents are stored and the provisional eligibility is judged.
-    Raises ValidationError (a dict by field when a field is at fault)."""
+    Raises ValidationError (a dict by field when a field is at fault), IdentityAlreadyKnown when
+    the e-mail of a new account or the identity number of a new person is already on file."""
     from .eligibility import check_candidate
 
     route, facts = data.route, dict(data.facts)
@@ -331,6 +343,9 @@ def do_register_candidate(competition: Competition, data: RegistrationData, *, u
         # Two submissions of the same candidacy at once: the unique constraint refused the second.
         if "candidate_unique_person" in str(exc) or "concours_candidate.person_id" in str(exc):
             raise ValidationError(_("Vous êtes déjà inscrit(e) à ce concours.")) from exc
+        # The same account or identity made by another request at the same moment.
+        if any(name in str(exc) for name in IDENTITY_CONSTRAINTS):
+            raise IdentityAlreadyKnown(_("Cette identité est déjà enregistrée.")) from exc
         raise ValidationError(_("L'inscription n'a pas pu être enregistrée, veuillez réessayer.")) from exc
     except BaseException:
         # The rows went with the rollback; the files are outside the database, so they go by hand.
@@ -352,7 +367,9 @@ def _create_account(identity: dict, password: str | None, language: str) -> User
     if not email or not password:
         raise ValidationError({"email": _("Un courriel et un mot de passe sont nécessaires pour créer le compte.")})
     if User.objects.filter(username__iexact=email).exists():
-        raise ValidationError({"email": _("Un compte existe déjà avec ce courriel : connectez-vous d'abord.")})
+        # Hashed all the same: a known address must not answer faster than a new account.
+        make_password(password)
+        raise IdentityAlreadyKnown({"email": _("Un compte existe déjà avec ce courriel : connectez-vous d'abord.")})
     return User.objects.create_user(
         username=email, email=email, password=password, first_name=identity.get("first_name", ""),
         last_name=identity.get("last_name", ""), language=language if language in dict(settings.LANGUAGES) else "fr")
@@ -368,12 +385,12 @@ def _person_for(user: User, identity: dict) -> Person:
         raise ValidationError(problems)
     if values.get("national_id") and Person.objects.filter(national_id=values["national_id"]).exists():
         # Linking an existing file to a new account is for the faculty, after checking the papers.
-        raise ValidationError({"national_id": _(
+        raise IdentityAlreadyKnown({"national_id": _(
             "Une personne avec cette CIN est déjà enregistrée : adressez-vous à votre faculté pour "
             "relier son dossier à votre compte.")})
     if values.get("passport_number") and Person.objects.filter(
             passport_number=values["passport_number"], nationality=values.get("nationality")).exists():
-        raise ValidationError({"passport_number": _(
+        raise IdentityAlreadyKnown({"passport_number": _(
             "Une personne avec ce passeport est déjà enregistrée : adressez-vous à votre faculté pour "
             "relier son dossier à votre compte.")})
     for name in ("last_name_ar", "first_name_ar", "email", "phone"):

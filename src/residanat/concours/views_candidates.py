@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -28,6 +27,7 @@ from residanat.documents.excel import XLSX_CONTENT_TYPE, Sheet, workbook_respons
 from residanat.documents.http import document_response
 from residanat.formats import day_text
 from residanat.people.queries import identity_readers, may_read_identity
+from residanat.ratelimits import limit_per_address
 
 from . import registration
 from .candidate_import import columns_for, do_import_candidates, import_template
@@ -71,9 +71,18 @@ def _add_errors(form, error: ValidationError):
 
 # --- self-registration -------------------------------------------------------------------------
 
+def _registration_attempt(request) -> bool:
+    return request.method == "POST"
+
+
+@limit_per_address("concours.register", "RESIDANAT_REGISTRATION_RATE", counts=_registration_attempt)
 def register(request, slug):
     """Public while registration is open (404 otherwise, whoever asks): an anonymous visitor
-    creates their account here; a signed-in user registers with their own person file."""
+    creates their account here; a signed-in user registers with their own person file.
+
+    An anonymous visitor gets the same page whether their e-mail, CIN or passport was new (then
+    registered) or already on file (then nothing written): the page tells nobody who is on file,
+    and sends both to the login (issue 20 item 4). Submissions are limited per client address."""
     competition = get_object_or_404(Competition.objects.select_related("faculty", "hospital_centre"),
                                     slug=slug, state=State.REGISTRATION_OPEN)
     routes = registration.routes_of(competition)
@@ -93,11 +102,16 @@ def register(request, slug):
                 candidate = registration.do_register_candidate(
                     competition, form.registration_data(), user=user if user.is_authenticated else None,
                     password=form.cleaned_data.get("password1"), language=_document_language(request))
+            except registration.IdentityAlreadyKnown as error:
+                if not user.is_authenticated:
+                    return _registration_received(request, competition)
+                _add_errors(form, error)
             except ValidationError as error:
                 _add_errors(form, error)
             else:
                 if not user.is_authenticated:
-                    login(request, candidate.person.user, backend="django.contrib.auth.backends.ModelBackend")
+                    # Not signed in here: a session would tell the new candidate from the known one.
+                    return _registration_received(request, competition)
                 messages.success(request, _("Inscription enregistrée : vous êtes le candidat n° %(number)s.")
                                  % {"number": candidate.number})
                 return redirect(f"{reverse('concours:my_candidacies')}?inscrit={candidate.pk}")
@@ -111,6 +125,14 @@ def register(request, slug):
         "upload_types": ", ".join(ext.lstrip(".").upper() for ext in
                                   dict.fromkeys(settings.RESIDANAT_UPLOAD_TYPES.values())),
         "upload_max_mb": settings.RESIDANAT_UPLOAD_MAX_BYTES // (1024 * 1024),
+    })
+
+
+def _registration_received(request, competition):
+    """The one answer to an anonymous registration that passed the form, new or known identity."""
+    return render(request, "concours/candidates/registration_received.html", {
+        "competition": competition,
+        "register_url": reverse("concours:register", args=[competition.slug]),
     })
 
 

@@ -1,7 +1,9 @@
 """Check a document against the register: by its printed hash (paper copy) or its bytes (file).
 
-Anyone may ask, so an answer names the reason but, when valid, shows only what the document's
-title already says: kind, title and issue date, never the facts about the person.
+Anyone may ask, so a valid answer shows only what the document's title already says: kind,
+title and issue date, never the facts about the person. The reason of an invalid answer is kept
+for the code and its tests; the public page gives one answer for all of them, or it would tell
+which numbers were issued (issue 20 item 4).
 """
 
 import hashlib

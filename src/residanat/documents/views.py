@@ -4,13 +4,21 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from residanat.ratelimits import limit_per_address
+
 from . import kinds, verification
 from .forms import VerifyForm
 from .models import IssuedDocument
 
 
+def _verification_asked(request) -> bool:
+    return request.method == "POST" or "number" in request.GET
+
+
+@limit_per_address("documents.verify", "RESIDANAT_VERIFICATION_RATE", counts=_verification_asked)
 def verify(request):
-    """Public: a number plus the printed hash or the PDF file; the QR code links here with both in GET."""
+    """Public: a number plus the printed hash or the PDF file; the QR code links here with both in GET.
+    Every verification asked counts against the client address's limit (issue 20 item 4)."""
     data = request.POST if request.method == "POST" else (request.GET if "number" in request.GET else None)
     form = VerifyForm(data, request.FILES or None)
     verdict = None
