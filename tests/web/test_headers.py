@@ -120,17 +120,23 @@ def test_a_static_file_is_not_marked_private(live_server):
 
 
 @pytest.mark.django_db
-def test_the_public_board_stays_revalidable_by_the_browser():
-    """The projected board shows no name: it says public, so the private rule leaves it cacheable."""
-    from residanat.web.middleware import PrivateCacheMiddleware
-    from django.http import HttpResponse
-    from django.test import RequestFactory
+def test_the_public_board_says_public_and_stays_revalidable_by_the_browser():
+    """The projected board shows no name: its view says public, which the private rule respects, so
+    the browser keeps it and asks again with If-None-Match (a 304 while nothing changed)."""
+    from residanat.choice.sessions import do_start_live
+    from tests.choice.world import ChoiceWorld
 
-    public = HttpResponse()
-    public["Cache-Control"] = "public, no-cache"
-    assert PrivateCacheMiddleware(lambda r: public)(RequestFactory().get("/"))["Cache-Control"] == "public, no-cache"
-    plain = PrivateCacheMiddleware(lambda r: HttpResponse())(RequestFactory().get("/"))
-    assert_private(plain)
+    world = ChoiceWorld(seats={"cardio": 1}, slug="residanat-2026-board")
+    world.laureates(1)
+    do_start_live(world.session(), world.dean, place="Amphi A")
+    client = Client()
+    first = client.get("/choix/residanat-2026-board/tableau/etat/")
+    assert first.status_code == 200
+    assert first["Cache-Control"] == "public, no-cache" and "no-store" not in first["Cache-Control"]
+    again = client.get("/choix/residanat-2026-board/tableau/etat/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    # The board page itself, like every other page, is private.
+    assert_private(client.get("/choix/residanat-2026-board/tableau/"))
 
 
 # --- no inline script, handler or style in any page template -------------------------------------
