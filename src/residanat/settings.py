@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "simple_history",
     "axes",
     "django_ratelimit",
@@ -85,6 +86,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First after security, so that every answer below them, the 413 included, carries them.
+    "residanat.web.middleware.ContentSecurityPolicyMiddleware",
+    "residanat.web.middleware.PrivateCacheMiddleware",
+    "residanat.web.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -249,9 +254,37 @@ CHOICE_TITLES_FIRST = os.environ.get("CHOICE_TITLES_FIRST", "1") == "1"
 # the doctorate deadline (D93 art. 21 1.a).
 CAREERS_VALIDATION_OPENS_DAYS_BEFORE_END = int(os.environ.get("CAREERS_VALIDATION_OPENS_DAYS_BEFORE_END", 30))
 CAREERS_DOCTORATE_ALERT_DAYS = int(os.environ.get("CAREERS_DOCTORATE_ALERT_DAYS", 60))
-# Documents a candidate uploads: accepted types and the largest size.
+# Documents a candidate uploads: accepted types.
 RESIDANAT_UPLOAD_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+# The largest file any form accepts (a candidate's document, an import spreadsheet, a PDF to
+# verify, a case document): the one size limit of uploads.
 RESIDANAT_UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
+# The largest request body, refused with 413 from its Content-Length before it is read
+# (residanat.web.middleware): the registration to a résidanat by competition sends up to six
+# documents, plus its fields (tests/web/test_headers.py checks that the largest form fits).
+RESIDANAT_REQUEST_MAX_BYTES = 6 * RESIDANAT_UPLOAD_MAX_BYTES + 1024 * 1024
+# Django's own limits: the fields of a form (not its files) kept in memory, and the size above
+# which an uploaded file goes to a temporary file instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Content-Security-Policy (django-csp 4; docs/decisions/0023-response-headers.md): scripts, styles,
+# fonts and images from this site only, never inline; no plugin, no frame, no other base URL.
+# HTMX is served from here and configured not to evaluate code nor inject its styles (base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -152,3 +152,18 @@ def test_the_live_session_gives_the_same_result_as_serial_dictatorship_on_the_sa
     got = {str(c.chooser_id): c.post.code for c in Choice.objects.filter(chooser__session=session)}
     assert got == {cid: code for cid, code in expected.items() if code is not None}
     assert any(code is None for code in expected.values())  # the instance is tight enough to matter
+
+
+def test_a_proxy_document_is_checked_like_every_upload_by_content_and_size(world, settings):
+    """Issue 20 item 6: one size limit for every upload (RESIDANAT_UPLOAD_MAX_BYTES)."""
+    session = live_session(world)
+    settings.RESIDANAT_UPLOAD_MAX_BYTES = 1024
+    big = SimpleUploadedFile("procuration.pdf", b"%PDF-1.4 " + b"x" * 2048, content_type="application/pdf")
+    with pytest.raises(ValidationError, match="au plus"):
+        live.do_record_choice(session, chooser(session, 1), post(session, "pedia"), world.dean,
+                              proxy_name="M. Alami", proxy_document=big)
+    page = SimpleUploadedFile("procuration.pdf", b"<html><script>alert(1)</script>", content_type="application/pdf")
+    with pytest.raises(ValidationError, match="contenu"):
+        live.do_record_choice(session, chooser(session, 1), post(session, "pedia"), world.dean,
+                              proxy_name="M. Alami", proxy_document=page)
+    assert not Choice.objects.exists()

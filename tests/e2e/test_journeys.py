@@ -46,7 +46,7 @@ def test_dean_signs_in_with_totp_searches_trainees_and_switches_to_arabic(live_s
     assert outsider.full_name not in page.content()
     # HTMX narrows the list as one types.
     page.fill("#q", "Tazi")
-    page.wait_for_function("document.querySelectorAll('#people-rows tbody tr').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#people-rows tbody tr').length === 1")
     assert "TAZI" in page.locator("#people-rows tbody").inner_text()
     shot(page, "dean_people_search_fr")
 

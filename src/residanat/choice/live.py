@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from residanat.concours.registration import check_upload, stored_name
+
 from . import log
 from .models import Choice, ChoiceSession, Chooser, Post
 from .seats import bump_version, release_seat, take_seat
@@ -43,6 +45,8 @@ def do_record_choice(session: ChoiceSession, chooser: Chooser, post: Post, by, *
         raise ValidationError(_("Indiquez le nom du mandataire."))
     if proxy_name and proxy_document is None:
         raise ValidationError(_("Un choix par procuration exige la procuration (document)."))
+    # Checked by its content and size as every upload (RESIDANAT_UPLOAD_MAX_BYTES).
+    checked = check_upload(proxy_document) if proxy_document is not None else None
     try:
         with transaction.atomic():
             session = lock_session(session)
@@ -63,7 +67,7 @@ def do_record_choice(session: ChoiceSession, chooser: Chooser, post: Post, by, *
             choice = Choice(chooser=chooser, post=post, by=by,
                             method=Choice.Method.PROXY if proxy_name else Choice.Method.LIVE, proxy_name=proxy_name)
             if proxy_document is not None:
-                choice.proxy_document.save(proxy_document.name, proxy_document, save=False)
+                choice.proxy_document.save(stored_name("procuration", checked), proxy_document, save=False)
             choice.save()
             chooser.presence = Presence.SERVED
             chooser.save(update_fields=["presence"])

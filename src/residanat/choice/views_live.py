@@ -258,7 +258,9 @@ def _revalidate(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        patch_cache_control(response, no_cache=True)
+        # Public (no name, no login): the one page the private no-store rule lets a cache keep
+        # (residanat.web.middleware.PrivateCacheMiddleware), so that the browser can revalidate it.
+        patch_cache_control(response, public=True, no_cache=True)
         return response
 
     return wrapped

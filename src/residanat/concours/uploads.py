@@ -7,18 +7,18 @@ from __future__ import annotations
 import base64
 import hashlib
 
+from django.conf import settings
 from django.contrib import messages
 from django.utils.translation import gettext as _
 
-# An import file is a spreadsheet of a few hundred rows; anything much bigger is a mistake.
-SPREADSHEET_MAX_BYTES = 5 * 1024 * 1024
 SPREADSHEET_EXTENSIONS = (".xlsx", ".csv", ".txt")
 
 
-def upload_problem(upload, extensions=SPREADSHEET_EXTENSIONS, max_bytes=SPREADSHEET_MAX_BYTES,
-                   wrong_kind: str = "") -> str:
+def upload_problem(upload, extensions=SPREADSHEET_EXTENSIONS, wrong_kind: str = "") -> str:
     """Why an uploaded file is refused before it is read ("" when it is not); `wrong_kind` says
-    what to upload instead (by default a spreadsheet)."""
+    what to upload instead (by default a spreadsheet). The size limit is every upload's,
+    `RESIDANAT_UPLOAD_MAX_BYTES`."""
+    max_bytes = settings.RESIDANAT_UPLOAD_MAX_BYTES
     if upload is None:
         return _("Choisissez un fichier.")
     if not upload.name.lower().endswith(extensions):

@@ -43,8 +43,6 @@ from .scope import changeable_competition, visible_competition
 from .services import POSTS_EDITABLE_STATES, can_change_posts, do_import_posts_file, do_save_post_allocation
 from .uploads import forget_previewed, keep_previewed, previewed, upload_problem
 
-# A letter is a few kilobytes, a filled template a few dozen: anything much bigger is a mistake.
-UPLOAD_MAX_BYTES = 2 * 1024 * 1024
 UPLOAD_EXTENSIONS = (".txt", ".tsv", ".csv", ".xlsx")
 SEAT_LABELS = dict(PostAllocation.SeatType.choices)
 
@@ -189,7 +187,7 @@ def _upload_key(competition) -> str:
 
 
 def _upload_problem(upload) -> str:
-    return upload_problem(upload, UPLOAD_EXTENSIONS, UPLOAD_MAX_BYTES,
+    return upload_problem(upload, UPLOAD_EXTENSIONS,
                           _("Déposez la lettre du ministère (.txt) ou le modèle rempli (.xlsx ou .csv)."))
 
 

@@ -1,8 +1,6 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-
-# Issued PDFs weigh tens of kilobytes; anything far larger cannot be one of ours.
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 class VerifyForm(forms.Form):
@@ -26,7 +24,8 @@ class VerifyForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        if upload and upload.size > MAX_UPLOAD_BYTES:
+        # Issued PDFs weigh tens of kilobytes; anything above every upload's limit cannot be one of ours.
+        if upload and upload.size > settings.RESIDANAT_UPLOAD_MAX_BYTES:
             raise forms.ValidationError(_("Ce fichier est trop volumineux pour être un document émis."))
         return upload
 
