@@ -126,3 +126,7 @@ def test_the_person_page_and_the_timeline_link_only_the_documents_the_reader_may
     links = timeline.content.decode()
     assert reverse("documents:download", args=[decision.pk]) in links
     assert reverse("documents:download", args=[payslip.pk]) not in links
+    # The careers API lists the same documents (one build_timeline, one kinds.readable).
+    api = dean.get(f"/api/v1/careers/people/{world['person'].pk}/timeline").json()
+    listed = {e["facts"]["document_id"] for e in api["events"] if e["kind"] == "document"}
+    assert listed == {decision.pk}

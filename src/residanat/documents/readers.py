@@ -58,18 +58,6 @@ class Readers:
             condition |= Q(pk__in=model.objects.within(assignment).values("pk"))
         return model.objects.filter(condition)
 
-    def reads(self, user, person) -> bool:
-        """May `user` read a document of this kind about `person` (asked before one is issued)?"""
-        if user is None or not user.is_authenticated:
-            return False
-        if person is None:
-            return self.reads_impersonal(user)
-        if person.user_id == user.pk or user.is_superuser:
-            return True
-        if self.through is None:
-            return False
-        return self.rows(user).filter(**{self._person_path("pk"): person.pk}).exists()
-
     def reads_impersonal(self, user) -> bool:
         """May `user` read this kind's documents that are about nobody?"""
         if self.public or (user.is_authenticated and user.is_superuser):
