@@ -4,8 +4,8 @@ adjustment lines with the month they correct and why; the net; the account credi
 its last 4 digits.
 
 Who sees a payslip: the trainee, their own and only once the run is closed (a run may be computed
-again until then); the payroll's readers (authority.reads_payroll) any payslip of a run they see,
-also before closing as a preview marked PROVISOIRE. Anything else is not found (404). A closed
+again until then); the payroll's readers (kinds.readers(PAYSLIP), i.e. authority.READERS) any
+payslip of a run they see, also before closing as a preview marked PROVISOIRE. Anything else is not found (404). A closed
 run's payslip is an issued document (numbered, verifiable); the same facts give it back."""
 
 from __future__ import annotations
