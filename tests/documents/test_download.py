@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from residanat.accounts.roles import Role
-from residanat.documents import pdf
+from residanat.documents import kinds, pdf
 from residanat.documents.attestations import issue_status_attestation
 from tests.accounts.factories import user_with_role
 from tests.documents.helpers import trainee_with_two_statuses
@@ -56,10 +56,19 @@ def test_dean_office_of_the_person_faculty_downloads(document, verified_client):
 
 
 def test_the_issuer_downloads_what_they_issued_even_outside_their_scope(verified_client):
+    """A dean's office still holding its role reads the attestation it issued for a person who has
+    since left the faculty (decision 0021: the issuer reads while they hold one of the kind's roles)."""
     issuer = user_with_role(Role.DEAN_OFFICE, faculty=FacultyFactory())
+    document = pdf.issue_pdf(template="documents/pdf_base.html", facts={}, kind=kinds.STATUS_ATTESTATION,
+                             title="Essai", language="fr", person=trainee_with_two_statuses(), issued_by=issuer)
+    assert verified_client(issuer).get(download_url(document)).status_code == 200
+
+
+def test_an_unregistered_kind_is_read_by_its_person_only(verified_client):
+    issuer = user_with_role(Role.MINISTRY_ADMIN)
     document = pdf.issue_pdf(template="documents/pdf_base.html", facts={}, kind="test", title="Essai",
                              language="fr", issued_by=issuer)
-    assert verified_client(issuer).get(download_url(document)).status_code == 200
+    assert verified_client(issuer).get(download_url(document)).status_code == 404
 
 
 def test_anonymous_visitors_are_sent_to_login(document):

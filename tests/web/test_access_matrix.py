@@ -32,6 +32,7 @@ from tests.web import (
     cases_competitions,
     cases_deployment,
     cases_discipline,
+    cases_documents,
     cases_merit,
     cases_payroll_files,
     cases_payroll_outputs,
@@ -80,10 +81,12 @@ CASES = [
     ("careers:index", "get", lambda w: "/parcours/", PAGE, None),
     ("referential:index", "get", lambda w: "/referentiel/?tab=specialties", PAGE, None),
     ("documents:verify", "get", lambda w: "/documents/verifier/", PUBLIC, None),
+    # An attestation is read by the person and those who manage the file (decision 0021); every
+    # other kind of document is in cases_documents.
     ("documents:download", "get", lambda w: f"/documents/{w['doc_A'].pk}/telecharger/",
-     expect(SEES_A, 200, 404, anonymous=302), None),
+     expect(CHANGES_A | {Role.TRAINEE}, 200, 404, anonymous=302), None),
     ("documents:download", "get", lambda w: f"/documents/{w['doc_B'].pk}/telecharger/",
-     expect(SEES_B, 200, 404, anonymous=302), None),
+     expect(CHANGES_B, 200, 404, anonymous=302), None),
     ("api:openapi-json", "get", lambda w: "/api/v1/openapi.json", PUBLIC, None),
     ("api:openapi-view", "get", lambda w: "/api/v1/docs", PUBLIC, None),
     ("api:docs-asset", "get", lambda w: "/api/v1/docs/assets/swagger-ui.css", PUBLIC, None),
@@ -113,7 +116,7 @@ CASES = [
 CASE_MODULES = [cases_competitions, cases_posts, cases_candidates, cases_merit, cases_choice_results, cases_choice_live,
                 cases_choice_session, cases_careers_timeline, cases_careers_periods, cases_careers_externs,
                 cases_careers_records, cases_payroll_runs, cases_payroll_outputs, cases_payroll_files,
-                cases_discipline, cases_deployment]
+                cases_discipline, cases_deployment, cases_documents]
 # The competitions' rows go last: one of them moves C2 to another state.
 for module in CASE_MODULES[1:] + CASE_MODULES[:1]:
     CASES += module.CASES

@@ -14,11 +14,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from residanat.accounts.roles import EDITOR_ROLES
 from residanat.documents import kinds
 from residanat.documents.attestations import identity_facts
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import issue_once
-from residanat.people.models import TraineeStatus
+from residanat.documents.readers import Readers
+from residanat.people.models import Person, TraineeStatus
 from residanat.rules.parameters import param
 
 from . import dates
@@ -27,11 +29,18 @@ from .scope import can_issue_for, people_in_scope
 from .timeline import RESIDENCY_YEAR_REF, VALIDATION_REF, param_ref
 
 Kind = TraineeStatus.Kind
-ROTATION_CERTIFICATE = kinds.register("rotation_certificate", gettext_lazy("Certificat de stage"))
-FORMER_INTERN = kinds.register("former_intern_attestation", gettext_lazy("Attestation d'ancien interne"))
+# Issued and read by those who manage the file (scope.can_issue_for: may change the person) and by
+# the trainee; the register is the page that serves them (views_timeline redirects there).
+CAREER_READERS = Readers(EDITOR_ROLES, through=Person, person="")
+ROTATION_CERTIFICATE = kinds.register("rotation_certificate", gettext_lazy("Certificat de stage"),
+                                      readers=CAREER_READERS)
+FORMER_INTERN = kinds.register("former_intern_attestation", gettext_lazy("Attestation d'ancien interne"),
+                               readers=CAREER_READERS)
 FORMER_PH_INTERN = kinds.register(
-    "former_ph_intern_attestation", gettext_lazy("Attestation d'ancien interne des hôpitaux de santé publique"))
-FORMER_RESIDENT = kinds.register("former_resident_attestation", gettext_lazy("Attestation d'ancien résident"))
+    "former_ph_intern_attestation", gettext_lazy("Attestation d'ancien interne des hôpitaux de santé publique"),
+    readers=CAREER_READERS)
+FORMER_RESIDENT = kinds.register("former_resident_attestation", gettext_lazy("Attestation d'ancien résident"),
+                                 readers=CAREER_READERS)
 TITLE_KINDS = {Kind.INTERN: FORMER_INTERN, Kind.PUBLIC_HEALTH_INTERN: FORMER_PH_INTERN, Kind.RESIDENT: FORMER_RESIDENT}
 CRITERIA = (("attendance", gettext_lazy("Assiduité")), ("knowledge", gettext_lazy("Connaissances")),
             ("practical_skills", gettext_lazy("Aptitudes pratiques")), ("conduct", gettext_lazy("Comportement")))

@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -184,10 +183,8 @@ def _document_event(document: IssuedDocument) -> Event:
 
 
 def visible_documents(person: Person, viewer):
-    """The person's documents the viewer may open (as the download page allows them)."""
-    return IssuedDocument.objects.filter(
-        Q(pk__in=IssuedDocument.objects.visible_to(viewer).values("pk")) | Q(issued_by=viewer),
-        person=person).exclude(file="")
+    """The person's documents the viewer may open (kinds.readable, as the download page allows them)."""
+    return kinds.readable(viewer, IssuedDocument.objects.filter(person=person)).exclude(file="")
 
 
 def build_timeline(person: Person, viewer, today: dt.date | None = None) -> Timeline:

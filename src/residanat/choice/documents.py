@@ -17,13 +17,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from residanat.concours.models import PostAllocation
+from residanat.accounts.roles import STAFF_ROLES
+from residanat.concours.models import COMPETITION_EDITOR_ROLES, Candidate, PostAllocation
 from residanat.concours.publication import competition_title, language_of
 from residanat.documents import kinds
 from residanat.documents.attestations import identity_facts
 from residanat.documents.excel import Sheet
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import already_issued, issue_pdf
+from residanat.documents.readers import Readers
 
 from . import log
 from .models import Choice, ChoiceSession, Chooser, LogEntry
@@ -31,8 +33,13 @@ from .results import assignment_rows, closed_at, is_final, local_date, own_choic
 from .sessions import lock_session
 
 logger = logging.getLogger(__name__)
-RESULTS_LIST = kinds.register("choice_results", gettext_lazy("Liste des affectations — choix des postes"))
-ASSIGNMENT_NOTICE = kinds.register("assignment_notice", gettext_lazy("Avis d'affectation"))
+# The list is read by the staff of the competition's scope (results.sees_every_laureate); in the
+# register, about no one person, by its national readers and the office that published it.
+RESULTS_LIST = kinds.register("choice_results", gettext_lazy("Liste des affectations — choix des postes"),
+                              readers=Readers(STAFF_ROLES))
+# A notice: the laureate and the office running the choice (views_results.notice), decision 0011.
+ASSIGNMENT_NOTICE = kinds.register("assignment_notice", gettext_lazy("Avis d'affectation"),
+                                   readers=Readers(COMPETITION_EDITOR_ROLES, through=Candidate))
 PUBLICATION = "publication"
 Seat = PostAllocation.SeatType
 

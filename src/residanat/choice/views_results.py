@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 
 from residanat.concours.publication import language_of
 from residanat.concours.scope import can_change_competition
+from residanat.documents import kinds
 from residanat.documents.excel import workbook_response
 from residanat.documents.http import document_response
 from residanat.formats import moment_text
@@ -144,8 +145,9 @@ def notice(request, slug, number):
                                "candidate__person").first())
     if chooser is None:
         raise Http404
-    if chooser.candidate.person.user_id != request.user.pk and not can_change_competition(request.user,
-                                                                                          session.competition):
+    # The laureate and the office running the choice: the notice's readers (kinds.readers), the
+    # register's rule too.
+    if not kinds.readers(documents.ASSIGNMENT_NOTICE).rows(request.user).filter(pk=chooser.candidate_id).exists():
         raise PermissionDenied
     try:
         document = documents.issue_notice(chooser, _language(request, request.GET), request.user)

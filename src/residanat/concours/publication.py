@@ -23,11 +23,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from residanat.accounts.roles import Role
 from residanat.documents import kinds
 from residanat.documents.attestations import identity_facts
 from residanat.documents.excel import Sheet
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import already_issued, issue_pdf, render_pdf_bytes
+from residanat.documents.readers import Readers
 from residanat.rules.merit import fmt, rule_ar
 
 from .merit import entries_for_publication, explanation
@@ -35,7 +37,10 @@ from .models import Candidate, Competition, MeritEntry, MeritList, Score
 from .scores import show
 
 logger = logging.getLogger(__name__)
-RESULT_SLIP = kinds.register("result_slip", gettext_lazy("Relevé de notes et résultat de concours"))
+# Read as the candidacy is (views_merit.result_slip: Candidate.objects.visible_to, every role of the
+# competition's scope), and by the candidate.
+RESULT_SLIP = kinds.register("result_slip", gettext_lazy("Relevé de notes et résultat de concours"),
+                             readers=Readers(frozenset(Role), through=Candidate))
 LANGUAGES = ("fr", "ar")
 Outcome = MeritEntry.Outcome
 ADMITTED = (Outcome.ADMITTED, Outcome.ADMITTED_ON_TITLES, Outcome.ADMITTED_FOREIGN)

@@ -29,17 +29,20 @@ from residanat.documents import kinds
 from residanat.documents.attestations import identity_facts
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import already_issued, issue_pdf
+from residanat.documents.readers import Readers
 from residanat.people.models import Person
 from residanat.rules import eligibility as eligibility_rules
 
-from .models import Candidate, CandidateDocument, Competition
+from .models import COMPETITION_EDITOR_ROLES, Candidate, CandidateDocument, Competition
 
 State = Competition.State
 Kind = Competition.Kind
 Route = Candidate.Route
 DocKind = CandidateDocument.Kind
 
-REGISTRATION_RECEIPT = kinds.register("registration_receipt", gettext_lazy("Récépissé d'inscription à un concours"))
+# Issued and read by the candidate and the competition's office only (may_issue_receipt, issue 20).
+REGISTRATION_RECEIPT = kinds.register("registration_receipt", gettext_lazy("Récépissé d'inscription à un concours"),
+                                      readers=Readers(COMPETITION_EDITOR_ROLES, through=Candidate))
 NUMBER_LETTER = {Kind.INTERNAT: "I", Kind.RESIDANAT: "R", Kind.PUBLIC_HEALTH_INTERNAT: "P"}
 # Carte nationale d'identité électronique: one or two letters, then the serial digits (BK123456, A98765).
 CIN_RE = re.compile(r"[A-Z]{1,2}[0-9]{1,6}")
@@ -446,7 +449,7 @@ def can_change_candidate(user, candidate: Candidate) -> bool:
 def may_issue_receipt(user, candidate: Candidate) -> bool:
     """The registration receipt is issued by the candidate and by the competition's office only
     (issue 20): the other readers of a candidacy (CHU, committee, payroll) issue none in their name."""
-    return user.is_authenticated and (candidate.person.user_id == user.pk or can_change_candidate(user, candidate))
+    return kinds.readers(REGISTRATION_RECEIPT).rows(user).filter(pk=candidate.pk).exists()
 
 
 def do_withdraw_candidate(candidate: Candidate, by, reason: str) -> Candidate:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from residanat.documents import kinds
 from residanat.documents.excel import XLSX_CONTENT_TYPE, workbook_response
 from residanat.documents.http import document_response
 from residanat.rules.merit import weighted_total
@@ -484,8 +485,9 @@ def result_slip(request, pk):
     """The candidate's own result slip (or, for the staff of the competition's scope, any
     candidate's), once the results are published; 404 before, and for a candidacy not in the
     published list."""
-    candidate = get_object_or_404(
-        Candidate.objects.visible_to(request.user).select_related("competition__faculty", "person"), pk=pk)
+    # The candidacies through which the slip is read (kinds.readers, the register's rule too).
+    candidate = get_object_or_404(kinds.readers(publication.RESULT_SLIP).rows(request.user).select_related(
+        "competition__faculty", "person"), pk=pk)
     try:
         document = publication.issue_result_slip(candidate, _document_language(request), request.user)
     except publication.SlipUnavailable:

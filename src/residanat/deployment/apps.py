@@ -6,3 +6,8 @@ class DeploymentConfig(AppConfig):
     name = "residanat.deployment"
     label = "deployment"
     verbose_name = _("Affectation des médecins spécialistes")
+
+    def ready(self):
+        # The kinds of documents this app issues, with their readers, are registered on import: the
+        # register (documents.kinds.readable) must know them all before the first download.
+        from . import exports, notices  # noqa: F401

@@ -8,16 +8,22 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from residanat.accounts.roles import STAFF_ROLES
 from residanat.documents import kinds
 from residanat.documents.excel import Sheet, workbook_response
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import issue_public, render_pdf_bytes
+from residanat.documents.readers import Readers
 
 from . import reports
 from .models import Campaign
 
-REPORT = kinds.register("deployment_report", gettext_lazy("Affectation des médecins spécialistes : tableaux"))
-COMMUNIQUE = kinds.register("deployment_communique", gettext_lazy("Communiqué : affectation des médecins spécialistes"))
+# Figures of posts, not personal: every staff role reads the tables (views._staff_campaign), and
+# anyone the published communiqué (views.communique_pdf).
+REPORT = kinds.register("deployment_report", gettext_lazy("Affectation des médecins spécialistes : tableaux"),
+                        readers=Readers(STAFF_ROLES, unscoped=True))
+COMMUNIQUE = kinds.register("deployment_communique", gettext_lazy("Communiqué : affectation des médecins spécialistes"),
+                            readers=Readers(STAFF_ROLES, unscoped=True, public=True))
 STATE_LABELS = {"filled": gettext_lazy("pourvu"), "partly": gettext_lazy("pourvu en partie"),
                 "unfilled": gettext_lazy("non pourvu"), "pending": gettext_lazy("répartition à faire")}
 

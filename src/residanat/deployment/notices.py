@@ -11,11 +11,14 @@ from residanat.documents import kinds
 from residanat.documents.attestations import identity_facts
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import issue_once
+from residanat.documents.readers import Readers
 
 from . import reports
-from .models import Assignment
+from .models import CANDIDATE_READERS, Assignment, Candidate
 
-POSTING_DECISION = kinds.register("deployment_posting", gettext_lazy("Décision d'affectation (médecin spécialiste)"))
+# Read as the specialist is (CANDIDATE_READERS): the administrations that follow them, the person.
+POSTING_DECISION = kinds.register("deployment_posting", gettext_lazy("Décision d'affectation (médecin spécialiste)"),
+                                  readers=Readers(CANDIDATE_READERS, through=Candidate))
 
 
 def facts(posting: Assignment, language: str) -> dict:

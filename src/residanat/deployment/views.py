@@ -25,6 +25,7 @@ from residanat.accounts.roles import Role
 from residanat.accounts.scopes import roles_of
 from residanat.careers.authority import is_ministry
 from residanat.concours.uploads import forget_previewed, keep_previewed, previewed, upload_problem
+from residanat.documents import kinds
 from residanat.documents.http import document_response
 from residanat.payroll.forms_files import date_field
 
@@ -320,7 +321,8 @@ def candidate(request, pk):
 
 @login_required
 def notice(request, pk, language):
-    candidate = _candidate(request, pk)
+    # The specialists through which the posting decision is read (kinds.readers, the register's rule too).
+    candidate = get_object_or_404(kinds.readers(notices.POSTING_DECISION).rows(request.user), pk=pk)
     posting = services.posting_of(candidate)
     if posting is None or posting.post_id is None or language not in ("fr", "ar"):
         raise Http404

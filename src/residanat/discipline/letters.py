@@ -17,12 +17,17 @@ from residanat.documents import kinds
 from residanat.documents.attestations import identity_facts
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import already_issued, issue_once
+from residanat.documents.readers import Readers
 from residanat.rules import discipline as rules
 
-from .models import AUTHORITY_LABELS, DisciplinaryCase
+from .models import AUTHORITY_LABELS, CASE_READERS, DisciplinaryCase
 
-CONVOCATION = kinds.register("discipline_convocation", gettext_lazy("Convocation devant la commission de discipline"))
-DECISION = kinds.register("discipline_decision", gettext_lazy("Décision disciplinaire"))
+# Read as the case is (CASE_READERS, D93 art. 31-32, RD68 ch. 9-10): those who take part in the
+# procedure and the person; not the payroll nor the pedagogical committees (law 09-08 art. 3).
+CASE_LETTER_READERS = Readers(CASE_READERS, through=DisciplinaryCase, person="status__person")
+CONVOCATION = kinds.register("discipline_convocation", gettext_lazy("Convocation devant la commission de discipline"),
+                             readers=CASE_LETTER_READERS)
+DECISION = kinds.register("discipline_decision", gettext_lazy("Décision disciplinaire"), readers=CASE_LETTER_READERS)
 KINDS = {"convocation": CONVOCATION, "decision": DECISION}
 
 

@@ -11,11 +11,14 @@ from residanat.documents import kinds
 from residanat.documents.attestations import identity_facts
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import issue_once
+from residanat.documents.readers import Readers
 
 from . import commitments
-from .models import Buyback, Commitment
+from .models import COMMITMENT_READERS, Buyback, Commitment
 
-STATEMENT = kinds.register("commitment_statement", gettext_lazy("Relevé des sommes perçues (engagement de servir)"))
+# Read as the commitment is (COMMITMENT_READERS): the administrations that keep or pay it, the person.
+STATEMENT = kinds.register("commitment_statement", gettext_lazy("Relevé des sommes perçues (engagement de servir)"),
+                           readers=Readers(COMMITMENT_READERS, through=Commitment, person="status__person"))
 
 
 def facts(commitment: Commitment, language: str) -> dict:

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from residanat.accounts.roles import Role
 from residanat.careers.authority import is_ministry
+from residanat.documents import kinds
 from residanat.documents.http import document_response
 from residanat.web.feedback import report_form_errors
 from residanat.payroll.forms_files import date_field
@@ -204,9 +205,12 @@ def document(request, pk, doc_pk):
 @login_required
 @never_cache
 def letter(request, pk, kind):
-    case = _case(request, pk)
     if kind not in letters.KINDS:
         raise Http404
+    # The cases through which the letter's kind is read (kinds.readers, the register's rule too).
+    cases = kinds.readers(letters.KINDS[kind]).rows(request.user)
+    case = get_object_or_404(cases.select_related("status", "status__person", "status__hospital_centre",
+                                                  "status__faculty"), pk=pk)
     language = request.GET.get("lang") if request.GET.get("lang") in ("fr", "ar") else "fr"
     why = letters.refusal(case, kind)
     if why:

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from residanat.careers.authority import is_ministry
+from residanat.documents import kinds
 from residanat.documents.http import document_response
 from residanat.web.feedback import report_form_errors
 from residanat.payroll.forms_files import date_field
@@ -183,7 +184,9 @@ def commitment_action(request, pk, action):
 @login_required
 @never_cache
 def commitment_statement(request, pk):
-    commitment = _commitment(request, pk)
+    # The commitments through which the statement is read (kinds.readers, the register's rule too).
+    commitment = get_object_or_404(kinds.readers(statements.STATEMENT).rows(request.user).select_related(
+        "status", "status__person", "status__hospital_centre"), pk=pk)
     language = request.GET.get("lang") if request.GET.get("lang") in ("fr", "ar") else "fr"
     document = statements.issue(commitment, language, request.user)
     with document.file.open("rb") as stored:

@@ -6,3 +6,8 @@ class PayrollConfig(AppConfig):
     name = "residanat.payroll"
     label = "payroll"
     verbose_name = _("Paie des stagiaires")
+
+    def ready(self):
+        # The kinds of documents this app issues, with their readers, are registered on import: the
+        # register (documents.kinds.readable) must know them all before the first download.
+        from . import documents, payslips  # noqa: F401

@@ -22,14 +22,19 @@ from django.utils.translation import gettext_lazy
 from residanat.documents import kinds
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import already_issued, issue_pdf, render_pdf_bytes
+from residanat.documents.readers import Readers
 from residanat.formats import amount_text
 from residanat.people.models import TraineeStatus
 
+from .authority import READERS
 from .models import Payer, PayLine, PayrollRun
 from .totals import by_place
 from .transfer import TransferOrder, transfer_order
 
-RUN_SUMMARY = kinds.register("payroll_run_summary", gettext_lazy("Synthèse de la paie mensuelle"))
+# About a payer, not a person: the payroll's national readers; a CHU's officer or director reads the
+# summary of their CHU's run on the run's page, and in the register the summaries they issued.
+RUN_SUMMARY = kinds.register("payroll_run_summary", gettext_lazy("Synthèse de la paie mensuelle"),
+                             readers=Readers(READERS))
 LANGUAGES = ("fr", "ar")
 ZERO = Decimal("0.00")
 # Who pays a line (rules/payroll.py): the run's payer, or for a resident paid a salary outside the

@@ -4,8 +4,8 @@ adjustment lines with the month they correct and why; the net; the account credi
 its last 4 digits.
 
 Who sees a payslip: the trainee, their own and only once the run is closed (a run may be computed
-again until then); the payroll's readers (authority.reads_payroll) any payslip of a run they see,
-also before closing as a preview marked PROVISOIRE. Anything else is not found (404). A closed
+again until then); the payroll's readers (kinds.readers(PAYSLIP), i.e. authority.READERS) any
+payslip of a run they see, also before closing as a preview marked PROVISOIRE. Anything else is not found (404). A closed
 run's payslip is an issued document (numbered, verifiable); the same facts give it back."""
 
 from __future__ import annotations
@@ -20,13 +20,17 @@ from residanat.documents import kinds
 from residanat.documents.attestations import identity_facts
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import already_issued, issue_pdf, render_pdf_bytes
+from residanat.documents.readers import Readers
 from residanat.people.models import Person, TraineeStatus
 
 from . import authority
 from .documents import ZERO, language_of, money, run_facts
 from .models import BankAccount, PayLine, PayrollRun
 
-PAYSLIP = kinds.register("payslip", gettext_lazy("Bulletin de paie"))
+# The payroll's readers, on the lines of the runs their payer's scope reaches (a CHU's officer and
+# director: that CHU's runs); the trainee their own. Law 09-08 art. 3: not a head of service.
+PAYSLIP = kinds.register("payslip", gettext_lazy("Bulletin de paie"),
+                         readers=Readers(authority.READERS, through=PayLine))
 VISIBLE_RIB_DIGITS = 4
 
 # The lines' codes (rules/payroll.py) as a payslip names them.
@@ -91,10 +95,13 @@ def _runs():
 
 
 def find_payslip(user, run_pk: int, person_pk: int) -> Payslip:
-    """The payslip `user` may open, or PayslipUnavailable."""
+    """The payslip `user` may open, or PayslipUnavailable. The lines come from the kind's readers
+    (kinds.readers(PAYSLIP).rows: the payroll's readers on the runs of their payer's scope, and the
+    user's own), the rule the register applies to the issued payslip."""
+    readers = kinds.readers(PAYSLIP)
+    lines = readers.rows(user).filter(person_id=person_pk)
     run = None
-    lines = PayLine.objects.filter(person_id=person_pk)
-    if authority.reads_payroll(user):
+    if readers.held_by(user):
         run = _runs().visible_to(user).exclude(state=PayrollRun.State.OPEN).filter(pk=run_pk).first()
     if run is None:
         # Anyone else: their own payslip, of a closed run only.

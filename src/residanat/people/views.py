@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from residanat.accounts.scopes import can
+from residanat.documents import kinds
 from residanat.documents.attestations import issue_status_attestation
 from residanat.documents.excel import Sheet, workbook_response
 
@@ -60,7 +61,8 @@ def person_detail(request, pk):
             "show_identity": person.identity_readable,
             "can_issue": can(request.user, "change", person) or person.user_id == request.user.pk,
             "history": history_rows(person),
-            "documents": person.documents.order_by("-issued_at")[:20],
+            # Only the documents the reader may open (by kind, decision 0021): no link to a 404.
+            "documents": kinds.readable(request.user, person.documents.all()).order_by("-issued_at")[:20],
         },
     )
 
