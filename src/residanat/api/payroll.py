@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from residanat.payroll import authority
@@ -34,7 +34,7 @@ from residanat.people.models import TraineeStatus
 from residanat.referential.models import HospitalCentre
 from residanat.rules.rib import grouped
 
-from .common import IsoDate, Message
+from .common import IsoDate, LimitOffsetPagination, Message
 
 router = Router(tags=["payroll"])
 CENT = Decimal("0.01")
