@@ -133,6 +133,8 @@ def test_opening_a_run_checks_the_payer_and_its_unit(w):
     assert post(w.director, "/runs", {"month": "2026-01", "payer": "CHU",
                                       "hospital_centre": w.centre.pk}).status_code == 403
     assert post(w.officer, "/runs", {"month": "2026-13", "payer": "MSPS"}).status_code == 422
+    # The pattern's year 0000 is no year a date can hold: refused, not a server error.
+    assert post(w.officer, "/runs", {"month": "0000-01", "payer": "MSPS"}).status_code == 422
     missing = post(w.officer, "/runs", {"month": "2026-01", "payer": "CHU"})
     assert missing.status_code == 400 and "hospital_centre" in missing.json()["detail"]
     unfinished = post(w.chu_officer, "/runs", {"month": "2026-02", "payer": "CHU", "hospital_centre": w.centre.pk})

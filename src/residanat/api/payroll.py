@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
 
 from residanat.payroll import authority
 from residanat.payroll.forms_files import (TERM_FIELDS, applicable_terms, do_set_bank_account, do_set_pay_terms,
@@ -160,6 +160,14 @@ class RunIn(Schema):
     payer: Payer
     hospital_centre: int | None = Field(None, description="the hospital centre's id, for a CHU run")
     health_group: int | None = Field(None, description="the territorial health group's id, for a GST run")
+
+    @field_validator("month")
+    @classmethod
+    def month_of_a_real_year(cls, value: str) -> str:
+        # The pattern lets "0000-01" through, and dates start in year 1: a 422 here, not a 500 later.
+        if value.startswith("0000"):
+            raise ValueError(f"{value!r} is not a month: years start at 0001")
+        return value
 
 
 class PayslipLineOut(Schema):
