@@ -101,6 +101,8 @@ def test_the_lines_are_paginated_and_filtered_by_person(w):
         ("intern.stipend", "1500.00", 31, "1500.00", "D93 art. 18"),
         ("intern.housing", "300.00", 31, "300.00", "D93 art. 18")}
     assert {l["person_id"] for l in mine} == {second.person_id}
+    # A person id beyond 64 bits names nobody: an empty page, not a database overflow.
+    assert get(w.officer, f"/runs/{run.pk}/lines?person={2**63}").json()["items"] == []
 
 
 # --- runs: open, compute, approve, close ---------------------------------------------------------

@@ -389,7 +389,9 @@ def run_lines(request, run_id: int, person: int | None = None):
     run = _run(request, run_id)
     lines = PayLine.objects.visible_to(request.auth).filter(run=run).select_related("person")
     if person is not None:
-        lines = lines.filter(person_id=person)
+        # person__pk, not person_id: Django finds no row for an id beyond 64 bits, where the raw
+        # column lookup hands it to SQLite, which raises OverflowError (a 500).
+        lines = lines.filter(person__pk=person)
     return lines.order_by("person__last_name", "person__first_name", "person_id", "kind", "month_corrected",
                           "code", "pk")
 
