@@ -18,9 +18,14 @@ import json
 import re
 
 import pytest
-from django.db import transaction
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
 
 from residanat.api.urls import api
+from tests.accounts.factories import UserFactory
+from tests.api.helpers import token_client
+from tests.people.factories import PersonFactory
 from tests.web.matrix import ROLES
 from tests.web.test_access_matrix import build_world, client_for
 
@@ -148,7 +153,7 @@ def edges(schema, components):
 
 def paths(template, operation, world):
     """The template with each path parameter filled by each of its values (cartesian product), and
-    by an edge value of its type."""
+    by an edge value of its type; with whether an edge value is in it (a 400 may refuse it)."""
     found = PARAMETER.findall(template)
     names = [f"{segment}/{parameter}" for segment, parameter in found]
     unknown = [name for name in names if name not in PATH_VALUES]
@@ -161,7 +166,7 @@ def paths(template, operation, world):
         path = template
         for (segment, parameter), value in zip(found, values, strict=True):
             path = path.replace(f"{segment}/{parameter}", f"{segment}/{value}", 1)
-        yield path
+        yield path, any(value in edge.values() for value in values)
 
 
 def queries(operation, components, with_edges):
@@ -237,9 +242,10 @@ def test_every_api_operation_answers_every_role_without_a_server_error(role):
     every = sorted(operations(), key=lambda op: op[0] in WRITES)
     for method, template, operation, components in every:
         # The edge values are sent on the first path only (an object in the scope of most roles).
-        for number, path in enumerate(paths(template, operation, world)):
+        for number, (path, malformed) in enumerate(paths(template, operation, world)):
             if method not in WRITES:
                 for query, allowed in queries(operation, components, number == 0):
+                    allowed = FILLED_GET_ANSWERS if malformed else allowed
                     response = call(client.get, path, {k: encode(v) for k, v in query.items()})
                     calls += 1
                     problem = check(response, allowed)
@@ -256,3 +262,53 @@ def test_every_api_operation_answers_every_role_without_a_server_error(role):
                                     f"{response.status_code}, {problem}")
     assert calls > 100, calls  # the schema was read and the world fed its ids
     assert not failures, f"{len(failures)} of {calls} calls failed:\n" + "\n".join(failures)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/nothing", "/api/v1/people/x", "/api/v1/deployment/campaigns/x",
+                                  "/api/v1/people/1/nothing"])
+def test_an_api_url_that_names_no_operation_is_a_json_404(path, client):
+    for method in ("get", "post", "delete"):
+        response = getattr(client, method)(path)
+        assert response.status_code == 404, (method, path)
+        assert response["Content-Type"].startswith("application/json") and "detail" in response.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("raised,status", [
+    (PermissionDenied("non"), 403),
+    (ObjectDoesNotExist(), 404),
+    (Http404(), 404),
+    (ValidationError("La règle dit non."), 400),
+    (ValidationError({"phone": ["Numéro invalide."]}), 400),
+    (IntegrityError("UNIQUE constraint failed"), 409),
+], ids=lambda value: type(value).__name__ if isinstance(value, Exception) else str(value))
+def test_what_a_service_raises_unexpectedly_is_a_json_refusal(raised, status, monkeypatch):
+    # The operation does not expect it: the API's own handlers answer.
+    def service(*args, **kwargs):
+        raise raised
+
+    monkeypatch.setattr("residanat.api.people.visible_people", service)
+    client = token_client(UserFactory(is_superuser=True, is_staff=True))
+    client.raise_request_exception = False
+    response = client.get("/api/v1/people")
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json") and response.json()["detail"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("send", [
+    lambda c, p: c.get(f"/api/v1/people?q=a%00b"),
+    lambda c, p: c.get(f"/api/v1/people?a%00b=1"),
+    lambda c, p: c.get("/api/v1/competitions/a%00b"),
+    lambda c, p: c.patch(f"/api/v1/people/{p.pk}", json.dumps({"address": "a\x00b"}), content_type="application/json"),
+    lambda c, p: c.patch(f"/api/v1/people/{p.pk}", json.dumps({"a\x00b": "x"}), content_type="application/json"),
+])
+def test_a_nul_character_anywhere_in_a_request_is_a_400_before_the_operation(send):
+    person = PersonFactory()
+    client = token_client(UserFactory(is_superuser=True, is_staff=True))
+    client.raise_request_exception = False
+    response = send(client, person)
+    assert response.status_code == 400 and "U+0000" in response.json()["detail"]
+    person.refresh_from_db()
+    assert "\x00" not in person.address
