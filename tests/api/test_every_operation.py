@@ -265,7 +265,7 @@ def test_every_api_operation_answers_every_role_without_a_server_error(role):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/api/v1/nothing", "/api/v1/people/x", "/api/v1/deployment/campaigns/x",
+@pytest.mark.parametrize("path", ["/api/v1/", "/api/v1/nothing", "/api/v1/people/x", "/api/v1/deployment/campaigns/x",
                                   "/api/v1/people/1/nothing"])
 def test_an_api_url_that_names_no_operation_is_a_json_404(path, client):
     for method in ("get", "post", "delete"):

@@ -33,6 +33,12 @@ def no_such_operation(request, rest: str):
     raise Http404
 
 
+@unknown.api_operation(ALL_METHODS, "/", include_in_schema=False)
+def no_operation_at_the_root(request):
+    # /api/v1/ itself: ninja's own api-root view (kept for reversing the prefix) answers in HTML.
+    raise Http404
+
+
 def _holds_nul(value) -> bool:
     if isinstance(value, str):
         return NUL in value
