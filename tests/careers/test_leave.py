@@ -162,3 +162,11 @@ def test_a_five_month_sick_leave_does_not_move_the_expected_end(w):
     status = w.resident(start=D(2025, 11, 1))
     do_record_leave(status, K.SICK, D(2026, 1, 1), D(2026, 5, 31), "certificat 5", w.director)
     assert career_date(status, "expected_end") == D(2029, 10, 31)
+
+
+def test_a_leave_dated_before_any_regulation_is_refused_as_outside_the_status_not_an_error(w):
+    # Year 1 has no article in force (the parameters start in 1993): the status check comes first.
+    status = ph_intern(w)
+    with pytest.raises(ValidationError) as refused:
+        do_record_leave(status, K.ANNUAL, D(1, 1, 1), D(1, 1, 2), "", w.head_of(w.ph_services[0]))
+    assert "01/11/2025" in refused.value.messages[0]

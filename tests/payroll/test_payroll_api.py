@@ -101,6 +101,8 @@ def test_the_lines_are_paginated_and_filtered_by_person(w):
         ("intern.stipend", "1500.00", 31, "1500.00", "D93 art. 18"),
         ("intern.housing", "300.00", 31, "300.00", "D93 art. 18")}
     assert {l["person_id"] for l in mine} == {second.person_id}
+    # A person id beyond 64 bits names nobody: an empty page, not a database overflow.
+    assert get(w.officer, f"/runs/{run.pk}/lines?person={2**63}").json()["items"] == []
 
 
 # --- runs: open, compute, approve, close ---------------------------------------------------------
@@ -133,6 +135,8 @@ def test_opening_a_run_checks_the_payer_and_its_unit(w):
     assert post(w.director, "/runs", {"month": "2026-01", "payer": "CHU",
                                       "hospital_centre": w.centre.pk}).status_code == 403
     assert post(w.officer, "/runs", {"month": "2026-13", "payer": "MSPS"}).status_code == 422
+    # The pattern's year 0000 is no year a date can hold: refused, not a server error.
+    assert post(w.officer, "/runs", {"month": "0000-01", "payer": "MSPS"}).status_code == 422
     missing = post(w.officer, "/runs", {"month": "2026-01", "payer": "CHU"})
     assert missing.status_code == 400 and "hospital_centre" in missing.json()["detail"]
     unfinished = post(w.chu_officer, "/runs", {"month": "2026-02", "payer": "CHU", "hospital_centre": w.centre.pk})

@@ -91,6 +91,9 @@ CASES = [
     ("api:openapi-view", "get", lambda w: "/api/v1/docs", PUBLIC, None),
     ("api:docs-asset", "get", lambda w: "/api/v1/docs/assets/swagger-ui.css", PUBLIC, None),
     ("api:api-root", "get", lambda w: "/api/v1/", expect(ALL, 404, None), None),
+    # An API URL naming no operation: a JSON 404 for everyone (api/refusals.py).
+    ("api:no_such_operation", "get", lambda w: "/api/v1/people/x", expect(ALL, 404, None), None),
+    ("api:no_operation_at_the_root", "post", lambda w: "/api/v1/", expect(ALL, 404, None), None),
     ("api:me", "get", lambda w: "/api/v1/me", API, None),
     ("api:rules", "get", lambda w: "/api/v1/rules?on=2025-06-01", API, None),
     ("api:regions", "get", lambda w: "/api/v1/referential/regions", API, None),

@@ -4,7 +4,9 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from ninja import Schema
+from ninja import Field, Schema
+from ninja import pagination
+from ninja.conf import settings as ninja_settings
 from pydantic import BeforeValidator, WithJsonSchema
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -36,3 +38,16 @@ class UnitRef(Schema):
     code: str
     name_fr: str
     name_ar: str
+
+
+# The largest offset a list accepts: no list holds that many rows, and a larger one overflows the
+# database's 64-bit integers (SQLite raises OverflowError, PostgreSQL "bigint out of range": a 500).
+MAX_OFFSET = 2**31 - 1
+
+
+class LimitOffsetPagination(pagination.LimitOffsetPagination):
+    """ninja's limit/offset pages, with an offset bounded so that a huge one is a 422, not a 500."""
+
+    class Input(Schema):
+        limit: int = Field(ninja_settings.PAGINATION_PER_PAGE, ge=1)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)

@@ -13,14 +13,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from residanat.concours.models import Candidate, Competition, MeritEntry, MeritList, PostAllocation
 from residanat.concours.merit import explanation
 from residanat.concours.workflow import do_transition
 
-from .common import Message
+from .common import LimitOffsetPagination, Message
 
 router = Router(tags=["competitions"])
 

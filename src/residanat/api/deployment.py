@@ -11,12 +11,14 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from residanat.accounts.roles import Role
 from residanat.accounts.scopes import roles_of
 from residanat.deployment import reports, services
 from residanat.deployment.models import Campaign, Candidate
+
+from .common import LimitOffsetPagination
 
 router = Router(tags=["deployment"])
 

@@ -11,11 +11,13 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from residanat.discipline import cases, commitments
 from residanat.discipline.models import Commitment, DisciplinaryCase
 from residanat.rules import discipline as rules
+
+from .common import LimitOffsetPagination
 
 router = Router(tags=["discipline"])
 

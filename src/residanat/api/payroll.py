@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import ConfigDict
+from ninja.pagination import paginate
+from pydantic import ConfigDict, field_validator
 
 from residanat.payroll import authority
 from residanat.payroll.forms_files import (TERM_FIELDS, applicable_terms, do_set_bank_account, do_set_pay_terms,
@@ -34,7 +34,7 @@ from residanat.people.models import TraineeStatus
 from residanat.referential.models import HospitalCentre
 from residanat.rules.rib import grouped
 
-from .common import IsoDate, Message
+from .common import IsoDate, LimitOffsetPagination, Message
 
 router = Router(tags=["payroll"])
 CENT = Decimal("0.01")
@@ -160,6 +160,14 @@ class RunIn(Schema):
     payer: Payer
     hospital_centre: int | None = Field(None, description="the hospital centre's id, for a CHU run")
     health_group: int | None = Field(None, description="the territorial health group's id, for a GST run")
+
+    @field_validator("month")
+    @classmethod
+    def month_of_a_real_year(cls, value: str) -> str:
+        # The pattern lets "0000-01" through, and dates start in year 1: a 422 here, not a 500 later.
+        if value.startswith("0000"):
+            raise ValueError(f"{value!r} is not a month: years start at 0001")
+        return value
 
 
 class PayslipLineOut(Schema):
@@ -381,7 +389,9 @@ def run_lines(request, run_id: int, person: int | None = None):
     run = _run(request, run_id)
     lines = PayLine.objects.visible_to(request.auth).filter(run=run).select_related("person")
     if person is not None:
-        lines = lines.filter(person_id=person)
+        # person__pk, not person_id: Django finds no row for an id beyond 64 bits, where the raw
+        # column lookup hands it to SQLite, which raises OverflowError (a 500).
+        lines = lines.filter(person__pk=person)
     return lines.order_by("person__last_name", "person__first_name", "person_id", "kind", "month_corrected",
                           "code", "pk")
 

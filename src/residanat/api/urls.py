@@ -1,8 +1,6 @@
 """The JSON API under /api/v1/: one router per domain; every operation needs a bearer token or a
 session (see auth.py) except the OpenAPI schema and the docs page."""
 
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from . import (
@@ -19,6 +17,7 @@ from . import (
     payroll,
     people,
     referential,
+    refusals,
     rules,
 )
 from .auth import API_AUTH
@@ -31,13 +30,8 @@ api = NinjaAPI(
     docs=docs.OfflineSwagger(),
 )
 
-
-# A refusal raised anywhere below an operation is a 403 JSON answer, like every other API error;
-# ninja would otherwise hand it to Django (an HTML 403) or, with DEBUG, answer 500.
-@api.exception_handler(PermissionDenied)
-def refused(request, exc):
-    return api.create_response(request, {"detail": str(exc) or _("Votre rôle ne permet pas cette opération.")},
-                               status=403)
+# Every refusal is a JSON answer with a detail, whatever raised it (see refusals.py).
+refusals.install(api)
 
 
 api.add_router("/", docs.router)
@@ -54,3 +48,4 @@ api.add_router("/careers", careers_records.router)
 api.add_router("/payroll", payroll.router)
 api.add_router("/discipline", discipline.router)
 api.add_router("/deployment", deployment.router)
+api.add_router("/", refusals.unknown)  # last: the URLs no operation above answers
