@@ -21,7 +21,7 @@ from residanat.deployment.models import Campaign, Candidate
 router = Router(tags=["deployment"])
 
 
-class RegionOut(Schema):
+class CampaignRegionOut(Schema):
     code: str
     name_fr: str
     name_ar: str
@@ -62,7 +62,7 @@ class CampaignOut(Schema):
     growth_percent: float | None
     delegations: int
     cohorts: dict[str, int]
-    regions: list[RegionOut]
+    regions: list[CampaignRegionOut]
     reconciliation: ReconciliationOut
     missing_specialties: list[MissingOut]
 

@@ -42,7 +42,7 @@ class CaseOut(Schema):
         return obj.state == DisciplinaryCase.State.REFERRED and rules.is_late(obj.opinion_due_on, timezone.localdate())
 
 
-class EventOut(Schema):
+class CaseEventOut(Schema):
     seq: int
     at: dt.datetime
     kind: str
@@ -54,7 +54,7 @@ class EventOut(Schema):
 class CaseDetailOut(CaseOut):
     committee: dict
     log_ok: bool = Field(description="the hash chain of the case's log checks out")
-    events: list[EventOut]
+    events: list[CaseEventOut]
 
     @staticmethod
     def resolve_log_ok(obj):

@@ -3,7 +3,8 @@ session (see auth.py) except the OpenAPI schema and the docs page."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from django.http import Http404
+from ninja import Router
 
 from . import (
     careers_externs,
@@ -22,8 +23,9 @@ from . import (
     rules,
 )
 from .auth import API_AUTH
+from .openapi import ContractAPI, declare_framework_answers
 
-api = NinjaAPI(
+api = ContractAPI(
     title="residanat",
     version="1",
     urls_namespace="api",
@@ -54,3 +56,16 @@ api.add_router("/careers", careers_records.router)
 api.add_router("/payroll", payroll.router)
 api.add_router("/discipline", discipline.router)
 api.add_router("/deployment", deployment.router)
+
+# Last: any other URL under /api/v1/ (an id that is not a number, a typo) answers a JSON 404 as
+# every operation does, not the site's HTML page.
+unknown = Router(auth=None)
+
+
+@unknown.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False)
+def unknown_url(request, rest: str):
+    raise Http404
+
+
+api.add_router("/", unknown)
+declare_framework_answers(api)
