@@ -1,0 +1,1 @@
+"""schemathesis hooks for tests/api/schemathesis.toml (loaded by the schemathesis CLI)."""

@@ -1,0 +1,188 @@
+"""The OpenAPI schema at /api/v1/openapi.json says what the API answers (issue 20 item 7): one
+component per Python class (two enums both named `State` overwrote each other), every answer
+declared, and schemathesis finds nothing wrong over every operation, reads and writes."""
+
+import datetime as dt
+import enum
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import typing
+from pathlib import Path
+
+import jsonschema_rs
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from pydantic import BaseModel
+
+from residanat.accounts.models import ApiToken, User
+from residanat.api.urls import api
+from tests.api.helpers import token_client
+from tests.payroll.world import PayrollWorld
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent.parent
+
+
+def openapi() -> dict:
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def operations(schema):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+def _classes_of(annotation, found: set) -> None:
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        found.add(annotation)
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation not in found:
+            found.add(annotation)
+            for field in annotation.model_fields.values():
+                _classes_of(field.annotation, found)
+    else:
+        for argument in typing.get_args(annotation):
+            _classes_of(argument, found)
+
+
+def api_classes() -> set:
+    """The enums and schemas the operations take and answer (ninja's own wrappers left out)."""
+    found: set = set()
+    for _prefix, router, *_ in api._router_registrations:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                if not operation.include_in_schema:
+                    continue
+                for model in [*operation.models, *operation.response_models.values()]:
+                    if model is not None:
+                        for field in model.model_fields.values():
+                            _classes_of(field.annotation, found)
+    return found
+
+
+def validate(schema: dict, subschema: dict, value) -> None:
+    jsonschema_rs.validator_for({**subschema, "components": schema["components"]}).validate(value)
+
+
+# --- one component per class ---------------------------------------------------------------------
+
+def test_every_enum_of_the_api_keeps_its_own_values_in_the_schema():
+    components = openapi()["components"]["schemas"]
+    enums = {cls for cls in api_classes() if issubclass(cls, enum.Enum)}
+    assert len(enums) > 20
+    named = {tuple(sorted(c["enum"])) for c in components.values() if "enum" in c}
+    lost = [f"{cls.__module__}.{cls.__qualname__}" for cls in enums
+            if tuple(sorted(member.value for member in cls)) not in named]
+    assert lost == []
+
+
+def test_every_class_of_the_api_has_a_component_of_its_own():
+    components = openapi()["components"]["schemas"]
+    classes = api_classes()
+    titles = [component.get("title") for component in components.values()]
+    # No two classes share a component: as many components as classes, each titled by its class.
+    assert len(components) >= len(classes)
+    for cls in classes:
+        if issubclass(cls, BaseModel) and cls.__module__.startswith("residanat."):
+            assert titles.count(cls.__name__) == 1, cls
+
+
+@pytest.mark.django_db
+def test_a_closed_payroll_run_answer_validates_against_the_schema():
+    schema = openapi()
+    world = PayrollWorld()
+    run = world.closed(dt.date(2026, 1, 1))
+    response = token_client(world.officer).get(f"/api/v1/payroll/runs/{run.pk}")
+    assert response.status_code == 200 and response.json()["state"] == "closed"
+    answer = schema["paths"]["/api/v1/payroll/runs/{run_id}"]["get"]["responses"]["200"]
+    validate(schema, answer["content"]["application/json"]["schema"], response.json())
+    state = schema["components"]["schemas"]["PayrollRunState"]
+    assert set(state["enum"]) == {"open", "computed", "approved", "closed"}
+
+
+# --- every answer declared -----------------------------------------------------------------------
+
+def test_every_operation_declares_its_refusals_and_validation_errors():
+    missing = []
+    for path, method, operation in operations(openapi()):
+        expected = {"401", "403"}
+        if "{" in path:
+            expected |= {"404", "422"}
+        if "requestBody" in operation:
+            expected |= {"400", "422"}
+        if operation.get("parameters"):
+            expected.add("422")
+        absent = expected - set(operation["responses"])
+        if absent:
+            missing.append((method, path, sorted(absent)))
+    assert missing == []
+
+
+@pytest.mark.django_db
+def test_an_id_that_is_not_a_number_answers_a_json_404():
+    response = token_client(PayrollWorld().officer).get("/api/v1/payroll/runs/null,null")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": "Not Found"}
+
+
+def test_every_answer_field_is_required_and_only_nullable_ones_accept_null():
+    schema = openapi()
+    run = schema["components"]["schemas"]["RunOut"]
+    assert set(run["required"]) == set(run["properties"])
+
+
+# --- schemathesis --------------------------------------------------------------------------------
+
+SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+
+
+def _counts(report: Path) -> tuple[int, int, int]:
+    """(operations tested, requests sent, failures) from schemathesis' NDJSON events."""
+    operations_seen, requests, failures = set(), 0, 0
+    for line in report.read_text().splitlines():
+        event = json.loads(line)
+        finished = event.get("ScenarioFinished")
+        if not finished:
+            continue
+        recorder = finished["recorder"]
+        if not recorder["label"].startswith("Stateful"):
+            operations_seen.add(recorder["label"])
+        requests += len(recorder.get("interactions", {}))
+        failures += sum(check["status"] == "failure" for checks in recorder.get("checks", {}).values()
+                        for check in checks)
+    return len(operations_seen), requests, failures
+
+
+@pytest.mark.django_db(transaction=True)
+def test_schemathesis_finds_no_failure_in_any_operation(live_server, tmp_path, capsys):
+    """Every operation, reads and writes, on the demo data of the throwaway test database, as the
+    superuser (who reaches every operation), with every check schemathesis has."""
+    call_command("load_demo", stdout=io.StringIO())
+    _, token = ApiToken.issue(User.objects.get(username="admin"), "schemathesis")
+    report = tmp_path / "events.ndjson"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_PROXY": "*", "no_proxy": "*"}
+    started = time.monotonic()
+    result = subprocess.run(
+        [str(SCHEMATHESIS), "--config-file", str(HERE / "schemathesis.toml"), "--no-color", "run",
+         f"{live_server.url}/api/v1/openapi.json", "-H", f"Authorization: Bearer {token}",
+         "--report", "ndjson", "--report-ndjson-path", str(report)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
+    elapsed = time.monotonic() - started
+    tested, requests, failures = _counts(report)
+    generated = re.search(r"(\d+) generated", result.stdout)
+    with capsys.disabled():
+        print(f"\nschemathesis: {tested} operations tested, {generated and generated[1]} test cases, "
+              f"{requests} requests, {failures} failures, {elapsed:.0f} s")
+    assert result.returncode == 0, result.stdout[-30000:] + result.stderr[-5000:]
+    assert tested == len(list(operations(openapi())))
+    assert failures == 0
