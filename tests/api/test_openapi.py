@@ -186,3 +186,11 @@ def test_schemathesis_finds_no_failure_in_any_operation(live_server, tmp_path, c
     assert result.returncode == 0, result.stdout[-30000:] + result.stderr[-5000:]
     assert tested == len(list(operations(openapi())))
     assert failures == 0
+
+
+@pytest.mark.django_db
+def test_an_offset_beyond_what_a_database_holds_is_a_422_not_a_500():
+    client = token_client(PayrollWorld().officer)
+    for path in ("/api/v1/people", "/api/v1/payroll/runs"):
+        assert client.get(path, {"offset": 2**65}).status_code == 422
+        assert client.get(path, {"offset": 0}).status_code == 200

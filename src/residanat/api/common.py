@@ -4,7 +4,8 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from ninja import Schema
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
 from pydantic import BeforeValidator, WithJsonSchema
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -36,3 +37,11 @@ class UnitRef(Schema):
     code: str
     name_fr: str
     name_ar: str
+
+
+class Pages(LimitOffsetPagination):
+    """ninja's limit/offset pages, with an offset the databases can hold: a larger one (2^65)
+    reached the SQL and answered 500; now it is a 422 like any parameter out of range."""
+
+    class Input(LimitOffsetPagination.Input):
+        offset: int = Field(0, ge=0, le=2**31 - 1)

@@ -13,14 +13,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from residanat.concours.models import Candidate, Competition, MeritEntry, MeritList, PostAllocation
 from residanat.concours.merit import explanation
 from residanat.concours.workflow import do_transition
 
-from .common import Message
+from .common import Message, Pages
 
 router = Router(tags=["competitions"])
 
@@ -148,7 +148,7 @@ def list_allocations(request, slug: str):
 
 
 @router.get("/{slug}/candidates", response=list[CandidateOut], url_name="competition-candidates")
-@paginate(LimitOffsetPagination, max_limit=500)
+@paginate(Pages, max_limit=500)
 def list_candidates(request, slug: str, state: Candidate.State | None = None):
     competition = _competition(request, slug)
     found = Candidate.objects.visible_to(request.auth).filter(competition=competition).select_related("person")

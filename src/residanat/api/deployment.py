@@ -11,12 +11,14 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from residanat.accounts.roles import Role
 from residanat.accounts.scopes import roles_of
 from residanat.deployment import reports, services
 from residanat.deployment.models import Campaign, Candidate
+
+from .common import Pages
 
 router = Router(tags=["deployment"])
 
@@ -130,7 +132,7 @@ def _specialist_out(candidate: Candidate) -> dict:
 
 
 @router.get("/campaigns/{int:year}/specialists", response=list[SpecialistOut], url_name="deployment-specialists")
-@paginate(LimitOffsetPagination, max_limit=200)
+@paginate(Pages, max_limit=200)
 def list_specialists(request, year: int):
     campaign = get_object_or_404(Campaign, year=year)
     found = Candidate.objects.visible_to(request.auth).filter(campaign=campaign).select_related("specialty", "campaign")

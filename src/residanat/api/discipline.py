@@ -11,11 +11,13 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from residanat.discipline import cases, commitments
 from residanat.discipline.models import Commitment, DisciplinaryCase
 from residanat.rules import discipline as rules
+
+from .common import Pages
 
 router = Router(tags=["discipline"])
 
@@ -85,7 +87,7 @@ def _cases(user):
 
 
 @router.get("/cases", response=list[CaseOut], url_name="discipline-cases")
-@paginate(LimitOffsetPagination, max_limit=200)
+@paginate(Pages, max_limit=200)
 def list_cases(request, state: DisciplinaryCase.State | None = None):
     found = _cases(request.auth)
     return (found.filter(state=state) if state else found).order_by("-opened_at", "-pk")

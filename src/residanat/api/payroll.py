@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from residanat.payroll import authority
@@ -34,7 +34,7 @@ from residanat.people.models import TraineeStatus
 from residanat.referential.models import HospitalCentre
 from residanat.rules.rib import grouped
 
-from .common import IsoDate, Message
+from .common import IsoDate, Message, Pages
 
 router = Router(tags=["payroll"])
 CENT = Decimal("0.01")
@@ -319,7 +319,7 @@ def _act(action, run: PayrollRun, user) -> PayrollRun:
 # --- runs ----------------------------------------------------------------------------------------
 
 @router.get("/runs", response=list[RunOut], url_name="payroll-runs")
-@paginate(LimitOffsetPagination, max_limit=200)
+@paginate(Pages, max_limit=200)
 def list_runs(request, state: PayrollRun.State | None = None, payer: Payer | None = None):
     """The runs the caller sees (the Ministry's staff all of them, a hospital centre's its own), the
     latest month first."""
@@ -374,7 +374,7 @@ def get_run(request, run_id: int):
 
 
 @router.get("/runs/{int:run_id}/lines", response=list[LineOut], url_name="payroll-run-lines")
-@paginate(LimitOffsetPagination, max_limit=500)
+@paginate(Pages, max_limit=500)
 def run_lines(request, run_id: int, person: int | None = None):
     """The run's lines, each explaining itself (rule, article, days, monthly rate); `person`: one
     person's lines."""

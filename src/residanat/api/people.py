@@ -10,14 +10,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError, ValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from residanat.people.models import Person, TraineeStatus
 from residanat.people.queries import search, visible_people
 from residanat.people.services import do_update_person_contact
 
-from .common import Message, UnitRef
+from .common import Message, Pages, UnitRef
 
 router = Router(tags=["people"])
 
@@ -79,7 +79,7 @@ class ContactIn(Schema):
 
 
 @router.get("", response=list[PersonOut], url_name="people")
-@paginate(LimitOffsetPagination, max_limit=200)
+@paginate(Pages, max_limit=200)
 def list_people(request, q: str = ""):
     """`q`: words that must each appear in a name (French or Arabic) or in a readable CIN."""
     found = search(visible_people(request.auth), q)
