@@ -162,3 +162,13 @@ def test_a_five_month_sick_leave_does_not_move_the_expected_end(w):
     status = w.resident(start=D(2025, 11, 1))
     do_record_leave(status, K.SICK, D(2026, 1, 1), D(2026, 5, 31), "certificat 5", w.director)
     assert career_date(status, "expected_end") == D(2029, 10, 31)
+
+
+def test_a_leave_starting_centuries_before_the_status_is_refused_not_a_server_error(w):
+    """Found by schemathesis (issue 20 item 7): the article was looked up for the year 300, when no
+    value of the regulation is in force, before the start was checked against the status."""
+    status = w.intern()
+    with pytest.raises(ValidationError) as refused:
+        do_record_leave(status, K.SICK, D(300, 3, 14), D(2026, 11, 16), "certificat 1", w.director)
+    assert "avant le statut" in refused.value.messages[0]
+    assert not Leave.objects.filter(status=status).exists()
