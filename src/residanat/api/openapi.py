@@ -116,8 +116,8 @@ def declare_framework_answers(api: NinjaAPI) -> None:
     """Add to every operation of the schema the answers no view writes but every request can get:
     401 without a valid token or session, 403 from a refusal raised below the view (urls.py),
     404 for an id not found or not in the caller's scope (or not an id at all), 422 for a
-    parameter or a body that does not validate (ninja's ValidationErrors shape; an operation
-    with its own 422 answer declares either), 400 for a body that is not JSON at all."""
+    parameter or a body that does not validate (ninja's ValidationErrors shape), 400 for a body
+    that is not JSON at all. An operation whose own answer has that status declares either."""
     for _prefix, router, *_rest in api._router_registrations:
         for path, path_view in router.path_operations.items():
             for operation in path_view.operations:
@@ -135,6 +135,6 @@ def declare_framework_answers(api: NinjaAPI) -> None:
                     declared = operation.response_models.get(status)
                     if declared is None:
                         operation.response_models[status] = operation._create_response_model(model)
-                    elif status == 422:
+                    elif declared.model_fields["response"].annotation is not model:
                         own = declared.model_fields["response"].annotation
                         operation.response_models[status] = operation._create_response_model(Union[own, model])

@@ -4,6 +4,7 @@ A person the caller may not see answers 404, never 403, so that ids leak nothing
 """
 
 import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
-from pydantic import ConfigDict
+from pydantic import ConfigDict, WithJsonSchema
 
 from residanat.people.models import Person, TraineeStatus
 from residanat.people.queries import search, visible_people
@@ -68,12 +69,17 @@ class StatusOut(Schema):
     decision_ref: str
 
 
+# An address, or "" to clear it: the schema says so, the form's EmailValidator checks it.
+EmailOrBlank = Annotated[str, WithJsonSchema({"anyOf": [{"type": "string", "format": "email", "maxLength": 254},
+                                                        {"type": "string", "maxLength": 0}]})]
+
+
 class ContactIn(Schema):
     """Only the fields sent are changed; send "" to clear one."""
 
     model_config = ConfigDict(extra="forbid")
 
-    email: str = Field(None, max_length=254)
+    email: EmailOrBlank = Field(None, max_length=254)
     phone: str = Field(None, max_length=30)
     address: str = None
 
