@@ -4,6 +4,7 @@ declared, and schemathesis finds nothing wrong over every operation, reads and w
 
 import datetime as dt
 import enum
+import importlib
 import io
 import json
 import os
@@ -17,6 +18,7 @@ from pathlib import Path
 import jsonschema_rs
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from pydantic import BaseModel
 
@@ -135,10 +137,12 @@ def test_an_id_that_is_not_a_number_answers_a_json_404():
     assert response.json() == {"detail": "Not Found"}
 
 
-def test_every_answer_field_is_required_and_only_nullable_ones_accept_null():
-    schema = openapi()
-    run = schema["components"]["schemas"]["RunOut"]
-    assert set(run["required"]) == set(run["properties"])
+def test_every_field_of_an_answer_is_required_even_with_a_default():
+    """An answer always writes every field (null included): a client may rely on each key."""
+    components = openapi()["components"]["schemas"]
+    for name in ("PersonOut", "RunOut", "TermsOut"):
+        assert set(components[name]["required"]) == set(components[name]["properties"]), name
+    assert {"type": "null"} in components["PersonOut"]["properties"]["national_id"]["anyOf"]
 
 
 # --- schemathesis --------------------------------------------------------------------------------
@@ -163,11 +167,33 @@ def _counts(report: Path) -> tuple[int, int, int]:
     return len(operations_seen), requests, failures
 
 
+@pytest.fixture
+def closed_runs_flushable(transactional_db):
+    """After the test, the database is emptied by DELETEs on SQLite, which the triggers keeping
+    closed payroll runs unchanged refuse (PostgreSQL's TRUNCATE does not fire them): empty it
+    here without them, and put them back."""
+    yield
+    if connection.vendor != "sqlite":
+        return
+    guard = importlib.import_module("residanat.payroll.migrations.0002_closed_runs_immutable")
+    with connection.cursor() as cursor:
+        for sql in guard.SQLITE_REVERSE:
+            cursor.execute(sql)
+    try:
+        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+    finally:
+        with connection.cursor() as cursor:
+            for sql in guard.SQLITE:
+                cursor.execute(sql)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_schemathesis_finds_no_failure_in_any_operation(live_server, tmp_path, capsys):
+def test_schemathesis_finds_no_failure_in_any_operation(live_server, closed_runs_flushable, tmp_path, capsys):
     """Every operation, reads and writes, on the demo data of the throwaway test database, as the
     superuser (who reaches every operation), with every check schemathesis has."""
+    started = time.monotonic()
     call_command("load_demo", stdout=io.StringIO())
+    demo = time.monotonic() - started
     _, token = ApiToken.issue(User.objects.get(username="admin"), "schemathesis")
     report = tmp_path / "events.ndjson"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_PROXY": "*", "no_proxy": "*"}
@@ -182,7 +208,7 @@ def test_schemathesis_finds_no_failure_in_any_operation(live_server, tmp_path, c
     generated = re.search(r"(\d+) generated", result.stdout)
     with capsys.disabled():
         print(f"\nschemathesis: {tested} operations tested, {generated and generated[1]} test cases, "
-              f"{requests} requests, {failures} failures, {elapsed:.0f} s")
+              f"{requests} requests, {failures} failures, {elapsed:.0f} s (demo data: {demo:.0f} s)")
     assert result.returncode == 0, result.stdout[-30000:] + result.stderr[-5000:]
     assert tested == len(list(operations(openapi())))
     assert failures == 0
