@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from residanat.accounts.models import ApiToken, User
 from residanat.api.urls import api
+from residanat.careers.models import PeriodChooser
 from tests.api.helpers import token_client
 from tests.payroll.world import PayrollWorld
 
@@ -187,31 +188,47 @@ def closed_runs_flushable(transactional_db):
                 cursor.execute(sql)
 
 
+def _schemathesis(url: str, user: User, tmp_path: Path, name: str, *args: str, parameters: str = ""):
+    """Run the schemathesis CLI as `user`; (operations tested, test cases, requests, failures, output)."""
+    _, token = ApiToken.issue(user, "schemathesis")
+    config = tmp_path / f"{name}.toml"
+    config.write_text((HERE / "schemathesis.toml").read_text() + parameters)
+    report = tmp_path / f"{name}.ndjson"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_PROXY": "*", "no_proxy": "*"}
+    result = subprocess.run(
+        [str(SCHEMATHESIS), "--config-file", str(config), "--no-color", "run", f"{url}/api/v1/openapi.json",
+         "-H", f"Authorization: Bearer {token}", "--report", "ndjson", "--report-ndjson-path", str(report), *args],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
+    tested, requests, failures = _counts(report)
+    generated = re.search(r"(\d+) generated", result.stdout)
+    assert result.returncode == 0 or failures, result.stdout[-5000:] + result.stderr[-5000:]
+    return tested, int(generated[1]) if generated else 0, requests, failures, result.stdout
+
+
 @pytest.mark.django_db(transaction=True)
 def test_schemathesis_finds_no_failure_in_any_operation(live_server, closed_runs_flushable, tmp_path, capsys):
     """Every operation, reads and writes, on the demo data of the throwaway test database, as the
-    superuser (who reaches every operation), with every check schemathesis has."""
+    superuser (who reaches every operation), then the trainee's own operations as `interne.demo`
+    in the period where their wishes are open, with every check schemathesis has."""
     started = time.monotonic()
     call_command("load_demo", stdout=io.StringIO())
     demo = time.monotonic() - started
-    _, token = ApiToken.issue(User.objects.get(username="admin"), "schemathesis")
-    report = tmp_path / "events.ndjson"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_PROXY": "*", "no_proxy": "*"}
     started = time.monotonic()
-    result = subprocess.run(
-        [str(SCHEMATHESIS), "--config-file", str(HERE / "schemathesis.toml"), "--no-color", "run",
-         f"{live_server.url}/api/v1/openapi.json", "-H", f"Authorization: Bearer {token}",
-         "--report", "ndjson", "--report-ndjson-path", str(report)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
+    admin = _schemathesis(live_server.url, User.objects.get(username="admin"), tmp_path, "admin")
+    trainee = User.objects.get(username="interne.demo")
+    period = PeriodChooser.objects.get(status__person__user=trainee, period__state="wishes_open").period_id
+    own = _schemathesis(live_server.url, trainee, tmp_path, "trainee",
+                        "--include-path-regex", r"^/api/v1/(me|payroll/me/payslips|careers/periods/\{period_id\}/my-wishes)$",
+                        parameters=f'\n[parameters]\n"path.period_id" = {period}\n')
     elapsed = time.monotonic() - started
-    tested, requests, failures = _counts(report)
-    generated = re.search(r"(\d+) generated", result.stdout)
     with capsys.disabled():
-        print(f"\nschemathesis: {tested} operations tested, {generated and generated[1]} test cases, "
-              f"{requests} requests, {failures} failures, {elapsed:.0f} s (demo data: {demo:.0f} s)")
-    assert result.returncode == 0, result.stdout[-30000:] + result.stderr[-5000:]
-    assert tested == len(list(operations(openapi())))
-    assert failures == 0
+        for who, (tested, cases, requests, failures, _) in (("admin", admin), ("interne.demo", own)):
+            print(f"\nschemathesis as {who}: {tested} operations tested, {cases} test cases, {requests} requests, "
+                  f"{failures} failures", end="")
+        print(f"\nschemathesis: {elapsed:.0f} s (demo data: {demo:.0f} s)")
+    assert (admin[3], own[3]) == (0, 0), admin[4][-30000:] + own[4][-10000:]
+    assert admin[0] == len(list(operations(openapi())))
+    assert own[0] == 4  # /me, /payroll/me/payslips, GET and PUT my-wishes
 
 
 @pytest.mark.django_db
