@@ -78,6 +78,8 @@ CASES = [
     ("api:openapi-view", "get", lambda w: "/api/v1/docs", PUBLIC, None),
     ("api:docs-asset", "get", lambda w: "/api/v1/docs/assets/swagger-ui.css", PUBLIC, None),
     ("api:api-root", "get", lambda w: "/api/v1/", expect(ALL, 404, None), None),
+    # Any other URL under /api/v1/ (here an id that is not a number) is a JSON 404, for everyone.
+    ("api:unknown-url", "get", lambda w: "/api/v1/people/not-a-number", expect(ALL, 404, None), None),
     ("api:me", "get", lambda w: "/api/v1/me", API, None),
     ("api:rules", "get", lambda w: "/api/v1/rules?on=2025-06-01", API, None),
     ("api:regions", "get", lambda w: "/api/v1/referential/regions", API, None),

@@ -62,7 +62,8 @@ api.add_router("/deployment", deployment.router)
 unknown = Router(auth=None)
 
 
-@unknown.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False)
+@unknown.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False,
+                       url_name="unknown-url")
 def unknown_url(request, rest: str):
     raise Http404
 
