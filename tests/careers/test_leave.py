@@ -170,3 +170,13 @@ def test_a_leave_dated_before_any_regulation_is_refused_as_outside_the_status_no
     with pytest.raises(ValidationError) as refused:
         do_record_leave(status, K.ANNUAL, D(1, 1, 1), D(1, 1, 2), "", w.head_of(w.ph_services[0]))
     assert "01/11/2025" in refused.value.messages[0]
+
+
+def test_a_leave_starting_centuries_before_the_status_is_refused_not_a_server_error(w):
+    """Found by schemathesis (issue 20 item 7): the article was looked up for the year 300, when no
+    value of the regulation is in force, before the start was checked against the status."""
+    status = w.intern()
+    with pytest.raises(ValidationError) as refused:
+        do_record_leave(status, K.SICK, D(300, 3, 14), D(2026, 11, 16), "certificat 1", w.director)
+    assert "avant le statut" in refused.value.messages[0]
+    assert not Leave.objects.filter(status=status).exists()

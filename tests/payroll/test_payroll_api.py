@@ -191,7 +191,7 @@ def test_pay_terms_through_the_api(w):
     assert response.status_code == 200
     assert response.json()["in_force"]["administration"] == "Ministère de la Justice"
     refused = put(w.chu_officer, f"/statuses/{resident.pk}/pay-terms", {"valid_from": "2026-01-01", "housed": True})
-    assert refused.status_code == 422 and "housed" in refused.json()["fields"]
+    assert refused.status_code == 400 and "housed" in refused.json()["fields"]
     assert refused.json()["detail"].startswith("housed: Ne s'applique pas à ce statut")
     assert put(w.director, f"/statuses/{resident.pk}/pay-terms", {"valid_from": "2026-01-01",
                                                                  "committed": True}).status_code == 403

@@ -94,6 +94,8 @@ CASES = [
     # An API URL naming no operation: a JSON 404 for everyone (api/refusals.py).
     ("api:no_such_operation", "get", lambda w: "/api/v1/people/x", expect(ALL, 404, None), None),
     ("api:no_operation_at_the_root", "post", lambda w: "/api/v1/", expect(ALL, 404, None), None),
+    # Any other URL under /api/v1/ (here an id that is not a number) is a JSON 404, for everyone.
+    ("api:no_such_operation", "get", lambda w: "/api/v1/people/not-a-number", expect(ALL, 404, None), None),
     ("api:me", "get", lambda w: "/api/v1/me", API, None),
     ("api:rules", "get", lambda w: "/api/v1/rules?on=2025-06-01", API, None),
     ("api:regions", "get", lambda w: "/api/v1/referential/regions", API, None),

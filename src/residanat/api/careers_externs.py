@@ -46,7 +46,7 @@ class ExternBatchOut(Schema):
         return obj.n
 
 
-class ServiceOut(UnitRef):
+class ExternServiceOut(UnitRef):
     establishment: UnitRef
 
 
@@ -60,7 +60,7 @@ class ExternAssignmentOut(Schema):
     track: str
     study_year: int | None
     is_repeat: bool
-    service: ServiceOut
+    service: ExternServiceOut
 
     @staticmethod
     def resolve_person_id(obj):

@@ -54,7 +54,7 @@ class PeriodOut(Schema):
         return obj.seats_approved_by_director_id is not None
 
 
-class ServiceOut(Schema):
+class PeriodServiceOut(Schema):
     id: int
     code: str
     name_fr: str
@@ -63,7 +63,7 @@ class ServiceOut(Schema):
 
 
 class SeatsOut(Schema):
-    service: ServiceOut
+    service: PeriodServiceOut
     seats: int
     filled: int
     left: int
@@ -79,7 +79,7 @@ class PeriodDetailOut(PeriodOut):
 
 
 class OptionOut(Schema):
-    service: ServiceOut
+    service: PeriodServiceOut
     seats: int
     refused: str | None
 
@@ -87,10 +87,10 @@ class OptionOut(Schema):
 class MyWishesOut(Schema):
     order: int
     open: bool
-    wishes: list[ServiceOut]
+    wishes: list[PeriodServiceOut]
     options: list[OptionOut]
     missing_mandatory: list[str]
-    assigned: ServiceOut | None
+    assigned: PeriodServiceOut | None
     rotation_outcome: str | None
 
 

@@ -49,7 +49,7 @@ class StatusDatesOut(Schema):
     not_counted: list[SpanOut] = Field(description="periods that do not count as actual service")
 
 
-class EventOut(Schema):
+class TimelineEventOut(Schema):
     kind: str = Field(description="status_start, status_end, rotation, leave, residency_year, degree, mission, "
                                   "document")
     start: dt.date
@@ -69,7 +69,7 @@ class AlertOut(Schema):
 class TimelineOut(Schema):
     person_id: int
     statuses: list[StatusDatesOut]
-    events: list[EventOut]
+    events: list[TimelineEventOut]
     alerts: list[AlertOut]
 
 

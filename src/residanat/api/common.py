@@ -5,8 +5,7 @@ import re
 from typing import Annotated
 
 from ninja import Field, Schema
-from ninja import pagination
-from ninja.conf import settings as ninja_settings
+from ninja.pagination import LimitOffsetPagination
 from pydantic import BeforeValidator, WithJsonSchema
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -40,14 +39,9 @@ class UnitRef(Schema):
     name_ar: str
 
 
-# The largest offset a list accepts: no list holds that many rows, and a larger one overflows the
-# database's 64-bit integers (SQLite raises OverflowError, PostgreSQL "bigint out of range": a 500).
-MAX_OFFSET = 2**31 - 1
+class Pages(LimitOffsetPagination):
+    """ninja's limit/offset pages, with an offset the databases can hold: a larger one (2^65)
+    reached the SQL and answered 500; now it is a 422 like any parameter out of range."""
 
-
-class LimitOffsetPagination(pagination.LimitOffsetPagination):
-    """ninja's limit/offset pages, with an offset bounded so that a huge one is a 422, not a 500."""
-
-    class Input(Schema):
-        limit: int = Field(ninja_settings.PAGINATION_PER_PAGE, ge=1)
-        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+    class Input(LimitOffsetPagination.Input):
+        offset: int = Field(0, ge=0, le=2**31 - 1)

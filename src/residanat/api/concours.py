@@ -20,7 +20,7 @@ from residanat.concours.models import Candidate, Competition, MeritEntry, MeritL
 from residanat.concours.merit import explanation
 from residanat.concours.workflow import do_transition
 
-from .common import LimitOffsetPagination, Message
+from .common import Message, Pages
 
 router = Router(tags=["competitions"])
 
@@ -148,7 +148,7 @@ def list_allocations(request, slug: str):
 
 
 @router.get("/{slug}/candidates", response=list[CandidateOut], url_name="competition-candidates")
-@paginate(LimitOffsetPagination, max_limit=500)
+@paginate(Pages, max_limit=500)
 def list_candidates(request, slug: str, state: Candidate.State | None = None):
     competition = _competition(request, slug)
     found = Candidate.objects.visible_to(request.auth).filter(competition=competition).select_related("person")

@@ -18,12 +18,12 @@ from residanat.accounts.scopes import roles_of
 from residanat.deployment import reports, services
 from residanat.deployment.models import Campaign, Candidate
 
-from .common import LimitOffsetPagination
+from .common import Pages
 
 router = Router(tags=["deployment"])
 
 
-class RegionOut(Schema):
+class CampaignRegionOut(Schema):
     code: str
     name_fr: str
     name_ar: str
@@ -64,7 +64,7 @@ class CampaignOut(Schema):
     growth_percent: float | None
     delegations: int
     cohorts: dict[str, int]
-    regions: list[RegionOut]
+    regions: list[CampaignRegionOut]
     reconciliation: ReconciliationOut
     missing_specialties: list[MissingOut]
 
@@ -132,7 +132,7 @@ def _specialist_out(candidate: Candidate) -> dict:
 
 
 @router.get("/campaigns/{int:year}/specialists", response=list[SpecialistOut], url_name="deployment-specialists")
-@paginate(LimitOffsetPagination, max_limit=200)
+@paginate(Pages, max_limit=200)
 def list_specialists(request, year: int):
     campaign = get_object_or_404(Campaign, year=year)
     found = Candidate.objects.visible_to(request.auth).filter(campaign=campaign).select_related("specialty", "campaign")

@@ -17,7 +17,7 @@ from residanat.discipline import cases, commitments
 from residanat.discipline.models import Commitment, DisciplinaryCase
 from residanat.rules import discipline as rules
 
-from .common import LimitOffsetPagination
+from .common import Pages
 
 router = Router(tags=["discipline"])
 
@@ -44,7 +44,7 @@ class CaseOut(Schema):
         return obj.state == DisciplinaryCase.State.REFERRED and rules.is_late(obj.opinion_due_on, timezone.localdate())
 
 
-class EventOut(Schema):
+class CaseEventOut(Schema):
     seq: int
     at: dt.datetime
     kind: str
@@ -56,7 +56,7 @@ class EventOut(Schema):
 class CaseDetailOut(CaseOut):
     committee: dict
     log_ok: bool = Field(description="the hash chain of the case's log checks out")
-    events: list[EventOut]
+    events: list[CaseEventOut]
 
     @staticmethod
     def resolve_log_ok(obj):
@@ -87,7 +87,7 @@ def _cases(user):
 
 
 @router.get("/cases", response=list[CaseOut], url_name="discipline-cases")
-@paginate(LimitOffsetPagination, max_limit=200)
+@paginate(Pages, max_limit=200)
 def list_cases(request, state: DisciplinaryCase.State | None = None):
     found = _cases(request.auth)
     return (found.filter(state=state) if state else found).order_by("-opened_at", "-pk")

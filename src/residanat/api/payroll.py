@@ -34,7 +34,7 @@ from residanat.people.models import TraineeStatus
 from residanat.referential.models import HospitalCentre
 from residanat.rules.rib import grouped
 
-from .common import IsoDate, LimitOffsetPagination, Message
+from .common import IsoDate, Message, Pages
 
 router = Router(tags=["payroll"])
 CENT = Decimal("0.01")
@@ -229,8 +229,11 @@ class PayTermsIn(Schema):
 class BankAccountIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    holder: str = Field(max_length=200)
-    rib: str = Field(max_length=40, description="24 digits; spaces, dots or dashes allowed between the groups")
+    # Something left once the blanks are stripped (Python's blanks: \s and the separators 1C–1F).
+    holder: str = Field(max_length=200, pattern=r"[^\s\x1c-\x1f]")
+    rib: str = Field(max_length=40, json_schema_extra={"format": "rib"},
+                     description="24 digits whose last two are the key (97 - first 22 × 100 mod 97); spaces, "
+                                 "dots or dashes allowed between the groups")
 
 
 class BankAccountOut(Schema):
@@ -327,7 +330,7 @@ def _act(action, run: PayrollRun, user) -> PayrollRun:
 # --- runs ----------------------------------------------------------------------------------------
 
 @router.get("/runs", response=list[RunOut], url_name="payroll-runs")
-@paginate(LimitOffsetPagination, max_limit=200)
+@paginate(Pages, max_limit=200)
 def list_runs(request, state: PayrollRun.State | None = None, payer: Payer | None = None):
     """The runs the caller sees (the Ministry's staff all of them, a hospital centre's its own), the
     latest month first."""
@@ -382,7 +385,7 @@ def get_run(request, run_id: int):
 
 
 @router.get("/runs/{int:run_id}/lines", response=list[LineOut], url_name="payroll-run-lines")
-@paginate(LimitOffsetPagination, max_limit=500)
+@paginate(Pages, max_limit=500)
 def run_lines(request, run_id: int, person: int | None = None):
     """The run's lines, each explaining itself (rule, article, days, monthly rate); `person`: one
     person's lines."""
@@ -495,12 +498,13 @@ def get_pay_terms(request, status_id: int):
     return _terms_out(_status(request, status_id), request.auth)
 
 
-@router.put("/statuses/{int:status_id}/pay-terms", response={200: PayTermsOut, 403: Message, 422: Refusal},
+@router.put("/statuses/{int:status_id}/pay-terms", response={200: PayTermsOut, 400: Refusal, 403: Message},
             url_name="payroll-pay-terms-update")
 def put_pay_terms(request, status_id: int, payload: PayTermsIn):
     """Set the facts the stipend depends on from `valid_from`: `housed` for interns and public-health interns (D93
     art. 18, RD68 ch. 11); `civil_servant`, `committed`, `administration` for residents (D93 art.
-    27, 27 bis). A fact that does not price this status is refused (422)."""
+    27, 27 bis). A fact that does not price this status, or a date outside it, is refused (400, with
+    the messages of each field)."""
     status = _status(request, status_id)
     facts = {name: value for name, value in payload.dict(exclude_unset=True).items() if name in TERM_FIELDS}
     try:
@@ -508,7 +512,7 @@ def put_pay_terms(request, status_id: int, payload: PayTermsIn):
     except PermissionDenied as exc:
         raise HttpError(403, str(exc) or _("Vous ne tenez pas la paie de ce statut.")) from None
     except DjangoValidationError as exc:
-        return 422, _refusal(exc)
+        return 400, _refusal(exc)
     return 200, _terms_out(status, request.auth)
 
 

@@ -4,6 +4,7 @@ A person the caller may not see answers 404, never 403, so that ids leak nothing
 """
 
 import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
@@ -11,13 +12,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
-from pydantic import ConfigDict
+from pydantic import ConfigDict, WithJsonSchema
 
 from residanat.people.models import Person, TraineeStatus
 from residanat.people.queries import search, visible_people
 from residanat.people.services import do_update_person_contact
 
-from .common import LimitOffsetPagination, Message, UnitRef
+from .common import Message, Pages, UnitRef
 
 router = Router(tags=["people"])
 
@@ -68,18 +69,23 @@ class StatusOut(Schema):
     decision_ref: str
 
 
+# An address, or "" to clear it: the schema says so, the form's EmailValidator checks it.
+EmailOrBlank = Annotated[str, WithJsonSchema({"anyOf": [{"type": "string", "format": "email", "maxLength": 254},
+                                                        {"type": "string", "maxLength": 0}]})]
+
+
 class ContactIn(Schema):
     """Only the fields sent are changed; send "" to clear one."""
 
     model_config = ConfigDict(extra="forbid")
 
-    email: str = Field(None, max_length=254)
+    email: EmailOrBlank = Field(None, max_length=254)
     phone: str = Field(None, max_length=30)
     address: str = None
 
 
 @router.get("", response=list[PersonOut], url_name="people")
-@paginate(LimitOffsetPagination, max_limit=200)
+@paginate(Pages, max_limit=200)
 def list_people(request, q: str = ""):
     """`q`: words that must each appear in a name (French or Arabic) or in a readable CIN."""
     found = search(visible_people(request.auth), q)

@@ -1,7 +1,6 @@
 """The JSON API under /api/v1/: one router per domain; every operation needs a bearer token or a
 session (see auth.py) except the OpenAPI schema and the docs page."""
 
-from ninja import NinjaAPI
 
 from . import (
     careers_externs,
@@ -21,8 +20,9 @@ from . import (
     rules,
 )
 from .auth import API_AUTH
+from .openapi import ContractAPI, declare_framework_answers
 
-api = NinjaAPI(
+api = ContractAPI(
     title="residanat",
     version="1",
     urls_namespace="api",
@@ -49,3 +49,4 @@ api.add_router("/payroll", payroll.router)
 api.add_router("/discipline", discipline.router)
 api.add_router("/deployment", deployment.router)
 api.add_router("/", refusals.unknown)  # last: the URLs no operation above answers
+declare_framework_answers(api)
