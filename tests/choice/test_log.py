@@ -1,5 +1,5 @@
 """Issue 5 §7: every choice, undo and round is appended to a hash-chained log; `residanat
-verify-log SESSION` recomputes the chain and names the first broken entry."""
+verify_log SESSION` recomputes the chain and names the first broken entry."""
 
 import pytest
 from django.core.management import call_command
@@ -38,14 +38,14 @@ def test_each_entry_holds_the_previous_hash_and_the_chain_verifies(session):
 
 
 def test_an_edited_entry_is_named_by_verify_log(session, capsys):
-    call_command("verify-log", session.competition.slug)
+    call_command("verify_log", session.competition.slug)
     assert "log intact: 6 entries" in capsys.readouterr().out
     entry = LogEntry.objects.get(session=session, seq=3)
     LogEntry.objects.filter(pk=entry.pk).update(payload={**entry.payload, "post": "chu-test-medical-pedia"})
     result = verify(session)
     assert not result.ok and result.broken_seq == 3 and "edited" in result.problem
     with pytest.raises(CommandError, match="entry 3") as excinfo:
-        call_command("verify-log", session.competition.slug)
+        call_command("verify_log", session.competition.slug)
     assert excinfo.value.returncode == 1
 
 
@@ -68,5 +68,5 @@ def test_a_recomputed_hash_on_an_edited_entry_is_still_caught_by_the_next_entry(
 
 def test_verify_log_of_an_unknown_session_exits_2():
     with pytest.raises(CommandError) as excinfo:
-        call_command("verify-log", "nope")
+        call_command("verify_log", "nope")
     assert excinfo.value.returncode == 2

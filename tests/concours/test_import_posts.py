@@ -1,5 +1,5 @@
 """Importing the ministry's letter of posts: referential matching, validation before any write,
-the competition made from its slug, idempotent replacement, and the `import-posts` command."""
+the competition made from its slug, idempotent replacement, and the `import_posts` command."""
 
 import datetime as dt
 import json
@@ -27,7 +27,7 @@ SURGICAL_SUBTOTAL = 91
 def run_command(*args) -> tuple[dict, int]:
     out = StringIO()
     try:
-        call_command("import-posts", *map(str, args), "--json", stdout=out)
+        call_command("import_posts", *map(str, args), "--json", stdout=out)
         code = 0
     except CommandError as exc:
         code = exc.returncode
@@ -129,7 +129,7 @@ def test_command_error_message_names_the_line(tmp_path, edited_seed):
     bad.write_text(edited_seed(SURGICAL_SUBTOTAL, "<b>104</b>", "<b>105</b>"), encoding="utf-8")
 
     with pytest.raises(CommandError, match=f"line {SURGICAL_SUBTOTAL}:") as exc:
-        call_command("import-posts", str(bad), "--competition", SLUG, stdout=StringIO())
+        call_command("import_posts", str(bad), "--competition", SLUG, stdout=StringIO())
     assert exc.value.returncode == 2
 
 

@@ -239,7 +239,7 @@ def test_reminders_a_week_before_the_deadline_then_daily_once_late_each_logged_o
     assert cases.remind(D(2026, 3, 29)) == [(DisciplinaryCase.objects.get(pk=case.pk), False)]
     assert cases.remind(D(2026, 3, 29)) == []  # once a day
     out = io.StringIO()
-    call_command("discipline-reminders", "--on", "2026-04-06", stdout=out)
+    call_command("discipline_reminders", "--on", "2026-04-06", stdout=out)
     assert "LATE 05/04/2026" in out.getvalue() and w.intern.person.full_name in out.getvalue()
     assert list(case.events.filter(kind="reminder").values_list("payload__late", flat=True)) == [False, True]
     assert cases.verify(case).ok

@@ -295,7 +295,7 @@ class LogQuerySet(CompetitionScopedQuerySet):
 
 class LogEntry(models.Model):
     """One entry of a session's tamper-evident log: each holds the previous entry's hash, so an
-    edited, removed or inserted entry breaks the chain from there on (`residanat verify-log`)."""
+    edited, removed or inserted entry breaks the chain from there on (`residanat verify_log`)."""
 
     session = models.ForeignKey(ChoiceSession, on_delete=models.CASCADE, related_name="log")
     seq = models.PositiveIntegerField()

@@ -135,7 +135,7 @@ def do_run_round(session: ChoiceSession, by, *, binding: bool = False, scheduled
 
 
 def run_due_rounds(now=None) -> list[Round]:
-    """Every scheduled round whose time has come (the `run-due-rounds` command, from cron)."""
+    """Every scheduled round whose time has come (the `run_due_rounds` command, from cron)."""
     now = now or timezone.now()
     done = []
     for rnd in Round.objects.filter(run_at__isnull=True, scheduled_at__lte=now,

@@ -187,7 +187,7 @@ def schedule_round(request, slug):
 @require_POST
 def run_round(request, slug):
     """A simulation round now; with `round=<number>`, a scheduled round whose time has come
-    (the `run-due-rounds` command does the same from cron)."""
+    (the `run_due_rounds` command does the same from cron)."""
     session = _editable_session(request, slug)
     scheduled = None
     if request.POST.get("round"):

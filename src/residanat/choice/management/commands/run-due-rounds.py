@@ -1,12 +1,8 @@
-from django.core.management.base import BaseCommand
+"""The command's former name, `run-due-rounds`: kept as an alias of `run_due_rounds` for one release (issue 21
+item 5: every command is named with underscores, as Django's own are)."""
 
-from residanat.choice.rounds import run_due_rounds
+from .run_due_rounds import Command as Current
 
 
-class Command(BaseCommand):
-    help = "Run every scheduled simulation round whose time has come (call it from cron every few minutes)."
-
-    def handle(self, *args, **options):
-        for rnd in run_due_rounds():
-            self.stdout.write(f"{rnd.session.competition.slug}: round {rnd.number} run, "
-                              f"{rnd.assigned} placed, {rnd.unassigned} without a post")
+class Command(Current):
+    help = f"Former name of `run_due_rounds`, kept for one release. {Current.help}"
