@@ -245,3 +245,19 @@ def test_reminders_a_week_before_the_deadline_then_daily_once_late_each_logged_o
     assert cases.verify(case).ok
     cases.record_opinion(w.director, case, Sanction(WARNING), D(2026, 4, 7))
     assert cases.remind(D(2026, 4, 8)) == []
+
+
+def test_a_signed_exclusion_overlapping_a_stop_already_recorded_is_refused_and_records_nothing(w):
+    """The disciplinary stop goes through the payroll service with its checks (issue 21 item 2): the
+    same dates already stopped by payroll (do_record_stipend_stop) are not stopped twice."""
+    from residanat.payroll.forms_files import do_record_stipend_stop
+
+    case = referred(w, w.case())
+    proposal = Sanction(TEMPORARY, D(2026, 4, 1), D(2026, 4, 30))
+    case = cases.record_opinion(w.director, case, proposal, D(2026, 3, 25))
+    do_record_stipend_stop(w.intern, w.ministry, D(2026, 4, 5), D(2026, 4, 20), "Arrêté 8")
+    with pytest.raises(cases.CaseRefused, match="chevauche"):
+        cases.sign_decision(w.ministry, case, proposal, D(2026, 3, 28), "Arrêté 9")
+    case.refresh_from_db()
+    assert case.state == DisciplinaryCase.State.PROPOSED and case.decision_ref == ""
+    assert list(StipendStop.objects.filter(status=w.intern).values_list("decision_ref", flat=True)) == ["Arrêté 8"]

@@ -21,7 +21,7 @@ from residanat.accounts.roles import Role
 from residanat.careers.authority import holds, is_dean_of, is_director_of, is_ministry
 from residanat.concours.registration import check_upload, stored_name
 from residanat.hashchain import GENESIS, entry_hash
-from residanat.payroll.models import StipendStop
+from residanat.payroll.forms_files import do_record_stipend_stop
 from residanat.people.models import TraineeStatus
 from residanat.rules import discipline as rules
 from residanat.rules.eligibility import Failure
@@ -326,8 +326,12 @@ def _take_effect(case: DisciplinaryCase, sanction: rules.Sanction, user) -> None
     status = case.status
     if sanction.kind == rules.TEMPORARY:
         # D93 art. 30, RD68 ch. 8: the stipend stops for those dates; the payroll runs read it.
-        stop = StipendStop.objects.create(status=status, start_date=sanction.start, end_date=sanction.end,
-                                          decision_ref=case.decision_ref, recorded_by=user)
+        # Through payroll's own service: its row lock and its overlap check hold for both paths.
+        try:
+            stop = do_record_stipend_stop(status, user, sanction.start, sanction.end, case.decision_ref,
+                                          pronounced=True)
+        except ValidationError as refused:
+            raise CaseRefused(" ".join(refused.messages)) from refused
         _log(case, "stipend_stopped", {"stop": stop.pk, "start": _day(stop.start_date), "end": _day(stop.end_date)}, user)
     elif sanction.kind == rules.DEFINITIVE:
         status.end_date, status.end_reason = case.decided_on, TraineeStatus.EndReason.EXCLUSION

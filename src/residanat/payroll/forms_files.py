@@ -271,10 +271,13 @@ class StipendStopForm(forms.Form):
     decision_ref = forms.CharField(label=StipendStop._meta.get_field("decision_ref").verbose_name, max_length=200)
 
 
-def do_record_stipend_stop(status, user, start: dt.date, end: dt.date, decision_ref: str) -> StipendStop:
+def do_record_stipend_stop(status, user, start: dt.date, end: dt.date, decision_ref: str, *,
+                           pronounced: bool = False) -> StipendStop:
     """Record a temporary exclusion: no stipend from `start` to `end`. The next run computes it; a
-    closed month is recovered by an adjustment line."""
-    if not may_record_stop(user, status):
+    closed month is recovered by an adjustment line. `pronounced`: the caller is a disciplinary
+    decision signed by every authority the texts name (discipline/cases.py), which is the authority
+    here; the checks of the dates, the length and the overlap apply all the same."""
+    if not pronounced and not may_record_stop(user, status):
         raise PermissionDenied(_("Seul le ministre prononce une exclusion temporaire (D93 art. 32 ; RD68 ch. 10)."))
     if status.kind not in discipline.REGIME:
         # D93 art. 29: the externs' discipline is that of decree 2.75.664 (students' disciplinary
