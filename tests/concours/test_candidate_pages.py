@@ -268,3 +268,17 @@ def test_the_receipt_is_issued_only_by_the_candidate_and_the_competition_s_offic
     dean = user_with_role(Role.DEAN_OFFICE, faculty=f1)
     assert verified_client(dean).get(f"{path}?lang=ar").status_code == 200
     assert IssuedDocument.objects.filter(issued_by=dean, person=candidate.person).exists()
+
+
+def test_the_receipt_s_stored_file_is_closed_once_sent(competition):
+    """Issue 21 item 4: the view read the receipt's file and left it open (a descriptor leaked per
+    download); issued_pdf_response closes it."""
+    from tests.documents.helpers import files_opened
+
+    user = trainee()
+    candidate = candidate_of(competition, "R26-0001", user=user)
+    with files_opened() as opened:
+        response = logged_in(user).get(f"/concours/candidatures/{candidate.pk}/recu.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert "recepisse-R26-0001-fr.pdf" in response["Content-Disposition"]
+    assert opened and all(f.closed for f in opened)

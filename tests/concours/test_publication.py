@@ -276,3 +276,19 @@ def test_the_candidate_s_space_links_the_slip_only_where_one_can_be_issued():
     page = own.get("/concours/mes-candidatures/").content.decode()
     assert f"/concours/candidatures/{mine.pk}/releve.pdf" in page
     assert f"/concours/candidatures/{old.pk}/releve.pdf" not in page
+
+
+def test_the_result_slip_s_stored_file_is_closed_once_sent():
+    """Issue 21 item 4: the view read the slip's file and left it open (a descriptor leaked per
+    download); issued_pdf_response closes it."""
+    from tests.documents.helpers import files_opened
+
+    world, trainee = _candidate_world()
+    world.publish()
+    client = Client()
+    client.force_login(trainee)
+    with files_opened() as opened:
+        response = client.get(f"/concours/candidatures/{world.candidates['F3'].pk}/releve.pdf?lang=ar")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert IssuedDocument.objects.get(kind="result_slip").language == "ar"
+    assert opened and all(f.closed for f in opened)

@@ -1,5 +1,7 @@
+import contextlib
 import datetime as dt
 import subprocess
+from unittest import mock
 
 from tests.people.factories import PersonFactory, TraineeStatusFactory
 
@@ -23,3 +25,21 @@ def trainee_with_two_statuses(**person):
     )
     TraineeStatusFactory(person=person, faculty=first.faculty, start_date=dt.date(2025, 9, 1))
     return person
+
+
+@contextlib.contextmanager
+def files_opened():
+    """Every stored file a model's file field opens inside the block, to check each was closed
+    (an open file left to the garbage collector is a leaked descriptor under load)."""
+    from django.db.models.fields.files import FieldFile
+
+    opened = []
+    real_open = FieldFile.open
+
+    def spy(self, mode="rb"):
+        result = real_open(self, mode)
+        opened.append(self.file)
+        return result
+
+    with mock.patch.object(FieldFile, "open", spy):
+        yield opened

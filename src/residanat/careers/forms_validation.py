@@ -26,8 +26,3 @@ class RotationValidationForm(forms.Form):
 
 class DocumentLanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Langue du document"), choices=settings.LANGUAGES, required=False)
-
-    def language_or(self, default: str) -> str:
-        if self.is_valid() and self.cleaned_data["language"]:
-            return self.cleaned_data["language"]
-        return default

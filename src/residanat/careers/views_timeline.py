@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
+from residanat.documents.http import document_language
 from residanat.people.models import TraineeStatus
 
 from . import documents
@@ -45,15 +46,11 @@ def my_timeline(request):
     return _render(request, own_person(request.user), own=True)
 
 
-def _language(request) -> str:
-    return DocumentLanguageForm(request.POST).language_or(get_language() or "fr")
-
-
 def _issue(request, person, issue):
     if not can_issue_for(request.user, person):
         raise PermissionDenied
     try:
-        document = issue(_language(request))
+        document = issue(document_language(request, request.POST, field="language"))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("careers:person-timeline", person.pk)

@@ -17,16 +17,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from residanat.concours.publication import language_of
 from residanat.concours.scope import can_change_competition
 from residanat.documents import kinds
 from residanat.documents.excel import workbook_response
-from residanat.documents.http import document_response
+from residanat.documents.http import document_language, issued_pdf_response
 from residanat.formats import moment_text
 
 from . import documents, log
@@ -44,10 +42,6 @@ def _staff_session(request, slug):
     if not sees_every_laureate(request.user, session):
         raise PermissionDenied
     return session
-
-
-def _language(request, data) -> str:
-    return language_of(data.get("lang"), default=language_of(get_language()))
 
 
 @login_required
@@ -72,11 +66,6 @@ def results(request, slug):
     })
 
 
-def _pdf_response(document):
-    with document.file.open("rb") as stored:
-        return document_response(stored.read(), f"{document.number}.pdf", "application/pdf", inline=True)
-
-
 @login_required
 @never_cache
 def results_pdf(request, slug):
@@ -87,7 +76,7 @@ def results_pdf(request, slug):
     if session.state != session.State.CLOSED:
         raise Http404
     data = request.POST if request.method == "POST" else request.GET
-    language = _language(request, data)
+    language = document_language(request, data)
     document = documents.published(session, language)
     if document is None and request.method == "POST":
         # Publishing appends to the session's log: the office running the choice does it (decision
@@ -111,7 +100,7 @@ def results_pdf(request, slug):
             response = HttpResponse()
             response["HX-Redirect"] = f"{reverse('choice:results-pdf', args=[slug])}?lang={language}"
             return response
-        return _pdf_response(document)
+        return issued_pdf_response(document, inline=True)
     failure = documents.publication_failure(session, language)
     if not failure and not documents.is_publishing(session, language):
         raise Http404
@@ -129,7 +118,7 @@ def results_xlsx(request, slug):
     session = _staff_session(request, slug)
     if session.state != session.State.CLOSED:
         raise Http404
-    language = _language(request, request.GET)
+    language = document_language(request)
     return workbook_response(documents.results_filename(session, language, "xlsx"),
                              documents.results_sheets(session, request.user, language))
 
@@ -150,10 +139,10 @@ def notice(request, slug, number):
     if not kinds.readers(documents.ASSIGNMENT_NOTICE).rows(request.user).filter(pk=chooser.candidate_id).exists():
         raise PermissionDenied
     try:
-        document = documents.issue_notice(chooser, _language(request, request.GET), request.user)
+        document = documents.issue_notice(chooser, document_language(request), request.user)
     except documents.NotReady:
         raise Http404 from None
-    return _pdf_response(document)
+    return issued_pdf_response(document, inline=True)
 
 
 # --- the log -------------------------------------------------------------------------------------

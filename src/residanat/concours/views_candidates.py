@@ -18,13 +18,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from residanat.documents.excel import XLSX_CONTENT_TYPE, Sheet, workbook_response
-from residanat.documents.http import document_response
+from residanat.documents.http import document_language, document_response, issued_pdf_response
 from residanat.formats import day_text
 from residanat.people.queries import identity_readers, may_read_identity
 from residanat.ratelimits import limit_per_address
@@ -41,7 +40,6 @@ from .uploads import forget_previewed, keep_previewed, previewed, upload_problem
 State = Competition.State
 PAGE_SIZE = 50
 NATIONALITY_FILTERS = {"ma": Q(person__nationality="MA"), "foreign": ~Q(person__nationality="MA")}
-LANGUAGES = ("fr", "ar")
 
 
 # --- finding things in the scope ---------------------------------------------------------------
@@ -51,14 +49,6 @@ def _candidate(request, pk) -> Candidate:
         Candidate.objects.visible_to(request.user)
         .select_related("competition__faculty", "competition__hospital_centre", "person", "enrolment_faculty"),
         pk=pk)
-
-
-def _document_language(request) -> str:
-    asked = (request.GET.get("lang") or "").lower()[:2]
-    if asked in LANGUAGES:
-        return asked
-    current = (get_language() or "fr")[:2]
-    return current if current in LANGUAGES else "fr"
 
 
 def _add_errors(form, error: ValidationError):
@@ -101,7 +91,7 @@ def register(request, slug):
             try:
                 candidate = registration.do_register_candidate(
                     competition, form.registration_data(), user=user if user.is_authenticated else None,
-                    password=form.cleaned_data.get("password1"), language=_document_language(request))
+                    password=form.cleaned_data.get("password1"), language=document_language(request))
             except registration.IdentityAlreadyKnown as error:
                 if not user.is_authenticated:
                     return _registration_received(request, competition)
@@ -164,9 +154,8 @@ def receipt(request, pk):
     candidate = _candidate(request, pk)
     if not registration.may_issue_receipt(request.user, candidate):
         raise Http404
-    document = registration.registration_receipt(candidate, _document_language(request), request.user)
-    return document_response(document.file.open("rb").read(), f"recepisse-{candidate.number}-{document.language}.pdf",
-                             "application/pdf", inline=True)
+    document = registration.registration_receipt(candidate, document_language(request), request.user)
+    return issued_pdf_response(document, inline=True, filename=f"recepisse-{candidate.number}-{document.language}.pdf")
 
 
 # --- list and export ---------------------------------------------------------------------------
@@ -224,7 +213,7 @@ def candidates_export(request, slug):
     competition = visible_competition(request, slug)
     found, _filters = _filtered(request, competition)
     with_identity = can_change_competition(request.user, competition)
-    language = _document_language(request)
+    language = document_language(request)
     headers = [_("N° de candidat"), _("Nom"), _("Prénom"), _("Nom (arabe)"), _("Prénom (arabe)"),
                _("Nationalité")]
     if with_identity:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from residanat.documents import kinds
 from residanat.documents.excel import XLSX_CONTENT_TYPE, workbook_response
-from residanat.documents.http import document_response
+from residanat.documents.http import document_language, document_response, issued_pdf_response
 from residanat.rules.merit import weighted_total
 
 from . import publication
@@ -419,16 +419,12 @@ def _list_for_download(request, slug):
     return competition, merit_list, True
 
 
-def _document_language(request) -> str:
-    return publication.language_of(request.GET.get("lang"), default=publication.language_of(get_language()))
-
-
 @never_cache
 def merit_pdf(request, slug):
     """The list as PDF, from the stored copy; a long list not rendered yet is rendered in the
     background while a page polls (HTMX) and then sends the browser to the file."""
     competition, merit_list, public = _list_for_download(request, slug)
-    language = _document_language(request)
+    language = document_language(request)
     pdf = publication.stored_merit_list_pdf(competition, merit_list, language, public=public)
     entries = merit_list.entries.all()
     rows = (entries.filter(outcome__in=publication.ADMITTED) if public else entries).count()
@@ -452,7 +448,7 @@ def merit_pdf(request, slug):
 @never_cache
 def merit_xlsx(request, slug):
     competition, merit_list, public = _list_for_download(request, slug)
-    language = _document_language(request)
+    language = document_language(request)
     return workbook_response(publication.merit_list_filename(competition, merit_list, language, public, "xlsx"),
                              publication.merit_list_sheets(competition, merit_list, language, public=public))
 
@@ -489,8 +485,7 @@ def result_slip(request, pk):
     candidate = get_object_or_404(kinds.readers(publication.RESULT_SLIP).rows(request.user).select_related(
         "competition__faculty", "person"), pk=pk)
     try:
-        document = publication.issue_result_slip(candidate, _document_language(request), request.user)
+        document = publication.issue_result_slip(candidate, document_language(request), request.user)
     except publication.SlipUnavailable:
         raise Http404 from None
-    return document_response(document.file.open("rb").read(), f"{document.number}.pdf", "application/pdf",
-                             inline=True)
+    return issued_pdf_response(document, inline=True)

@@ -14,18 +14,16 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from residanat.documents.excel import XLSX_CONTENT_TYPE
-from residanat.documents.http import document_response
+from residanat.documents.http import document_language, document_response
 from residanat.referential.models import Specialty
 
 from .models import Competition, PostAllocation
 from .posts_template import (
-    ANNEX_LANGUAGES,
     POOL,
     SEAT_HEADERS,
     SEAT_SUMMARY,
@@ -295,7 +293,6 @@ def posts_template_download(request, slug):
 def posts_annex(request, slug):
     """The annex of the joint order (D93 art. 9–10, 22), `?lang=fr|ar` (default: the page's)."""
     competition = visible_competition(request, slug)
-    current = "ar" if (get_language() or "").startswith("ar") else "fr"
-    language = request.GET.get("lang") if request.GET.get("lang") in ANNEX_LANGUAGES else current
+    language = document_language(request)
     return document_response(annex_pdf(competition, language), f"postes-{competition.slug}-{language}.pdf",
                              "application/pdf", inline=True)

@@ -26,7 +26,7 @@ from residanat.accounts.scopes import roles_of
 from residanat.careers.authority import is_ministry
 from residanat.concours.uploads import forget_previewed, keep_previewed, previewed, upload_problem
 from residanat.documents import kinds
-from residanat.documents.http import document_response
+from residanat.documents.http import document_response, issued_pdf_response
 from residanat.payroll.forms_files import date_field
 
 from . import exports, notices, reports, services
@@ -327,8 +327,7 @@ def notice(request, pk, language):
     if posting is None or posting.post_id is None or language not in ("fr", "ar"):
         raise Http404
     document = notices.issue(posting, language, request.user)
-    with document.file.open("rb") as stored:
-        return document_response(stored.read(), f"{document.number}.pdf", "application/pdf", inline=True)
+    return issued_pdf_response(document, inline=True)
 
 
 @login_required
@@ -361,6 +360,4 @@ def communique_pdf(request, year, language):
     if (campaign.state == Campaign.State.DRAFT and not _is_staff(request.user)) or language not in ("fr", "ar"):
         raise Http404
     document = exports.communique_pdf(campaign, language, request.user)
-    with document.file.open("rb") as stored:
-        return document_response(stored.read(), f"{document.number}.pdf", "application/pdf", inline=True,
-                                 private=False)
+    return issued_pdf_response(document, inline=True)

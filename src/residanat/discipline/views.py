@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from residanat.accounts.roles import Role
 from residanat.careers.authority import is_ministry
 from residanat.documents import kinds
-from residanat.documents.http import document_response
+from residanat.documents.http import document_language, issued_pdf_response
 from residanat.web.feedback import report_form_errors
 from residanat.payroll.forms_files import date_field
 from residanat.people.models import Person, TraineeStatus
@@ -211,7 +211,7 @@ def letter(request, pk, kind):
     cases = kinds.readers(letters.KINDS[kind]).rows(request.user)
     case = get_object_or_404(cases.select_related("status", "status__person", "status__hospital_centre",
                                                   "status__faculty"), pk=pk)
-    language = request.GET.get("lang") if request.GET.get("lang") in ("fr", "ar") else "fr"
+    language = document_language(request, default="fr")
     why = letters.refusal(case, kind)
     if why:
         return render(request, "discipline/letter_refused.html", {"case": case, "why": why}, status=409)
@@ -219,8 +219,7 @@ def letter(request, pk, kind):
         document = letters.issue(case, kind, language, request.user)
     except letters.LetterRefused as refusal:
         return render(request, "discipline/letter_refused.html", {"case": case, "why": str(refusal)}, status=409)
-    with document.file.open("rb") as stored:
-        return document_response(stored.read(), f"{document.number}.pdf", "application/pdf", inline=True)
+    return issued_pdf_response(document, inline=True)
 
 
 

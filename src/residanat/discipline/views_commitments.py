@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from residanat.careers.authority import is_ministry
 from residanat.documents import kinds
-from residanat.documents.http import document_response
+from residanat.documents.http import document_language, issued_pdf_response
 from residanat.web.feedback import report_form_errors
 from residanat.payroll.forms_files import date_field
 from residanat.people.models import TraineeStatus
@@ -187,7 +187,6 @@ def commitment_statement(request, pk):
     # The commitments through which the statement is read (kinds.readers, the register's rule too).
     commitment = get_object_or_404(kinds.readers(statements.STATEMENT).rows(request.user).select_related(
         "status", "status__person", "status__hospital_centre"), pk=pk)
-    language = request.GET.get("lang") if request.GET.get("lang") in ("fr", "ar") else "fr"
+    language = document_language(request, default="fr")
     document = statements.issue(commitment, language, request.user)
-    with document.file.open("rb") as stored:
-        return document_response(stored.read(), f"{document.number}.pdf", "application/pdf", inline=True)
+    return issued_pdf_response(document, inline=True)

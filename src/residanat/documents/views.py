@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
@@ -7,6 +7,7 @@ from residanat.ratelimits import limit_per_address
 
 from . import kinds, verification
 from .forms import VerifyForm
+from .http import issued_pdf_response
 
 
 def _verification_asked(request) -> bool:
@@ -42,7 +43,4 @@ def download(request, pk):
     document = kinds.readable(request.user).filter(pk=pk).exclude(file="").first()
     if document is None:
         raise Http404
-    return FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=f"{document.number}.pdf",
-        content_type="application/pdf",
-    )
+    return issued_pdf_response(document, stream=True)

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
-from residanat.documents.http import document_response
+from residanat.documents.http import document_language, document_response
 
 from . import authority, documents, payslips, transfer
 from .models import PayrollRun
@@ -61,7 +61,7 @@ def run_withheld(request, pk):
 @never_cache
 def run_summary(request, pk):
     run = _run(request, pk)
-    language = documents.language_of(request.GET.get("lang"))
+    language = document_language(request)
     pdf = documents.summary_pdf(run, language, request.user)
     return document_response(pdf, documents.summary_filename(run, language), "application/pdf", inline=True)
 
@@ -80,6 +80,6 @@ def payslip(request, run_pk, person_pk):
         slip = payslips.find_payslip(request.user, run_pk, person_pk)
     except payslips.PayslipUnavailable:
         raise Http404 from None
-    language = documents.language_of(request.GET.get("lang"))
+    language = document_language(request)
     pdf = payslips.payslip_pdf(slip, language, request.user)
     return document_response(pdf, payslips.payslip_filename(slip, language), "application/pdf", inline=True)
