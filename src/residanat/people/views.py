@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 
 from residanat.accounts.scopes import can
 from residanat.documents import kinds
-from residanat.documents.attestations import issue_status_attestation
 from residanat.documents.excel import Sheet, workbook_response
 
+from .attestations import issue_status_attestation
 from .history import history_rows
 from .models import Person, TraineeStatus
 from .queries import search, visible_people
