@@ -27,7 +27,7 @@ from residanat.accounts.roles import Role
 from residanat.careers.authority import is_ministry
 from residanat.documents import kinds
 from residanat.documents.http import document_response
-from residanat.web.feedback import report_form_errors
+from residanat.common.feedback import report_form_errors
 from residanat.payroll.forms_files import date_field
 from residanat.people.models import Person, TraineeStatus
 from residanat.referential.models import Faculty, HospitalService

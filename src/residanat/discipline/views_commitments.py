@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from residanat.careers.authority import is_ministry
 from residanat.documents import kinds
 from residanat.documents.http import document_response
-from residanat.web.feedback import report_form_errors
+from residanat.common.feedback import report_form_errors
 from residanat.payroll.forms_files import date_field
 from residanat.people.models import TraineeStatus
 from residanat.referential.models import Establishment
