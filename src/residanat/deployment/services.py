@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from residanat.careers.authority import is_ministry
+from residanat.accounts.authority import is_ministry
 from residanat.concours.candidate_import import key_of
 from residanat.concours.registration import normalise_identifier
 from residanat.discipline.models import Commitment, CommitmentService

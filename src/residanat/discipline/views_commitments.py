@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from residanat.careers.authority import is_ministry
+from residanat.accounts.authority import is_ministry
 from residanat.documents import kinds
 from residanat.documents.http import document_response
 from residanat.common.feedback import report_form_errors

@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from residanat.accounts.authority import is_ministry
 from residanat.accounts.roles import Role, Scope
-from residanat.careers.authority import is_ministry
 from residanat.people.models import Person, TraineeStatus
 from residanat.rules import discipline
 from residanat.rules.rib import RibError, check, expected_key, normalise
