@@ -27,7 +27,7 @@ from residanat.accounts.authority import is_ministry
 from residanat.concours.uploads import forget_previewed, keep_previewed, previewed, upload_problem
 from residanat.documents import kinds
 from residanat.documents.http import document_response
-from residanat.payroll.forms_files import date_field
+from residanat.common.forms import date_field
 
 from . import exports, notices, reports, services
 from .models import Campaign, Candidate, Couple, Run

@@ -28,7 +28,7 @@ from residanat.accounts.authority import is_ministry
 from residanat.documents import kinds
 from residanat.documents.http import document_response
 from residanat.common.feedback import report_form_errors
-from residanat.payroll.forms_files import date_field
+from residanat.common.forms import date_field
 from residanat.people.models import Person, TraineeStatus
 from residanat.referential.models import Faculty, HospitalService
 from residanat.rules import discipline as rules

@@ -24,7 +24,7 @@ from residanat.accounts.authority import is_ministry
 from residanat.documents import kinds
 from residanat.documents.http import document_response
 from residanat.common.feedback import report_form_errors
-from residanat.payroll.forms_files import date_field
+from residanat.common.forms import date_field
 from residanat.people.models import TraineeStatus
 from residanat.referential.models import Establishment
 from residanat.rules.service_time import add_months
