@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from residanat.accounts.roles import Role
 from residanat.accounts.scopes import roles_of
 from residanat.accounts.authority import is_ministry
-from residanat.concours.uploads import forget_previewed, keep_previewed, previewed, upload_problem
+from residanat.common.uploads import forget_previewed, keep_previewed, previewed, upload_problem
 from residanat.documents import kinds
 from residanat.documents.http import document_response
 from residanat.common.forms import date_field
