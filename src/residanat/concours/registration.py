@@ -11,7 +11,6 @@ Choices: docs/decisions/0010-candidate-registration.md.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -30,6 +29,7 @@ from residanat.documents.attestations import identity_facts
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import already_issued, issue_pdf
 from residanat.documents.readers import Readers
+from residanat.people.identity import cin_problem, country_problem, passport_problem
 from residanat.people.models import Person
 from residanat.rules import eligibility as eligibility_rules
 
@@ -44,10 +44,6 @@ DocKind = CandidateDocument.Kind
 REGISTRATION_RECEIPT = kinds.register("registration_receipt", gettext_lazy("Récépissé d'inscription à un concours"),
                                       readers=Readers(COMPETITION_EDITOR_ROLES, through=Candidate))
 NUMBER_LETTER = {Kind.INTERNAT: "I", Kind.RESIDANAT: "R", Kind.PUBLIC_HEALTH_INTERNAT: "P"}
-# Carte nationale d'identité électronique: one or two letters, then the serial digits (BK123456, A98765).
-CIN_RE = re.compile(r"[A-Z]{1,2}[0-9]{1,6}")
-PASSPORT_RE = re.compile(r"[A-Z0-9]{5,20}")
-COUNTRY_RE = re.compile(r"[A-Z]{2}")
 # First bytes of each accepted type: the declared type and the extension prove nothing.
 SIGNATURES = {
     "application/pdf": (b"%PDF-",),
@@ -131,32 +127,6 @@ def practice_required(competition: Competition, diploma: str) -> bool:
     if not diploma:
         return True
     return eligibility_rules.practice_years_required(diploma, judged_on(competition)) > 0
-
-
-# --- identity numbers --------------------------------------------------------------------------
-
-def normalise_identifier(value) -> str:
-    return re.sub(r"[\s\-./]", "", str(value or "")).upper()
-
-
-def cin_problem(value: str) -> str | None:
-    if not CIN_RE.fullmatch(value):
-        return _("« %(value)s » n'est pas un numéro de CIN (une ou deux lettres puis des chiffres, "
-                 "par ex. BK123456)") % {"value": value}
-    return None
-
-
-def passport_problem(value: str) -> str | None:
-    if not PASSPORT_RE.fullmatch(value):
-        return _("« %(value)s » n'est pas un numéro de passeport (5 à 20 lettres ou chiffres)") % {"value": value}
-    return None
-
-
-def country_problem(value: str) -> str | None:
-    if not COUNTRY_RE.fullmatch(value):
-        return _("« %(value)s » n'est pas un code de pays à deux lettres (ISO 3166, par ex. MA, SN, FR)") % {
-            "value": value}
-    return None
 
 
 # --- uploads -----------------------------------------------------------------------------------

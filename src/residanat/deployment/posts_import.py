@@ -16,8 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from residanat.accounts.authority import is_ministry
-from residanat.concours.candidate_import import key_of
-from residanat.documents.spreadsheet import ImportResult, RowError, blank, read_table
+from residanat.documents.spreadsheet import ImportResult, RowError, blank, key_of, read_table
 from residanat.referential.models import Establishment, HealthDelegation, Specialty
 
 from .models import Campaign, DeploymentPost, Purpose
