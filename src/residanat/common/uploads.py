@@ -1,17 +1,28 @@
-"""A file imported in two steps: checked in full without writing anything and shown (the preview),
-then written on the user's confirmation. Between the two, the previewed file is kept in the
-session, so what the confirmation writes is exactly what was shown."""
+"""Uploaded files.
+
+A document (a candidate's piece, a proxy, a disciplinary file's piece) is accepted by its content
+(`check_upload`). A file imported in two steps is checked in full without writing anything and
+shown (the preview), then written on the user's confirmation. Between the two, the previewed file
+is kept in the session, so what the confirmation writes is exactly what was shown."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 SPREADSHEET_EXTENSIONS = (".xlsx", ".csv", ".txt")
+# First bytes of each accepted type: the declared type and the extension prove nothing.
+SIGNATURES = {
+    "application/pdf": (b"%PDF-",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+}
 
 
 def upload_problem(upload, extensions=SPREADSHEET_EXTENSIONS, wrong_kind: str = "") -> str:
@@ -51,3 +62,57 @@ def previewed(request, key: str) -> tuple[str, bytes] | None:
 
 def forget_previewed(request, key: str) -> None:
     request.session.pop(key, None)
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    upload: object
+    content_type: str
+    size: int
+    sha256: str
+    original_name: str
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The accepted type whose signature the content starts with, or None."""
+    for content_type, signatures in SIGNATURES.items():
+        if any(head.startswith(signature) for signature in signatures):
+            return content_type
+    return None
+
+
+def check_upload(upload) -> CheckedUpload:
+    """Accept a document by its content: one of `RESIDANAT_UPLOAD_TYPES` as its first bytes show,
+    no larger than `RESIDANAT_UPLOAD_MAX_BYTES`. Raises ValidationError with the reason."""
+    allowed = settings.RESIDANAT_UPLOAD_TYPES
+    limit = settings.RESIDANAT_UPLOAD_MAX_BYTES
+    size = upload.size
+    if size == 0:
+        raise ValidationError(_("Le fichier est vide."))
+    if size > limit:
+        raise ValidationError(_("Le fichier pèse %(size)s Mo ; %(limit)s Mo au plus.")
+                              % {"size": _megabytes(size), "limit": _megabytes(limit)})
+    upload.seek(0)
+    digest = hashlib.sha256()
+    head = b""
+    for chunk in upload.chunks():
+        if len(head) < 16:
+            head += chunk[:16 - len(head)]
+        digest.update(chunk)
+    upload.seek(0)
+    content_type = sniff_content_type(head)
+    if content_type is None or content_type not in allowed:
+        kinds_ = ", ".join(ext.lstrip(".").upper() for ext in allowed.values())
+        raise ValidationError(_("Ce fichier n'est pas un %(kinds)s lisible (son contenu a été vérifié, pas "
+                                "seulement son nom).") % {"kinds": kinds_})
+    name = (getattr(upload, "name", "") or "document").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
+    return CheckedUpload(upload, content_type, size, digest.hexdigest(), name)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def stored_name(kind: str, checked: CheckedUpload) -> str:
+    # The stored name says what the piece is; the uploader's own file name is kept in the row.
+    return f"{kind}{settings.RESIDANAT_UPLOAD_TYPES[checked.content_type]}"

@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from residanat.accounts.models import User
+from residanat.common.uploads import check_upload
 from residanat.people.identity import country_problem, normalise_identifier
 from residanat.people.models import Person
 from residanat.referential.models import Faculty, Specialty
@@ -254,7 +255,7 @@ class RegistrationForm(forms.Form):
             if not upload:
                 continue
             try:
-                registration.check_upload(upload)
+                check_upload(upload)
             except ValidationError as error:
                 self.add_error(name, error)
         foreign_diploma = (cleaned.get("diploma_country") or "MA") != "MA"
