@@ -9,7 +9,7 @@ from django.utils import timezone
 from residanat.accounts.roles import Role
 from residanat.careers.models import Degree, Leave, ResidencyYear, Rotation
 from residanat.careers.timeline import build_timeline
-from residanat.documents.attestations import issue_status_attestation
+from residanat.people.attestations import issue_status_attestation
 from tests.accounts.factories import RoleAssignmentFactory, UserFactory, user_with_role
 from tests.careers.world import CareersWorld
 

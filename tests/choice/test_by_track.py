@@ -25,7 +25,8 @@ from residanat.matching.instance import parse_instance
 from residanat.matching.result import match
 from residanat.referential.loader import load_referential
 from residanat.referential.models import Faculty
-from residanat.web.demo import PersonMaker, _account
+from residanat.accounts.demo import make_demo_account
+from residanat.people.demo import PersonMaker
 from tests.accounts.factories import user_with_role
 from tests.choice.world import close_deadline
 from tests.concours.factories import CandidateFactory, CompetitionFactory, CompetitionTestFactory
@@ -66,8 +67,8 @@ def stranded_with_seats_of_their_track_empty(session: ChoiceSession) -> list[str
 def _load_residanat_demo():
     """The demo's résidanat and its choice of posts, through their own loaders (as `make demo`)."""
     load_referential()
-    _account("drh", Role.MINISTRY_ADMIN, "Nadia", "Berrada")
-    _account("doyen.casablanca", Role.DEAN_OFFICE, "Latifa", "Alaoui",
+    make_demo_account("drh", Role.MINISTRY_ADMIN, "Nadia", "Berrada")
+    make_demo_account("doyen.casablanca", Role.DEAN_OFFICE, "Latifa", "Alaoui",
              faculty=Faculty.objects.get(code="fmp-casablanca"))
     load_competitions_demo(PersonMaker(seed=2027, serial_from=10_000))
     return load_choice_demo()

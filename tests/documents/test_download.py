@@ -2,8 +2,8 @@ import pytest
 from django.test import Client
 
 from residanat.accounts.roles import Role
-from residanat.documents import kinds, pdf
-from residanat.documents.attestations import issue_status_attestation
+from residanat.documents import pdf
+from residanat.people.attestations import STATUS_ATTESTATION, issue_status_attestation
 from tests.accounts.factories import user_with_role
 from tests.documents.helpers import trainee_with_two_statuses
 from tests.referential.factories import FacultyFactory
@@ -59,7 +59,7 @@ def test_the_issuer_downloads_what_they_issued_even_outside_their_scope(verified
     """A dean's office still holding its role reads the attestation it issued for a person who has
     since left the faculty (decision 0021: the issuer reads while they hold one of the kind's roles)."""
     issuer = user_with_role(Role.DEAN_OFFICE, faculty=FacultyFactory())
-    document = pdf.issue_pdf(template="documents/pdf_base.html", facts={}, kind=kinds.STATUS_ATTESTATION,
+    document = pdf.issue_pdf(template="documents/pdf_base.html", facts={}, kind=STATUS_ATTESTATION,
                              title="Essai", language="fr", person=trainee_with_two_statuses(), issued_by=issuer)
     assert verified_client(issuer).get(download_url(document)).status_code == 200
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from residanat.accounts.roles import Role
 from residanat.documents import pdf
-from residanat.documents.attestations import issue_status_attestation, mask_identifier
+from residanat.documents.attestations import mask_identifier
+from residanat.people.attestations import issue_status_attestation
 from residanat.documents.models import IssuedDocument
 from tests.accounts.factories import user_with_role
 from tests.documents.helpers import pdf_text, trainee_with_two_statuses

@@ -7,7 +7,7 @@ from django.test import Client, override_settings
 from django.utils import translation
 
 from residanat.documents import pdf, verification
-from residanat.documents.attestations import issue_status_attestation
+from residanat.people.attestations import issue_status_attestation
 from residanat.documents.verification import Reason
 from tests.documents.helpers import trainee_with_two_statuses
 from tests.web.answers import observed

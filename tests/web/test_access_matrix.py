@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 
 from residanat.accounts.roles import Role
-from residanat.documents.attestations import issue_status_attestation
+from residanat.people.attestations import issue_status_attestation
 from tests.accounts.factories import UserFactory, totp_device, user_with_role
 from tests.people.factories import PersonFactory, TraineeStatusFactory
 from tests.referential.factories import (

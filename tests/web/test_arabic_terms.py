@@ -177,7 +177,7 @@ def test_the_verify_page_calls_the_documents_title_its_title_and_the_extern_batc
     from django.utils import translation
 
     from residanat.careers.forms_externs import ExternBatchForm
-    from residanat.documents.attestations import issue_status_attestation
+    from residanat.people.attestations import issue_status_attestation
     from tests.documents.helpers import trainee_with_two_statuses
 
     document = issue_status_attestation(trainee_with_two_statuses(), "ar")

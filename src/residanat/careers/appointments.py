@@ -11,12 +11,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from residanat.accounts.authority import is_dean_of, is_director_of, is_ministry
 from residanat.accounts.roles import Role
 from residanat.people.models import Person, TraineeStatus
 from residanat.rules.parameters import load_parameters, param
 from residanat.rules.service_time import ONE_DAY
 
-from .authority import is_dean_of, is_director_of, is_ministry
 from .dates import career_date
 from .models import Degree, Rotation
 

@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from residanat.accounts.authority import is_dean_of, is_ministry
 from residanat.people.models import Person, TraineeStatus
 from residanat.rules.parameters import param
 
 from .appointments import running
-from .authority import is_dean_of, is_ministry
 from .dates import career_dates
 from .models import Degree
 from .residency import REF as RESIDENCY_REF

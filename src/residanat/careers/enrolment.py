@@ -23,10 +23,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from residanat.concours.candidate_import import CellError, find_person, key_of, parse_bool, parse_date, same_name
-from residanat.concours.registration import cin_problem, country_problem, normalise_identifier, passport_problem
 from residanat.documents.excel import Sheet, workbook_bytes
-from residanat.documents.spreadsheet import ImportResult, RowError, blank, read_table
+from residanat.documents.spreadsheet import (CellError, ImportResult, RowError, blank, key_of, parse_bool, parse_date,
+                                             read_table)
+from residanat.people.identity import (cin_problem, country_problem, find_person, normalise_identifier,
+                                       passport_problem, same_name)
 from residanat.people.models import Person, TraineeStatus
 from residanat.referential.models import Specialty
 from residanat.rules import param

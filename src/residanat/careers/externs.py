@@ -17,10 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from residanat.accounts.roles import Role
-from residanat.concours.candidate_import import key_of
-from residanat.concours.registration import normalise_identifier
 from residanat.documents.excel import Sheet, workbook_bytes
-from residanat.documents.spreadsheet import ImportResult, RowError, blank, read_table
+from residanat.documents.spreadsheet import ImportResult, RowError, blank, key_of, read_table
+from residanat.people.identity import normalise_identifier
 from residanat.people.models import TraineeStatus
 from residanat.referential.models import Faculty, HospitalCentre, HospitalService
 from residanat.rules import param, parameters_in_force

@@ -7,19 +7,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from residanat.common.forms import date_field
 from residanat.people.models import TraineeStatus
 from residanat.referential.models import Faculty, Specialty
 
 from .periods import MAX_SEATS
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -37,8 +31,8 @@ class PeriodForm(forms.Form):
     faculty = forms.ModelChoiceField(label=_("Faculté"), queryset=None, required=False,
                                      help_text=_("Par défaut, la faculté du centre hospitalier."))
     label = forms.CharField(label=_("Intitulé"), max_length=120)
-    start_date = forms.DateField(label=_("Début"), widget=DateInput(), input_formats=["%Y-%m-%d", "%d/%m/%Y"])
-    end_date = forms.DateField(label=_("Fin"), widget=DateInput(), input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    start_date = date_field(_("Début"))
+    end_date = date_field(_("Fin"))
 
     def __init__(self, *args, centres, rd68: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,23 +7,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from residanat.common.forms import date_field
 from residanat.people.models import TraineeStatus
 from residanat.referential.models import Establishment, Faculty, HospitalCentre, Specialty
 
 from .models import Degree, Leave, ResidencyYear
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def _date(label, **kwargs):
-    return forms.DateField(label=label, widget=DateInput(), input_formats=DATE_FORMATS, **kwargs)
 
 
 def _ministry_establishments():
@@ -41,8 +29,8 @@ class RangeForm(forms.Form):
 
 class LeaveForm(RangeForm):
     kind = forms.ChoiceField(label=_("Nature"))
-    start = _date(_("Du"))
-    end = _date(_("Au"))
+    start = date_field(_("Du"))
+    end = date_field(_("Au"))
     reference = forms.CharField(label=_("Référence (décision ou certificat)"), max_length=200, required=False)
 
     def __init__(self, *args, kinds=(), **kwargs):
@@ -60,7 +48,7 @@ class DegreeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Diplôme"), choices=Degree.Kind.choices)
     specialty = forms.ModelChoiceField(label=_("Spécialité (diplôme de spécialité)"), required=False,
                                        queryset=Specialty.objects.order_by("name_fr"))
-    awarded_on = _date(_("Obtenu le"))
+    awarded_on = date_field(_("Obtenu le"))
     reference = forms.CharField(label=_("Référence"), max_length=200)
 
     def clean(self):
@@ -72,8 +60,8 @@ class DegreeForm(forms.Form):
 
 class MissionForm(RangeForm):
     establishment = forms.ModelChoiceField(label=_("Centre rural"), queryset=Establishment.objects.none())
-    start = _date(_("Du"))
-    end = _date(_("Au"))
+    start = date_field(_("Du"))
+    end = date_field(_("Au"))
     forces_move = forms.BooleanField(label=_("La mission impose un changement de résidence (indemnité journalière)"),
                                      required=False)
     reference = forms.CharField(label=_("Référence de la décision"), max_length=200)
@@ -92,14 +80,14 @@ class ResidentForm(forms.Form):
     faculty = forms.ModelChoiceField(label=_("Faculté"), queryset=Faculty.objects.order_by("name_fr"))
     hospital_centre = forms.ModelChoiceField(label=_("Centre hospitalier"),
                                              queryset=HospitalCentre.objects.order_by("name_fr"))
-    start = _date(_("Début du résidanat"))
+    start = date_field(_("Début du résidanat"))
     decision_ref = forms.CharField(label=_("Référence de la décision de nomination"), max_length=200)
 
 
 class SeventhYearForm(RangeForm):
     establishment = forms.ModelChoiceField(label=_("Hôpital du ministère"), queryset=Establishment.objects.none())
-    start = _date(_("Du"))
-    end = _date(_("Au"))
+    start = date_field(_("Du"))
+    end = date_field(_("Au"))
     decision_ref = forms.CharField(label=_("Référence de la décision ministérielle"), max_length=200)
 
     def __init__(self, *args, **kwargs):

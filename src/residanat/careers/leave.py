@@ -18,12 +18,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from residanat.accounts.authority import is_dean_of, is_director_of, is_ministry
 from residanat.people.models import TraineeStatus
 from residanat.rules import leave as leave_rules
 from residanat.rules.parameters import load_parameters
 from residanat.rules.service_time import Span
 
-from .authority import is_dean_of, is_director_of, is_ministry
 from .dates import not_counted
 from .models import Leave
 from .rotations import heads_service, refusal_message

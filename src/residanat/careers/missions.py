@@ -11,11 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from residanat.accounts.authority import is_ministry
 from residanat.people.models import TraineeStatus
 from residanat.rules.parameters import load_parameters, param
 from residanat.rules.service_time import ONE_DAY, Span, date_after_service, merge
 
-from .authority import is_ministry
 from .dates import career_date
 from .models import RuralMission
 

@@ -21,6 +21,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from residanat.accounts.authority import holds, is_ministry
 from residanat.accounts.roles import Role
 from residanat.matching.instance import parse_instance
 from residanat.matching.result import match
@@ -29,7 +30,6 @@ from residanat.referential.models import HospitalService
 from residanat.rules import rotations as rotation_rules
 from residanat.rules.careers import Chooser, seniority_then_rank
 
-from .authority import holds, is_ministry
 from .models import PeriodChooser, Rotation, RotationPeriod, RotationWish, ServiceSeats
 from .rotations import choice_refusal, do_assign_rotation, done_rotations, refusal_message
 

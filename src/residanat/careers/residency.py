@@ -14,11 +14,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from residanat.accounts.authority import is_dean_of, is_ministry
 from residanat.people.models import TraineeStatus
 from residanat.rules.parameters import load_parameters, param
 from residanat.rules.service_time import ONE_DAY, date_after_service
 
-from .authority import is_dean_of, is_ministry
 from .dates import career_date, not_counted
 from .models import Degree, ResidencyYear
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from residanat.concours.uploads import forget_previewed, keep_previewed, previewed, upload_problem
+from residanat.common.uploads import forget_previewed, keep_previewed, previewed, upload_problem
 from residanat.documents.excel import XLSX_CONTENT_TYPE
 from residanat.documents.http import document_response
 from residanat.people.models import TraineeStatus

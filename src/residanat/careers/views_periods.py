@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from residanat.accounts.roles import Role
 from residanat.people.models import TraineeStatus
-from residanat.web.feedback import report_error, report_form_errors
+from residanat.common.feedback import report_error, report_form_errors
 
 from . import periods as svc
 from .forms_periods import ByHandForm, OpenWishesForm, PeriodForm, SeatsForm, WishesForm

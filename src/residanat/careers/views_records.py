@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from residanat.accounts.authority import is_ministry
 from residanat.people.models import Person, TraineeStatus
 from residanat.rules.parameters import param
 
 from . import forms_records as forms
 from .appointments import do_appoint_resident, do_appoint_seventh_year, may_appoint_residents
-from .authority import is_ministry
 from .appointments import seventh_year_in_force
 from .degrees import do_record_degree, may_record_degree
 from .leave import awaiting_approval, do_approve_leave, do_record_leave, may_approve, recordable_kinds

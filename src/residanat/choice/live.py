@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from residanat.concours.registration import check_upload, stored_name
+from residanat.common.uploads import check_upload, stored_name
 
 from . import log
 from .models import Choice, ChoiceSession, Chooser, Post

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from residanat.concours.models import Competition, MeritList
 from residanat.concours.scope import can_change_competition
 from residanat.formats import moment_text
-from residanat.web.feedback import report_error, report_form_errors
+from residanat.common.feedback import report_error, report_form_errors
 
 from .forms import FinalRoundForm, OpenWishesForm, ScheduleRoundForm, WishListForm
 from .models import ChoiceSession, Chooser, Placement, Post, Quota, Round, WishList

@@ -13,9 +13,7 @@ one eligibility was re-judged on (docs/decisions/0010-candidate-registration.md)
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +23,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from residanat.documents.excel import Sheet, workbook_bytes
-from residanat.documents.spreadsheet import NO, YES, ImportResult, RowError, blank, read_table
+from residanat.documents.spreadsheet import (CellError, ImportResult, RowError, blank, cell_text, key_of, parse_bool,
+                                             parse_date, read_table)
+from residanat.people.identity import (cin_problem, country_problem, find_person, normalise_identifier,
+                                       passport_problem, same_name)
 from residanat.people.models import Person
 from residanat.referential.models import Faculty
 
@@ -112,16 +113,10 @@ DIPLOMAS = {"medecine": "medicine", "pharmacie": "pharmacy", "dentaire": "dental
             "veterinaire": "veterinary"}
 ALLOWED = {"track": "medecine, pharmacie, dentaire", "route": "concours, titres_interne, titres_militaire",
            "diploma": "medecine, pharmacie, dentaire, veterinaire"}
-DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 
 
 def columns_for(kind: str) -> list[Column]:
     return [c for c in COLUMNS if kind in c.kinds]
-
-
-def key_of(header) -> str:
-    text = unicodedata.normalize("NFKD", str(header or "")).encode("ascii", "ignore").decode()
-    return re.sub(r"[\s\-]+", "_", text.strip().lower().replace("°", "").replace("'", ""))
 
 
 # --- result ------------------------------------------------------------------------------------
@@ -172,52 +167,13 @@ class CandidatesImport(ImportResult):
         ("rows", "new_persons", "existing_persons", "eligible", "ineligible"), 0))
 
 
-# --- reading one cell --------------------------------------------------------------------------
-
-class CellError(Exception):
-    pass
-
-
-def _text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.strftime("%d/%m/%Y")
-    return str(value).strip()
-
-
-def parse_date(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value)
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise CellError(_("« %(value)s » n'est pas une date (jj/mm/aaaa ou aaaa-mm-jj)") % {"value": text})
-
-
-def parse_bool(value) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = _text(value).lower()
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    raise CellError(_("« %(value)s » : répondez oui ou non") % {"value": text})
-
-
 def _parse(column: Column, value, faculties: dict):
     kind = column.parse
     if kind == "date":
         return parse_date(value)
     if kind == "bool":
         return parse_bool(value)
-    text = _text(value)
+    text = cell_text(value)
     if kind == "int":
         if not re.fullmatch(r"\d+", text):
             raise CellError(_("« %(value)s » n'est pas un nombre entier") % {"value": text})
@@ -242,7 +198,7 @@ def _parse(column: Column, value, faculties: dict):
         return value
     if kind == "country":
         text = text.upper()
-        problem = registration.country_problem(text)
+        problem = country_problem(text)
         if problem:
             raise CellError(problem)
         return text
@@ -342,13 +298,13 @@ def _read_row(competition, row, values, position, faculties, result) -> ImportRo
         if key not in read and not any(e.row == row and e.column == key for e in result.errors):
             error(key, _("valeur obligatoire"))
     nationality = read.get("nationalite", "MA")
-    national_id = registration.normalise_identifier(read.get("cin")) or None
-    passport = registration.normalise_identifier(read.get("passeport")) or None
+    national_id = normalise_identifier(read.get("cin")) or None
+    passport = normalise_identifier(read.get("passeport")) or None
     if nationality == "MA":
         if national_id is None:
             if "cin" not in [e.column for e in result.errors if e.row == row]:
                 error("cin", _("la CIN est obligatoire pour un candidat marocain"))
-        elif problem := registration.cin_problem(national_id):
+        elif problem := cin_problem(national_id):
             error("cin", problem)
     else:
         if national_id:
@@ -356,7 +312,7 @@ def _read_row(competition, row, values, position, faculties, result) -> ImportRo
         if passport is None:
             error("passeport", _("le passeport est obligatoire pour un candidat étranger (nationalité %(country)s)")
                   % {"country": nationality})
-    if passport and (problem := registration.passport_problem(passport)):
+    if passport and (problem := passport_problem(passport)):
         error("passeport", problem)
 
     route = read.get("voie", Route.COMPETITION)
@@ -386,15 +342,6 @@ def _read_row(competition, row, values, position, faculties, result) -> ImportRo
     return ImportRow(row, identity, {"route": route, "track": read["filiere"], **facts})
 
 
-def find_person(identity: dict) -> tuple[tuple, Person | None]:
-    """The key that tells two rows of a file apart (a CIN, or a passport of a nationality) and the
-    registered person it names, if any. Shared by every import of people."""
-    if identity["national_id"]:
-        return ("cin", identity["national_id"]), Person.objects.filter(national_id=identity["national_id"]).first()
-    return (("passport", identity["nationality"], identity["passport_number"]),
-            Person.objects.filter(passport_number=identity["passport_number"], nationality=identity["nationality"]).first())
-
-
 def _match(competition, parsed: ImportRow, seen: dict, result: CandidatesImport) -> None:
     identity = parsed.identity
     key, person = find_person(identity)
@@ -417,14 +364,6 @@ def _match(competition, parsed: ImportRow, seen: dict, result: CandidatesImport)
                 % {"name": person.full_name}))
         parsed.person = person
     result.rows.append(parsed)
-
-
-def same_name(person: Person, identity: dict) -> bool:
-    def norm(text):
-        return key_of(text).replace("_", "")
-
-    return (norm(person.last_name), norm(person.first_name)) == (norm(identity["last_name"]),
-                                                                 norm(identity["first_name"]))
 
 
 def _write(competition: Competition, result: CandidatesImport, by) -> None:

@@ -11,6 +11,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from residanat.accounts.models import User
+from residanat.common.uploads import check_upload
+from residanat.people.identity import country_problem, normalise_identifier
 from residanat.people.models import Person
 from residanat.referential.models import Faculty, Specialty
 
@@ -182,17 +184,17 @@ class RegistrationForm(forms.Form):
     # --- cleaning ---
 
     def clean_national_id(self):
-        return registration.normalise_identifier(self.cleaned_data.get("national_id")) or None
+        return normalise_identifier(self.cleaned_data.get("national_id")) or None
 
     def clean_passport_number(self):
-        return registration.normalise_identifier(self.cleaned_data.get("passport_number")) or None
+        return normalise_identifier(self.cleaned_data.get("passport_number")) or None
 
     def clean_nationality(self):
         return (self.cleaned_data.get("nationality") or "").strip().upper()
 
     def clean_diploma_country(self):
         value = (self.cleaned_data.get("diploma_country") or "MA").strip().upper()
-        problem = registration.country_problem(value)
+        problem = country_problem(value)
         if problem:
             raise ValidationError(problem)
         return value
@@ -253,7 +255,7 @@ class RegistrationForm(forms.Form):
             if not upload:
                 continue
             try:
-                registration.check_upload(upload)
+                check_upload(upload)
             except ValidationError as error:
                 self.add_error(name, error)
         foreign_diploma = (cleaned.get("diploma_country") or "MA") != "MA"

@@ -10,8 +10,6 @@ Choices: docs/decisions/0010-candidate-registration.md.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -25,11 +23,13 @@ from django.utils.translation import gettext_lazy
 
 from residanat.accounts.models import RoleAssignment, User
 from residanat.accounts.roles import Role
+from residanat.common.uploads import check_upload, stored_name
 from residanat.documents import kinds
 from residanat.documents.attestations import identity_facts
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import already_issued, issue_pdf
 from residanat.documents.readers import Readers
+from residanat.people.identity import cin_problem, country_problem, passport_problem
 from residanat.people.models import Person
 from residanat.rules import eligibility as eligibility_rules
 
@@ -44,16 +44,6 @@ DocKind = CandidateDocument.Kind
 REGISTRATION_RECEIPT = kinds.register("registration_receipt", gettext_lazy("Récépissé d'inscription à un concours"),
                                       readers=Readers(COMPETITION_EDITOR_ROLES, through=Candidate))
 NUMBER_LETTER = {Kind.INTERNAT: "I", Kind.RESIDANAT: "R", Kind.PUBLIC_HEALTH_INTERNAT: "P"}
-# Carte nationale d'identité électronique: one or two letters, then the serial digits (BK123456, A98765).
-CIN_RE = re.compile(r"[A-Z]{1,2}[0-9]{1,6}")
-PASSPORT_RE = re.compile(r"[A-Z0-9]{5,20}")
-COUNTRY_RE = re.compile(r"[A-Z]{2}")
-# First bytes of each accepted type: the declared type and the extension prove nothing.
-SIGNATURES = {
-    "application/pdf": (b"%PDF-",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-}
 # A candidacy may be withdrawn until the jury deliberates; after that the list is locked (D93 art. 11).
 WITHDRAWAL_STATES = (State.REGISTRATION_OPEN, State.REGISTRATION_CLOSED, State.SCORES_ENTERED)
 IDENTITY_FIELDS = ("national_id", "passport_number", "nationality", "last_name", "first_name",
@@ -131,88 +121,6 @@ def practice_required(competition: Competition, diploma: str) -> bool:
     if not diploma:
         return True
     return eligibility_rules.practice_years_required(diploma, judged_on(competition)) > 0
-
-
-# --- identity numbers --------------------------------------------------------------------------
-
-def normalise_identifier(value) -> str:
-    return re.sub(r"[\s\-./]", "", str(value or "")).upper()
-
-
-def cin_problem(value: str) -> str | None:
-    if not CIN_RE.fullmatch(value):
-        return _("« %(value)s » n'est pas un numéro de CIN (une ou deux lettres puis des chiffres, "
-                 "par ex. BK123456)") % {"value": value}
-    return None
-
-
-def passport_problem(value: str) -> str | None:
-    if not PASSPORT_RE.fullmatch(value):
-        return _("« %(value)s » n'est pas un numéro de passeport (5 à 20 lettres ou chiffres)") % {"value": value}
-    return None
-
-
-def country_problem(value: str) -> str | None:
-    if not COUNTRY_RE.fullmatch(value):
-        return _("« %(value)s » n'est pas un code de pays à deux lettres (ISO 3166, par ex. MA, SN, FR)") % {
-            "value": value}
-    return None
-
-
-# --- uploads -----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class CheckedUpload:
-    upload: object
-    content_type: str
-    size: int
-    sha256: str
-    original_name: str
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    """The accepted type whose signature the content starts with, or None."""
-    for content_type, signatures in SIGNATURES.items():
-        if any(head.startswith(signature) for signature in signatures):
-            return content_type
-    return None
-
-
-def check_upload(upload) -> CheckedUpload:
-    """Accept a document by its content: one of `RESIDANAT_UPLOAD_TYPES` as its first bytes show,
-    no larger than `RESIDANAT_UPLOAD_MAX_BYTES`. Raises ValidationError with the reason."""
-    allowed = settings.RESIDANAT_UPLOAD_TYPES
-    limit = settings.RESIDANAT_UPLOAD_MAX_BYTES
-    size = upload.size
-    if size == 0:
-        raise ValidationError(_("Le fichier est vide."))
-    if size > limit:
-        raise ValidationError(_("Le fichier pèse %(size)s Mo ; %(limit)s Mo au plus.")
-                              % {"size": _megabytes(size), "limit": _megabytes(limit)})
-    upload.seek(0)
-    digest = hashlib.sha256()
-    head = b""
-    for chunk in upload.chunks():
-        if len(head) < 16:
-            head += chunk[:16 - len(head)]
-        digest.update(chunk)
-    upload.seek(0)
-    content_type = sniff_content_type(head)
-    if content_type is None or content_type not in allowed:
-        kinds_ = ", ".join(ext.lstrip(".").upper() for ext in allowed.values())
-        raise ValidationError(_("Ce fichier n'est pas un %(kinds)s lisible (son contenu a été vérifié, pas "
-                                "seulement son nom).") % {"kinds": kinds_})
-    name = (getattr(upload, "name", "") or "document").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
-    return CheckedUpload(upload, content_type, size, digest.hexdigest(), name)
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".").replace(".", ",")
-
-
-def stored_name(kind: str, checked: CheckedUpload) -> str:
-    # The stored name says what the piece is; the candidate's own file name is kept in the row.
-    return f"{kind}{settings.RESIDANAT_UPLOAD_TYPES[checked.content_type]}"
 
 
 # --- candidate numbers -------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from residanat.common.uploads import forget_previewed, keep_previewed, previewed, upload_problem
 from residanat.documents.excel import XLSX_CONTENT_TYPE, Sheet, workbook_response
 from residanat.documents.http import document_language, document_response, issued_pdf_response
 from residanat.formats import day_text
@@ -35,7 +36,6 @@ from .forms import ImportForm, RegistrationForm, WithdrawForm
 from .models import Candidate, CandidateDocument, Competition
 from .publication import candidate_result
 from .scope import can_change_competition, changeable_competition, visible_competition
-from .uploads import forget_previewed, keep_previewed, previewed, upload_problem
 
 State = Competition.State
 PAGE_SIZE = 50

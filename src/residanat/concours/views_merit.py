@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from residanat.common.uploads import forget_previewed, keep_previewed, previewed, upload_problem
 from residanat.documents import kinds
 from residanat.documents.excel import XLSX_CONTENT_TYPE, workbook_response
 from residanat.documents.http import document_language, document_response, issued_pdf_response
@@ -32,7 +33,6 @@ from .merit import current_merit_list, do_compute_merit_list, do_revise_merit_li
 from .models import Candidate, Competition, CompetitionTest, MeritEntry, MeritList, Score
 from .scope import can_change_competition, changeable_competition, visible_competition
 from .scores import SCORE_ENTRY_STATES, do_enter_score, do_import_scores, scores_template, show
-from .uploads import forget_previewed, keep_previewed, previewed, upload_problem
 from .workflow import available_steps
 
 State = Competition.State

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from residanat.common.uploads import forget_previewed, keep_previewed, previewed, upload_problem
 from residanat.documents.excel import XLSX_CONTENT_TYPE
 from residanat.documents.http import document_language, document_response
 from residanat.referential.models import Specialty
@@ -39,7 +40,6 @@ from .posts_template import (
 )
 from .scope import changeable_competition, visible_competition
 from .services import POSTS_EDITABLE_STATES, can_change_posts, do_import_posts_file, do_save_post_allocation
-from .uploads import forget_previewed, keep_previewed, previewed, upload_problem
 
 UPLOAD_EXTENSIONS = (".txt", ".tsv", ".csv", ".xlsx")
 SEAT_LABELS = dict(PostAllocation.SeatType.choices)

@@ -15,9 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from residanat.careers.authority import is_ministry
-from residanat.concours.candidate_import import key_of
-from residanat.documents.spreadsheet import ImportResult, RowError, blank, read_table
+from residanat.accounts.authority import is_ministry
+from residanat.documents.spreadsheet import ImportResult, RowError, blank, key_of, read_table
 from residanat.referential.models import Establishment, HealthDelegation, Specialty
 
 from .models import Campaign, DeploymentPost, Purpose

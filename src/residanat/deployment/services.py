@@ -18,12 +18,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from residanat.careers.authority import is_ministry
-from residanat.concours.candidate_import import key_of
-from residanat.concours.registration import normalise_identifier
+from residanat.accounts.authority import is_ministry
 from residanat.discipline.models import Commitment, CommitmentService
-from residanat.documents.spreadsheet import ImportResult, RowError, blank
+from residanat.documents.spreadsheet import ImportResult, RowError, blank, key_of
 from residanat.matching import couples as engine
+from residanat.people.identity import normalise_identifier
 from residanat.people.models import Person, TraineeStatus
 
 from .models import Assignment, Campaign, Candidate, Couple, Run, Wish

@@ -23,11 +23,11 @@ from django.views.decorators.http import require_POST
 
 from residanat.accounts.roles import Role
 from residanat.accounts.scopes import roles_of
-from residanat.careers.authority import is_ministry
-from residanat.concours.uploads import forget_previewed, keep_previewed, previewed, upload_problem
+from residanat.accounts.authority import is_ministry
+from residanat.common.uploads import forget_previewed, keep_previewed, previewed, upload_problem
 from residanat.documents import kinds
 from residanat.documents.http import document_response, issued_pdf_response
-from residanat.payroll.forms_files import date_field
+from residanat.common.forms import date_field
 
 from . import exports, notices, reports, services
 from .models import Campaign, Candidate, Couple, Run

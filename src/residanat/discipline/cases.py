@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from residanat.accounts.authority import holds, is_dean_of, is_director_of, is_ministry
 from residanat.accounts.roles import Role
-from residanat.careers.authority import holds, is_dean_of, is_director_of, is_ministry
-from residanat.concours.registration import check_upload, stored_name
+from residanat.common.uploads import check_upload, stored_name
 from residanat.hashchain import GENESIS, entry_hash
 from residanat.payroll.forms_files import do_record_stipend_stop
 from residanat.people.models import TraineeStatus

@@ -14,7 +14,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from residanat.accounts.roles import Role
-from residanat.careers.authority import holds, is_director_of, is_ministry
+from residanat.accounts.authority import holds, is_director_of, is_ministry
 from residanat.formats import day_text
 from residanat.payroll.forms_files import do_set_pay_terms
 from residanat.payroll.models import PayLine, PayrollRun, PayTerms

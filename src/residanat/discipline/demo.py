@@ -18,6 +18,7 @@ import datetime as dt
 from django.db import transaction
 
 from residanat.accounts.models import User
+from residanat.people.demo import PersonMaker
 from residanat.people.models import TraineeStatus
 from residanat.referential.models import Establishment, Faculty, HospitalCentre, HospitalService, Specialty
 from residanat.rules.discipline import TEMPORARY, Sanction
@@ -100,8 +101,6 @@ def load_commitments_demo() -> None:
       whose release the director approved: paid a salary outside this system in September and
       October 2026, which the buy-back covers (D93 art. 27 bis bis) once its amount is entered with
       its source; not yet paid (so not yet released)."""
-    from residanat.web.demo import PersonMaker
-
     from . import commitments
     from .models import Commitment, CommitmentService
 

@@ -24,11 +24,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from residanat.accounts.roles import Role
-from residanat.careers.authority import is_ministry
+from residanat.accounts.authority import is_ministry
 from residanat.documents import kinds
 from residanat.documents.http import document_language, issued_pdf_response
-from residanat.web.feedback import report_form_errors
-from residanat.payroll.forms_files import date_field
+from residanat.common.feedback import report_form_errors
+from residanat.common.forms import date_field
 from residanat.people.models import Person, TraineeStatus
 from residanat.referential.models import Faculty, HospitalService
 from residanat.rules import discipline as rules

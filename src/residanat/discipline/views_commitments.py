@@ -20,11 +20,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from residanat.careers.authority import is_ministry
+from residanat.accounts.authority import is_ministry
 from residanat.documents import kinds
 from residanat.documents.http import document_language, issued_pdf_response
-from residanat.web.feedback import report_form_errors
-from residanat.payroll.forms_files import date_field
+from residanat.common.feedback import report_form_errors
+from residanat.common.forms import date_field
 from residanat.people.models import TraineeStatus
 from residanat.referential.models import Establishment
 from residanat.rules.service_time import add_months

@@ -1,14 +1,8 @@
-"""Attestations about a person, issued from what the register holds on the day."""
+"""How a document prints a person: their names and their identity document, its number masked.
 
-from django.core.exceptions import PermissionDenied
-from django.utils import translation
+The status attestation itself is issued by people/attestations.py (documents/ never imports people/)."""
+
 from django.utils.translation import gettext as _
-
-from residanat.people.models import Person
-
-from . import kinds
-from .models import IssuedDocument
-from .pdf import issue_pdf
 
 VISIBLE_ID_CHARACTERS = 3
 
@@ -21,7 +15,7 @@ def mask_identifier(value: str) -> str:
     return "•" * (len(value) - VISIBLE_ID_CHARACTERS) + value[-VISIBLE_ID_CHARACTERS:]
 
 
-def identity_facts(person: Person) -> dict:
+def identity_facts(person) -> dict:
     """The person as a document prints them: names, and the identity document with its number
     masked. Call it in the document's language (the label is translated)."""
     if person.national_id:
@@ -35,39 +29,3 @@ def identity_facts(person: Person) -> dict:
         "id_document_label": str(id_label),
         "id_document_masked": mask_identifier(id_value),
     }
-
-
-def status_attestation_facts(person: Person, language: str) -> dict:
-    # Labels and institution names are taken in the document's language: the facts are what is printed.
-    with translation.override(language):
-        statuses = person.statuses.select_related("faculty", "hospital_centre").order_by("start_date", "pk")
-        return {
-            "person": identity_facts(person),
-            "statuses": [
-                {
-                    "kind": str(status.get_kind_display()),
-                    "faculty": status.faculty.name if status.faculty else "",
-                    "hospital_centre": status.hospital_centre.name if status.hospital_centre else "",
-                    "start": status.start_date,
-                    "end": status.end_date,
-                }
-                for status in statuses
-            ],
-        }
-
-
-def issue_status_attestation(person: Person, language: str, issued_by=None) -> IssuedDocument:
-    """Issue the "Attestation de statut" of `person`; whoever issues it must be able to see the person."""
-    if issued_by is not None and not Person.objects.visible_to(issued_by).filter(pk=person.pk).exists():
-        raise PermissionDenied
-    with translation.override(language):
-        title = str(kinds.label(kinds.STATUS_ATTESTATION))
-    return issue_pdf(
-        template="documents/status_attestation.html",
-        facts=status_attestation_facts(person, language),
-        kind=kinds.STATUS_ATTESTATION,
-        title=title,
-        language=language,
-        person=person,
-        issued_by=issued_by,
-    )

@@ -6,10 +6,6 @@ the register (download, the person's page, the timeline) and the kind's own page
 """
 
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
-
-from residanat.accounts.roles import EDITOR_ROLES
-from residanat.people.models import Person
 
 from .readers import Readers
 
@@ -52,9 +48,3 @@ def readable(user, documents=None):
     for kind, rule in _READERS.items():
         condition |= Q(kind=kind) & rule.documents(user)
     return documents.filter(condition)
-
-
-# Law 09-08 art. 3: the attestation prints the person's identity (CIN masked): read by the person
-# and those who manage the file, who are those who issue it (people/views.person_attestation).
-STATUS_ATTESTATION = register("status_attestation", _("Attestation de statut"),
-                              readers=Readers(EDITOR_ROLES, through=Person, person=""))

@@ -8,7 +8,10 @@ caller asked for more than a dry run.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -16,6 +19,8 @@ from django.utils.translation import gettext as _
 # Answers read as yes or no in a yes/no column, lower case.
 YES = {"oui", "o", "1", "x", "yes", "vrai", "true", "نعم"}
 NO = {"", "non", "n", "0", "no", "faux", "false", "لا"}
+# Dates as offices type them in a spreadsheet (an Excel date cell is read as a date).
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 
 
 def read_table(file) -> list[tuple[int, list]]:
@@ -81,3 +86,48 @@ class ImportResult:
 
     def error_messages(self) -> list[str]:
         return [str(e) for e in self.errors]
+
+
+# --- reading one cell ---------------------------------------------------------------------------
+
+def key_of(header) -> str:
+    text = unicodedata.normalize("NFKD", str(header or "")).encode("ascii", "ignore").decode()
+    return re.sub(r"[\s\-]+", "_", text.strip().lower().replace("°", "").replace("'", ""))
+
+
+class CellError(Exception):
+    """A cell that cannot be read as its column asks; the message says why."""
+
+
+def cell_text(value) -> str:
+    """A cell as the text a person typed (a whole number without ".0", a date as day/month/year)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%d/%m/%Y")
+    return str(value).strip()
+
+
+def parse_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = cell_text(value)
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise CellError(_("« %(value)s » n'est pas une date (jj/mm/aaaa ou aaaa-mm-jj)") % {"value": text})
+
+
+def parse_bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = cell_text(value).lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise CellError(_("« %(value)s » : répondez oui ou non") % {"value": text})

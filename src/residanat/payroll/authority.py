@@ -6,7 +6,7 @@ whose payroll the Ministry keeps) or one hospital centre (its residents). The se
 Ministry and the GSTs, or the director of the hospital centre for its own run."""
 
 from residanat.accounts.roles import Role, Scope
-from residanat.careers.authority import holds, is_director_of
+from residanat.accounts.authority import holds, is_director_of
 
 from .models import Payer
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from residanat.accounts.demo import make_demo_account
 from residanat.accounts.models import User
 from residanat.accounts.roles import Role
 from residanat.people.models import Person, TraineeStatus
@@ -47,12 +48,10 @@ LOCALITY = {"chu-ibn-rochd": "780", "chu-ibn-sina": "810", "chu-hassan-ii": "270
 
 def demo_accounts() -> list:
     """The second Ministry payroll officer (four eyes) and CHU Ibn Rochd's payroll officer."""
-    from residanat.web.demo import _account  # web/demo.py imports this module
-
     ibn_rochd = HospitalCentre.objects.get(code="chu-ibn-rochd")
     return [
-        _account("paie.controle", Role.PAYROLL_OFFICER, "Rachid", "Ouazzani"),
-        _account("paie.ibnrochd", Role.PAYROLL_OFFICER, "Khadija", "Sqalli", hospital_centre=ibn_rochd),
+        make_demo_account("paie.controle", Role.PAYROLL_OFFICER, "Rachid", "Ouazzani"),
+        make_demo_account("paie.ibnrochd", Role.PAYROLL_OFFICER, "Khadija", "Sqalli", hospital_centre=ibn_rochd),
     ]
 
 

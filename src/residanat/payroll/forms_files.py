@@ -17,8 +17,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from residanat.accounts.authority import is_ministry
 from residanat.accounts.roles import Role, Scope
-from residanat.careers.authority import is_ministry
+from residanat.common.forms import date_field
 from residanat.people.models import Person, TraineeStatus
 from residanat.rules import discipline
 from residanat.rules.rib import RibError, check, expected_key, normalise
@@ -28,22 +29,10 @@ from .models import BankAccount, Payer, PayTerms, RateOrder, StipendStop, Territ
 from .rates import key_label, rate_keys
 
 Kind = TraineeStatus.Kind
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def _d(day: dt.date) -> str:
     return f"{day:%d/%m/%Y}"
-
-
-def date_field(label, **kwargs):
-    return forms.DateField(label=label, widget=DateInput(), input_formats=DATE_FORMATS, **kwargs)
 
 
 # --- who sees and who changes a pay file ---------------------------------------------------------

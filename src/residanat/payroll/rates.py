@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from residanat.careers.authority import is_ministry
+from residanat.accounts.authority import is_ministry
 from residanat.rules.parameters import Parameter, ParameterNotInForce, UnknownParameter, load_parameters
 
 from .inputs import parameter_table

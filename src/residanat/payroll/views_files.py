@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from residanat.careers.authority import is_ministry
+from residanat.accounts.authority import is_ministry
 from residanat.people.models import TraineeStatus
 from residanat.referential.models import Region
 from residanat.rules.rib import grouped

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from residanat.formats import amount_text, isolate
 from residanat.people.models import Person
-from residanat.web.feedback import report_form_errors
+from residanat.common.feedback import report_form_errors
 
 from . import authority, runs
 from .differences import REASON_CODES, Differences, differences, explain, previous_run

@@ -8,9 +8,10 @@ from django.views.decorators.http import require_POST
 
 from residanat.accounts.scopes import can
 from residanat.documents import kinds
-from residanat.documents.attestations import issue_status_attestation
 from residanat.documents.excel import Sheet, workbook_response
+from residanat.documents.http import document_language
 
+from .attestations import issue_status_attestation
 from .history import history_rows
 from .models import Person, TraineeStatus
 from .queries import search, visible_people
@@ -75,5 +76,5 @@ def person_attestation(request, pk):
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
     if not (can(request.user, "change", person) or person.user_id == request.user.pk):
         raise PermissionDenied
-    document = issue_status_attestation(person, get_language(), request.user)
+    document = issue_status_attestation(person, document_language(request, request.POST), request.user)
     return redirect("documents:download", document.pk)

@@ -5,15 +5,11 @@ one shipped in referential/data. Deterministic: the same seed gives the same peo
 """
 
 import datetime as dt
-import hashlib
-import random
-from base64 import b32encode
-from dataclasses import dataclass
 
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from residanat.accounts.models import RoleAssignment, User
+from residanat.accounts.demo import DemoAccount, make_demo_account
+from residanat.accounts.models import User
 from residanat.accounts.roles import Role
 from residanat.careers.demo import load_careers_demo
 from residanat.careers.models import RotationPeriod
@@ -22,86 +18,10 @@ from residanat.deployment.demo import load_deployment_demo
 from residanat.payroll.demo import load_payroll_demo
 from residanat.choice.demo import load_choice_demo
 from residanat.concours.demo import link_demo_candidate, load_competitions_demo
+from residanat.people.demo import PersonMaker
 from residanat.people.models import Person, TraineeStatus
 from residanat.referential.loader import load_referential
 from residanat.referential.models import Establishment, Faculty, HospitalCentre, HospitalService, Specialty
-
-DEMO_PASSWORD = "residanat-demo-2026"
-
-LAST_NAMES = [
-    ("Alaoui", "العلوي"), ("Bennani", "بناني"), ("El Idrissi", "الإدريسي"), ("Tazi", "التازي"),
-    ("Berrada", "برادة"), ("Chraibi", "الشرايبي"), ("El Amrani", "العمراني"), ("Benjelloun", "بنجلون"),
-    ("Ouazzani", "الوزاني"), ("Lahlou", "لحلو"), ("Fassi Fihri", "الفاسي الفهري"), ("Zniber", "زنيبر"),
-    ("Benkirane", "بنكيران"), ("El Ouafi", "الوافي"), ("Naciri", "الناصري"), ("Sqalli", "السقلي"),
-    ("Bouzidi", "البوزيدي"), ("Amrani", "أمراني"), ("Ait Lahcen", "آيت لحسن"), ("Ouchen", "أوشن"),
-    ("Hajji", "الحجي"), ("Mernissi", "المرنيسي"), ("Kettani", "الكتاني"), ("Sebti", "السبتي"),
-]
-FIRST_NAMES = [
-    ("Salma", "سلمى"), ("Youssef", "يوسف"), ("Imane", "إيمان"), ("Mehdi", "المهدي"), ("Kenza", "كنزة"),
-    ("Othmane", "عثمان"), ("Hiba", "هبة"), ("Anas", "أنس"), ("Nour", "نور"), ("Hamza", "حمزة"),
-    ("Meryem", "مريم"), ("Ayoub", "أيوب"), ("Sara", "سارة"), ("Ilyas", "إلياس"), ("Ghita", "غيثة"),
-    ("Reda", "رضا"), ("Zineb", "زينب"), ("Amine", "أمين"), ("Chaimae", "شيماء"), ("Yassine", "ياسين"),
-]
-FOREIGN = [("SN", "Diop", "ديوب"), ("ML", "Traoré", "تراوري"), ("MR", "Ould Ahmed", "ولد أحمد"), ("TN", "Ben Salah", "بن صالح")]
-
-
-@dataclass
-class DemoAccount:
-    username: str
-    role: str
-    scope: str
-    totp_secret: str | None
-
-
-def _totp_key(username: str) -> str:
-    # Stable per account so the printed secret survives a reload of the demo.
-    return hashlib.sha1(f"residanat-demo-totp-{username}".encode()).hexdigest()
-
-
-def _account(username, role, first_name, last_name, language="fr", **scope) -> DemoAccount:
-    user, created = User.objects.get_or_create(
-        username=username, defaults={"first_name": first_name, "last_name": last_name, "language": language}
-    )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    if role == "superuser":
-        user.is_superuser = user.is_staff = True
-        user.save()
-    elif not RoleAssignment.objects.filter(user=user, role=role).exists():
-        RoleAssignment.objects.create(user=user, role=role, valid_from=dt.date(2025, 1, 1), **scope)
-    secret = None
-    if role != Role.TRAINEE:
-        device, _ = TOTPDevice.objects.get_or_create(
-            user=user, name="demo", defaults={"key": _totp_key(username), "confirmed": True}
-        )
-        secret = b32encode(device.bin_key).decode()
-    unit = next(iter(scope.values()), None)
-    return DemoAccount(username, str(Role(role).label) if role != "superuser" else "superuser",
-                       str(unit) if unit else ("self" if role == Role.TRAINEE else "national"), secret)
-
-
-class PersonMaker:
-    def __init__(self, seed=2026, serial_from=0):
-        self.rng = random.Random(seed)
-        self.serial = serial_from
-
-    def make(self, foreign=False, name=None) -> Person:
-        self.serial += 1
-        first, first_ar = self.rng.choice(FIRST_NAMES)
-        if foreign:
-            nationality, last, last_ar = self.rng.choice(FOREIGN)
-            identity = {"passport_number": f"P{700000 + self.serial}", "nationality": nationality}
-        else:
-            last, last_ar = self.rng.choice(LAST_NAMES)
-            if name:
-                (last, last_ar), (first, first_ar) = name
-            identity = {"national_id": f"{self.rng.choice('ABCDGHJKLMNPQRSTUWXYZ')}{self.rng.choice('ABCDEFGHJK')}{100000 + self.serial}"}
-        return Person.objects.create(
-            last_name=last, first_name=first, last_name_ar=last_ar, first_name_ar=first_ar,
-            birth_date=dt.date(1994, 1, 1) + dt.timedelta(days=self.rng.randrange(0, 365 * 8)),
-            email=f"demo{self.serial}@etu.example.ma", **identity,
-        )
 
 
 def _services(centre, kinds=None):
@@ -183,19 +103,19 @@ def load_demo() -> list[DemoAccount]:
             start_date=dt.date(2025, 9, 1), decision_ref="Arrêté de nomination (démo)",
         )
     accounts = [
-        _account("admin", "superuser", "Admin", "Residanat"),
-        _account("drh", Role.MINISTRY_ADMIN, "Nadia", "Berrada"),
-        _account("enssup", Role.HIGHER_EDUCATION_OFFICER, "Karim", "Tazi"),
-        _account("doyen.casablanca", Role.DEAN_OFFICE, "Latifa", "Alaoui", faculty=casablanca),
-        _account("doyen.rabat", Role.DEAN_OFFICE, "Hicham", "Naciri", faculty=rabat),
-        _account("direction.ibnrochd", Role.HOSPITAL_DIRECTOR_OFFICE, "Omar", "Lahlou", hospital_centre=ibn_rochd),
-        _account("chef.pediatrie", Role.HEAD_OF_SERVICE, "Samira", "Kettani", language="ar", service=paediatrics),
-        _account("commission.ibnrochd", Role.COMMITTEE_MEMBER, "Driss", "Sebti", hospital_centre=ibn_rochd),
-        _account("paie.ministere", Role.PAYROLL_OFFICER, "Fatima", "Hajji"),
-        _account("interne.demo", Role.TRAINEE, "Salma", "Bennani"),
-        _account("candidat.demo", Role.TRAINEE, "Candidat", "Démo"),
-        _account("laureat.demo", Role.TRAINEE, "Lauréat", "Démo"),
-        _account("specialiste.demo", Role.TRAINEE, "Spécialiste", "Démo"),
+        make_demo_account("admin", "superuser", "Admin", "Residanat"),
+        make_demo_account("drh", Role.MINISTRY_ADMIN, "Nadia", "Berrada"),
+        make_demo_account("enssup", Role.HIGHER_EDUCATION_OFFICER, "Karim", "Tazi"),
+        make_demo_account("doyen.casablanca", Role.DEAN_OFFICE, "Latifa", "Alaoui", faculty=casablanca),
+        make_demo_account("doyen.rabat", Role.DEAN_OFFICE, "Hicham", "Naciri", faculty=rabat),
+        make_demo_account("direction.ibnrochd", Role.HOSPITAL_DIRECTOR_OFFICE, "Omar", "Lahlou", hospital_centre=ibn_rochd),
+        make_demo_account("chef.pediatrie", Role.HEAD_OF_SERVICE, "Samira", "Kettani", language="ar", service=paediatrics),
+        make_demo_account("commission.ibnrochd", Role.COMMITTEE_MEMBER, "Driss", "Sebti", hospital_centre=ibn_rochd),
+        make_demo_account("paie.ministere", Role.PAYROLL_OFFICER, "Fatima", "Hajji"),
+        make_demo_account("interne.demo", Role.TRAINEE, "Salma", "Bennani"),
+        make_demo_account("candidat.demo", Role.TRAINEE, "Candidat", "Démo"),
+        make_demo_account("laureat.demo", Role.TRAINEE, "Lauréat", "Démo"),
+        make_demo_account("specialiste.demo", Role.TRAINEE, "Spécialiste", "Démo"),
     ]
     # The 2026 competitions of FMP Casablanca (posts of seed 000, candidates, scores, deliberation).
     load_competitions_demo(PersonMaker(seed=2027, serial_from=10_000))

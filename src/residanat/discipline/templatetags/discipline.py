@@ -1,6 +1,6 @@
 from django import template
 
-from residanat.careers.authority import is_ministry
+from residanat.accounts.authority import is_ministry
 from residanat.discipline import cases
 from residanat.rules import discipline as rules
 

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from residanat.web.demo import DEMO_PASSWORD, load_demo
+from residanat.accounts.demo import DEMO_PASSWORD
 from residanat.people.models import Person
+from residanat.web.demo import load_demo
 
 
 class Command(BaseCommand):

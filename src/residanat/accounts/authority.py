@@ -1,4 +1,4 @@
-"""Who acts for which unit in careers: the role assignments a user holds today."""
+"""Who acts for which unit: the role assignments a user holds today (ministry, dean, hospital director)."""
 
 from residanat.accounts.roles import Role
 
