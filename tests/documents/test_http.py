@@ -5,7 +5,7 @@ import pytest
 from django.test import RequestFactory
 from django.utils import translation
 
-from residanat.documents.attestations import issue_status_attestation
+from residanat.people.attestations import issue_status_attestation
 from residanat.documents.http import document_language, issued_pdf_response
 from tests.documents.helpers import files_opened, trainee_with_two_statuses
 
