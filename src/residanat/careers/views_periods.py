@@ -9,9 +9,8 @@ a trainee who chooses in it included). The office's page itself is for the staff
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +23,8 @@ from django.views.decorators.http import require_POST
 
 from residanat.accounts.roles import Role
 from residanat.people.models import TraineeStatus
-from residanat.common.feedback import report_error, report_form_errors
+from residanat.common.actions import perform
+from residanat.common.feedback import report_form_errors
 
 from . import periods as svc
 from .forms_periods import ByHandForm, OpenWishesForm, PeriodForm, SeatsForm, WishesForm
@@ -106,16 +106,11 @@ def period_create(request):
         report_form_errors(request, form)
         return redirect("careers:periods")
     data = form.cleaned_data
-    try:
-        period = svc.do_create_period(regime=data["regime"], track=data["track"],
-                                      hospital_centre=data["hospital_centre"], faculty=data["faculty"],
-                                      label=data["label"], start=data["start_date"], end=data["end_date"],
-                                      by=request.user)
-    except ValidationError as error:
-        report_error(request, error)
-        return redirect("careers:periods")
-    messages.success(request, _("Période créée : saisissez les places par service."))
-    return _back(period)
+    created = perform(request, svc.do_create_period, regime=data["regime"], track=data["track"],
+                      hospital_centre=data["hospital_centre"], faculty=data["faculty"], label=data["label"],
+                      start=data["start_date"], end=data["end_date"], by=request.user,
+                      success=_("Période créée : saisissez les places par service."))
+    return _back(created.result) if created else redirect("careers:periods")
 
 
 # --- the office's page ---------------------------------------------------------------------------
@@ -190,12 +185,8 @@ def period_seats(request, pk):
     if not form.is_valid():
         report_form_errors(request, form)
         return _back(period)
-    try:
-        svc.do_set_seats(period, form.seats(), request.user)
-    except ValidationError as error:
-        report_error(request, error)
-    else:
-        messages.success(request, _("Places enregistrées. Elles doivent être arrêtées de nouveau."))
+    perform(request, svc.do_set_seats, period, form.seats(), request.user,
+            success=_("Places enregistrées. Elles doivent être arrêtées de nouveau."))
     return _back(period)
 
 
@@ -203,12 +194,7 @@ def period_seats(request, pk):
 @require_POST
 def period_approve(request, pk):
     period = _visible(request, pk)
-    try:
-        svc.do_approve_seats(period, request.user)
-    except ValidationError as error:
-        report_error(request, error)
-    else:
-        messages.success(request, _("Places arrêtées."))
+    perform(request, svc.do_approve_seats, period, request.user, success=_("Places arrêtées."))
     return _back(period)
 
 
@@ -222,14 +208,9 @@ def period_open(request, pk):
     if not form.is_valid():
         report_form_errors(request, form)
         return _back(period)
-    try:
-        period = svc.do_open_wishes(period, form.cleaned_data["deadline"], request.user)
-    except ValidationError as error:
-        report_error(request, error)
-    else:
-        messages.success(request, _("Vœux ouverts jusqu'au %(at)s : %(n)s stagiaires appelés à choisir.")
-                         % {"at": f"{timezone.localtime(period.wishes_deadline):%d/%m/%Y %H:%M}",
-                            "n": period.choosers.count()})
+    perform(request, svc.do_open_wishes, period, form.cleaned_data["deadline"], request.user,
+            success=lambda opened: _("Vœux ouverts jusqu'au %(at)s : %(n)s stagiaires appelés à choisir.")
+            % {"at": f"{timezone.localtime(opened.wishes_deadline):%d/%m/%Y %H:%M}", "n": opened.choosers.count()})
     return _back(period)
 
 
@@ -237,15 +218,10 @@ def period_open(request, pk):
 @require_POST
 def period_assign(request, pk):
     period = _visible(request, pk)
-    try:
-        result = svc.do_assign_period(period, request.user)
-    except ValidationError as error:
-        report_error(request, error)
-    else:
-        messages.success(request, ngettext(
-            "Services attribués : %(n)s stagiaire placé, %(left)s sans service.",
-            "Services attribués : %(n)s stagiaires placés, %(left)s sans service.",
-            len(result.rotations)) % {"n": len(result.rotations), "left": len(result.unassigned)})
+    perform(request, svc.do_assign_period, period, request.user, success=lambda result: ngettext(
+        "Services attribués : %(n)s stagiaire placé, %(left)s sans service.",
+        "Services attribués : %(n)s stagiaires placés, %(left)s sans service.",
+        len(result.rotations)) % {"n": len(result.rotations), "left": len(result.unassigned)})
     return _back(period)
 
 
@@ -260,13 +236,9 @@ def period_assign_by_hand(request, pk):
         report_form_errors(request, form)
         return _back(period)
     chooser, service = form.cleaned_data["chooser"], form.cleaned_data["service"]
-    try:
-        svc.do_assign_by_hand(period, chooser, service, request.user)
-    except ValidationError as error:
-        report_error(request, error)
-    else:
-        messages.success(request, _("%(who)s affecté(e) au service « %(service)s ».")
-                         % {"who": chooser.status.person, "service": service.name})
+    perform(request, svc.do_assign_by_hand, period, chooser, service, request.user,
+            success=_("%(who)s affecté(e) au service « %(service)s ».")
+            % {"who": chooser.status.person, "service": service.name})
     return _back(period)
 
 
@@ -289,13 +261,11 @@ def period_wishes(request, pk):
     form = WishesForm(request.POST if request.method == "POST" else None, options=options, current=current)
     if request.method == "POST":
         if form.is_valid():
-            try:
-                saved = svc.do_save_wishes(chooser, form.cleaned_data["services"], request.user)
-            except ValidationError as error:
-                report_error(request, error)
-            else:
-                text = ngettext("Vœux enregistrés (%(n)s service).", "Vœux enregistrés (%(n)s services).", len(saved))
-                messages.success(request, text % {"n": len(saved)})
+            saved = perform(request, svc.do_save_wishes, chooser, form.cleaned_data["services"], request.user,
+                            success=lambda wishes: ngettext("Vœux enregistrés (%(n)s service).",
+                                                            "Vœux enregistrés (%(n)s services).",
+                                                            len(wishes)) % {"n": len(wishes)})
+            if saved:
                 return redirect("careers:period-wishes", pk=period.pk)
         else:
             report_form_errors(request, form)
