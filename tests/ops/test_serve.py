@@ -1,6 +1,8 @@
 """`residanat serve` as production runs it: gunicorn with two workers on the test database, DEBUG
 off, the compressed and hashed static files of WhiteNoise, JSON request lines (issue 22 items 1, 5).
-One server for the module: starting it (collectstatic, then the workers) takes most of its time."""
+One server for the module: starting it (collectstatic, then the workers) takes 15 to 30 s, so it
+runs on the SQLite pass of the suite only; what depends on the database (health, backups) runs on
+both."""
 
 import gzip
 import json
@@ -23,9 +25,12 @@ from django.db import connection
 from .helpers import free_port
 
 STATIC_SOURCE = Path(settings.PACKAGE_DIR) / "static"
-# The mark makes pytest-django create the test database, which the server then reads (committed
-# rows only; these tests write nothing).
-pytestmark = pytest.mark.django_db
+# The django_db mark makes pytest-django create the test database, which the server then reads
+# (committed rows only; these tests write nothing).
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="the server is tested once, on the SQLite pass"),
+]
 
 
 def database_url(db):
