@@ -1,7 +1,6 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class OpsConfig(AppConfig):
+    # No model and no page: an app only for its management commands.
     name = "residanat.ops"
-    verbose_name = _("Exploitation")

@@ -108,6 +108,8 @@ def write_backup(path) -> dict:
     partial = path.with_name(path.name + ".partial")
     members = {}
     with tempfile.TemporaryDirectory(prefix="residanat-backup-") as work:
+        # The database first, then the files: a document issued in between is archived with its file
+        # and no row, never with a row and no file.
         dump = _dump_database(Path(work))
         entries = [(dump.name, dump)]
         root = Path(settings.MEDIA_ROOT)

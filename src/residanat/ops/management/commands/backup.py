@@ -18,4 +18,4 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         files = len(manifest["members"]) - 1
         size = sum(member["size"] for member in manifest["members"].values())
-        self.stdout.write(f"{file}: {manifest['database']['vendor']} database and {files} files ({size:,} bytes before compression), residanat {manifest['version']}.")
+        self.stdout.write(f"{file}: {manifest['database']['vendor']} database and {files} stored file{'s' * (files != 1)} ({size:,} bytes before compression), residanat {manifest['version']}.")

@@ -32,4 +32,5 @@ class Command(BaseCommand):
         except BackupError as error:
             # Every refusal comes before a change; pg_restore restores in one transaction.
             raise CommandError(f"{error} Nothing was changed.") from error
-        self.stdout.write(f"{file}: {verb}, {manifest['database']['vendor']} database and {len(manifest['members']) - 1} files of {manifest['created']} (residanat {manifest['version']}).")
+        files = len(manifest["members"]) - 1
+        self.stdout.write(f"{file}: {verb}, {manifest['database']['vendor']} database and {files} stored file{'s' * (files != 1)} of {manifest['created']} (residanat {manifest['version']}).")
