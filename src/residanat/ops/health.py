@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 from .heartbeat import worker_state
 
 logger = logging.getLogger(__name__)
+VERSION = version("residanat")
 
 
 def database_state():
@@ -49,7 +50,7 @@ def health(request):
         worker = {"status": "unknown", "last_heartbeat": None}
     body = {
         "status": "ok" if database["ok"] else "error",
-        "version": version("residanat"),
+        "version": VERSION,
         "database": database,
         "worker": worker,
         "disk": disk_state(Path(settings.VAR_DIR)),
