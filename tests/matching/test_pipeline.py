@@ -50,7 +50,8 @@ def test_each_wisher_gets_what_the_engine_gives_on_the_contract_document(data):
 def test_a_pool_quota_stops_its_posts_before_their_own_seats_run_out():
     offer = Offer(programs=[Program("cardio", 2), Program("pedia", 2)],
                   quotas=[Quota("pool", 2, ("cardio", "pedia"))],
-                  wishers=[Wisher("a", 1, ("cardio",)), Wisher("b", 2, ("pedia",)), Wisher("c", 3, ("cardio", "pedia"))])
+                  wishers=[Wisher("a", 1, ("cardio",)), Wisher("b", 2, ("pedia",)),
+                           Wisher("c", 3, ("cardio", "pedia"))])
     placed = {p.wisher.id: p.program and p.program.id for p in offer.run().placed}
     assert placed == {"a": "cardio", "b": "pedia", "c": None}
 

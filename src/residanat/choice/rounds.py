@@ -13,11 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from residanat.allocation.placing import do_place
 from residanat.allocation.seats import do_bump_version, do_take_seat
 from residanat.matching.instance import Instance
-from residanat.matching.pipeline import Offer, Program, Quota, Wisher
+from residanat.matching import pipeline
 
 from . import log
-from .models import Choice, ChoiceSession, Chooser, Placement, Post, Round
-from .models import Quota as QuotaModel
+from .models import Choice, ChoiceSession, Chooser, Placement, Post, Quota, Round
 from .seats import seat_of
 from .sessions import check_can_run, lock_session
 from .wishes import current_lists
@@ -25,7 +24,7 @@ from .wishes import current_lists
 State = ChoiceSession.State
 
 
-def session_offer(session: ChoiceSession, lists=None) -> Offer:
+def session_offer(session: ChoiceSession, lists=None) -> pipeline.Offer:
     """What the engine gets of the session as it stands: the seats still open (pools as quotas),
     every laureate without a seat in the call order, with their wishes in force."""
     lists = current_lists(session) if lists is None else lists
@@ -33,21 +32,23 @@ def session_offer(session: ChoiceSession, lists=None) -> Offer:
     holding = set(Choice.objects.filter(chooser__session=session, undone_at__isnull=True)
                   .values_list("chooser_id", flat=True))
     choosers = [c for c in session.choosers.select_related("candidate").order_by("order") if c.pk not in holding]
-    return Offer(
-        programs=[Program(p.code, p.capacity - p.taken, p) for p in posts.values()],
-        quotas=[Quota(q.code, q.capacity - q.taken, tuple(p.code for p in posts.values() if p.quota_id == q.pk))
-                for q in QuotaModel.objects.filter(session=session)],
-        wishers=[Wisher(str(c.pk), c.order, tuple(posts[pid].code for pid in (lists[c.pk].posts if c.pk in lists else [])
-                                                  if pid in posts), c)
+    return pipeline.Offer(
+        programs=[pipeline.Program(p.code, p.capacity - p.taken, p) for p in posts.values()],
+        quotas=[pipeline.Quota(q.code, q.capacity - q.taken,
+                               tuple(p.code for p in posts.values() if p.quota_id == q.pk))
+                for q in Quota.objects.filter(session=session)],
+        wishers=[pipeline.Wisher(str(c.pk), c.order,
+                                 tuple(posts[pid].code for pid in (lists[c.pk].posts if c.pk in lists else [])
+                                       if pid in posts),
+                                 c)
                  for c in choosers])
 
 
 def build_instance(session: ChoiceSession, lists=None) -> tuple[Instance, dict]:
-    """The engine's instance of the session (`document()` gives its contract form,
+    """The engine's instance of the session (`pipeline.document()` gives its contract form,
     shared/contracts/matching.md), and the choosers behind its ids."""
     offer = session_offer(session, lists)
-    return offer.instance(), {"posts": {p.item.pk: p.item for p in offer.programs},
-                              "choosers": {w.id: w.item for w in offer.wishers}}
+    return offer.instance(), {"choosers": {w.id: w.item for w in offer.wishers}}
 
 
 def _wish_details(preferences, got, result, explanations, by_code) -> list[dict]:

@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from residanat.accounts.authority import is_ministry
-from residanat.discipline.models import Commitment, CommitmentService
-from residanat.documents.spreadsheet import ImportResult, RowError, blank, key_of
 from residanat.allocation.placing import do_place
 from residanat.allocation.seats import do_take_counted_seats
 from residanat.allocation.wishes import distinct, do_replace_wish_list, outside
+from residanat.discipline.models import Commitment, CommitmentService
+from residanat.documents.spreadsheet import ImportResult, RowError, blank, key_of
 from residanat.matching.pipeline import Offer, Pair, Program, Wisher, couples_instance
 from residanat.people.identity import normalise_identifier
 from residanat.people.models import Person, TraineeStatus
@@ -239,8 +239,8 @@ def campaign_offer(campaign: Campaign) -> Offer:
     if unranked:
         raise ValidationError(_("%(n)s spécialiste(s) sans rang de mérite : importer la liste du ministère.")
                               % {"n": len(unranked)})
-    wishers = {c.pk: Wisher(f"C{c.pk}", c.rank, tuple(f"P{w.post_id}" for w in sorted(c.wishes.all(), key=lambda w: w.order)),
-                            c)
+    wishers = {c.pk: Wisher(f"C{c.pk}", c.rank,
+                            tuple(f"P{w.post_id}" for w in sorted(c.wishes.all(), key=lambda w: w.order)), c)
                for c in candidates}
     return Offer(
         programs=[Program(f"P{p.pk}", p.seats, p, str(p.establishment.province_id))
