@@ -7,7 +7,7 @@ from django.db import transaction
 from residanat.allocation.placing import do_place
 from residanat.allocation.seats import (Counter, SeatTaken, do_bump_version, do_release_seat, do_take_counted_seats,
                                         do_take_seat)
-from residanat.choice.models import ChoiceSession, Post
+from residanat.choice.models import Choice, ChoiceSession, Post
 from residanat.matching.pipeline import Offer, Program, Wisher
 from tests.choice.world import ChoiceWorld
 
@@ -41,18 +41,20 @@ def test_seats_are_taken_up_to_the_capacity_then_refused_and_given_back():
 
 
 def test_counted_seats_are_refused_when_the_takers_already_fill_the_capacity():
-    session = ChoiceWorld(seats={"cardio": 2}).session()
+    w = ChoiceWorld(seats={"cardio": 2})
+    w.laureates(1)
+    session = w.session()
     post = Post.objects.get(session=session, code="chu-test-medical-cardio")
+    Choice.objects.create(chooser=session.choosers.get(), post=post, method=Choice.Method.LIVE, by=w.dean)
+    counted = dict(key="pk", capacity="capacity", takers=Choice.objects.all(), taker_key="post",
+                   full=lambda pk: f"post {pk} is full")
     rows = Post.objects.filter(session=session)
     with transaction.atomic():
-        do_take_counted_seats(rows, {post.pk: 2}, key="pk", capacity="capacity", taken=lambda pks: {},
-                              full=lambda pk: "full")
-        with pytest.raises(SeatTaken, match="full"):
-            do_take_counted_seats(rows, {post.pk: 1}, key="pk", capacity="capacity",
-                                  taken=lambda pks: {pk: 2 for pk in pks}, full=lambda pk: "full")
+        do_take_counted_seats(rows, {post.pk: 1}, **counted)  # one held, one more: the capacity
+        with pytest.raises(SeatTaken, match=f"post {post.pk} is full"):
+            do_take_counted_seats(rows, {post.pk: 2}, **counted)
         with pytest.raises(SeatTaken):  # a key without a row has no seat
-            do_take_counted_seats(rows, {0: 1}, key="pk", capacity="capacity", taken=lambda pks: {},
-                                  full=lambda pk: "none")
+            do_take_counted_seats(rows, {0: 1}, **counted)
 
 
 def test_the_pipeline_records_the_placements_then_takes_the_seats_of_those_placed():

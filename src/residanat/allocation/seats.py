@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Model, QuerySet
+from django.db.models import Count, F, Model, QuerySet
 
 
 class SeatTaken(ValidationError):
@@ -68,14 +68,17 @@ def do_bump_version(model: type[Model], pk, field: str = "version") -> None:
 
 
 def do_take_counted_seats(rows: QuerySet, wanted: dict[Hashable, int], *, key: str, capacity: str,
-                          taken: Callable[[list], dict], full: Callable[[Hashable], str]) -> None:
-    """`wanted[k]` more seats in the row of `rows` whose `key` is k, checked all before any is
-    written by the caller: the rows locked in key order, `taken(keys)` (seats held now, per key)
-    counted under the lock. A key without a row has no seat."""
+                          takers: QuerySet, taker_key: str, full: Callable[[Hashable], str]) -> None:
+    """`wanted[k]` more seats in the row of `rows` whose `key` is k, all checked before the
+    caller writes any: the rows locked in key order, then the `takers` holding a seat (those whose
+    `taker_key` is k) counted under the lock. A key without a row has no seat."""
     in_transaction()
     keys = sorted(k for k, n in wanted.items() if n)
+    if not keys:
+        return
     locked = {getattr(r, key): r for r in rows.filter(**{f"{key}__in": keys}).select_for_update().order_by(key)}
-    held = taken(keys) if keys else {}
+    held = dict(takers.filter(**{f"{taker_key}__in": keys}).values(taker_key).annotate(n=Count("pk"))
+                .values_list(taker_key, "n"))
     for k in keys:
         row = locked.get(k)
         if row is None or getattr(row, capacity) < held.get(k, 0) + wanted[k]:

@@ -325,19 +325,12 @@ def period_offer(period: RotationPeriod) -> Offer:
     return Offer(programs=[Program(str(sid), s.seats, s.service) for sid, s in seats.items()], wishers=wishers)
 
 
-def _rotations_in(period: RotationPeriod):
-    """Seats of the period taken per service id: its rotations."""
-    def taken(service_ids) -> dict[int, int]:
-        return dict(Rotation.objects.filter(period=period, service__in=service_ids).values("service")
-                    .annotate(n=Count("pk")).values_list("service", "n"))
-    return taken
-
-
 def _take_service_seats(period: RotationPeriod, services) -> None:
+    """A seat per service given, each held by a rotation of the period."""
     names = {s.pk: s.name for s in services}
     do_take_counted_seats(
         ServiceSeats.objects.filter(period=period), Counter(s.pk for s in services), key="service_id",
-        capacity="seats", taken=_rotations_in(period),
+        capacity="seats", takers=Rotation.objects.filter(period=period), taker_key="service",
         full=lambda sid: _("Plus de place dans le service « %(name)s » pour cette période.") % {"name": names[sid]})
 
 

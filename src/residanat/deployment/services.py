@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -292,10 +292,8 @@ def do_run(campaign: Campaign, kind: str, by) -> Run:
             posts = {p.program.item.pk: p.program.item for p in placed}
             do_take_counted_seats(
                 campaign.posts.all(), Counter(p.program.item.pk for p in placed), key="pk", capacity="seats",
-                taken=lambda pks: dict(Assignment.objects.filter(run__campaign=campaign, run__kind=Run.Kind.FINAL,
-                                                                 post__in=pks).exclude(run=run)
-                                       .values("post").annotate(n=Count("pk")).values_list("post", "n")),
-                full=lambda pk: _("Ce poste vient d'être pris : il ne reste plus de place en %(post)s.")
+                takers=Assignment.objects.filter(run__campaign=campaign, run__kind=Run.Kind.FINAL).exclude(run=run),
+                taker_key="post", full=lambda pk: _("Ce poste vient d'être pris : il ne reste plus de place en %(post)s.")
                 % {"post": posts[pk].specialty.name})
             _start_service_periods(run, campaign.taking_up_date)
             locked.state = State.FINAL
