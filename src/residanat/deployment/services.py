@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from residanat.accounts.authority import is_ministry
-from residanat.discipline.models import Commitment, CommitmentService
+from residanat.discipline.commitments import do_start_posted_service
+from residanat.discipline.models import Commitment
 from residanat.documents.spreadsheet import ImportResult, RowError, blank, key_of
 from residanat.matching import couples as engine
 from residanat.people.identity import normalise_identifier
@@ -297,27 +298,20 @@ def do_run(campaign: Campaign, kind: str, by) -> Run:
                                    wish_order=order, unplaced_reason=reasons.get(cid, "")))
         Assignment.objects.bulk_create(rows)
         if kind == Run.Kind.FINAL:
-            _start_service_periods(run, campaign.taking_up_date)
+            _start_service_periods(run, campaign.taking_up_date, by)
             locked.state = State.FINAL
             locked.save(update_fields=["state"])
             campaign.state = State.FINAL
     return run
 
 
-def _start_service_periods(run: Run, start: dt.date):
-    """D93 art. 27: the period of service owed under the commitment starts at the posting; a
-    period still open elsewhere (a specialist of the transfer movement) ends the day before."""
+def _start_service_periods(run: Run, start: dt.date, by):
+    """D93 art. 27: the period of service owed under the commitment starts at the posting."""
     # Only a commitment owed to the Ministry is served at its postings (D93 art. 27).
     for assignment in run.assignments.filter(post__isnull=False,
                                              candidate__commitment__counterpart=Commitment.Counterpart.MINISTRY) \
             .select_related("post", "candidate__commitment"):
-        commitment = assignment.candidate.commitment
-        for period in commitment.services.filter(end_date__isnull=True, start_date__lt=start):
-            period.end_date = start - dt.timedelta(days=1)
-            period.save(update_fields=["end_date"])
-        if not commitment.services.filter(start_date=start, establishment=assignment.post.establishment).exists():
-            CommitmentService.objects.create(commitment=commitment, establishment=assignment.post.establishment,
-                                             start_date=start)
+        do_start_posted_service(by, assignment.candidate.commitment, assignment.post.establishment, start)
 
 
 @transaction.atomic
