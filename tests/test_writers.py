@@ -61,9 +61,10 @@ CROSS_APP_ALLOWED: dict[str, str] = {
 
 # Public writers of service modules that need not be named do_<verb>_<noun>, each with why.
 NAMING_ALLOWED: dict[str, str] = {
-    "concours/workflow.py:do_transition": "the house style's example (STYLE.md): the noun is the module's, the "
-                                          "competition",
-    "concours/merit.py:do_deliberate": "the house style's example (STYLE.md): the jury deliberates the merit list",
+    # The house style's own examples of a service (the project's style guide names them): the noun
+    # is the one the module is about, the competition and its merit list.
+    "concours/workflow.py:do_transition": "the style guide's example: a competition's transition",
+    "concours/merit.py:do_deliberate": "the style guide's example: the jury deliberates the merit list",
     # Issuing records the document in the register as it is printed: every app's document modules
     # call these, and a do_ name would make each of them, and their pages, writers to rename in turn.
     "documents/pdf.py:issue_pdf": "issuing a document (see above)",
