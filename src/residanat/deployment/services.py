@@ -21,7 +21,8 @@ from residanat.accounts.authority import is_ministry
 from residanat.allocation.placing import do_place
 from residanat.allocation.seats import do_take_counted_seats
 from residanat.allocation.wishes import distinct, do_replace_wish_list, outside
-from residanat.discipline.models import Commitment, CommitmentService
+from residanat.discipline.commitments import do_start_posted_service
+from residanat.discipline.models import Commitment
 from residanat.documents.spreadsheet import ImportResult, RowError, blank, key_of
 from residanat.matching.pipeline import Offer, Pair, Program, Wisher, couples_instance
 from residanat.people.identity import normalise_identifier
@@ -295,7 +296,7 @@ def do_run(campaign: Campaign, kind: str, by) -> Run:
                 takers=Assignment.objects.filter(run__campaign=campaign, run__kind=Run.Kind.FINAL).exclude(run=run),
                 taker_key="post", full=lambda pk: _("Ce poste vient d'être pris : il ne reste plus de place en %(post)s.")
                 % {"post": posts[pk].specialty.name})
-            _start_service_periods(run, campaign.taking_up_date)
+            _start_service_periods(run, campaign.taking_up_date, by)
             locked.state = State.FINAL
             locked.save(update_fields=["state"])
             campaign.state = State.FINAL
@@ -308,20 +309,14 @@ def _wish_order(candidate: Candidate, post) -> int:
     return next(w.order for w in candidate.wishes.all() if w.post_id == post.pk)
 
 
-def _start_service_periods(run: Run, start: dt.date):
+def _start_service_periods(run: Run, start: dt.date, by):
     """D93 art. 27: the period of service owed under the commitment starts at the posting; a
     period still open elsewhere (a specialist of the transfer movement) ends the day before."""
     # Only a commitment owed to the Ministry is served at its postings (D93 art. 27).
     for assignment in run.assignments.filter(post__isnull=False,
                                              candidate__commitment__counterpart=Commitment.Counterpart.MINISTRY) \
             .select_related("post", "candidate__commitment"):
-        commitment = assignment.candidate.commitment
-        for period in commitment.services.filter(end_date__isnull=True, start_date__lt=start):
-            period.end_date = start - dt.timedelta(days=1)
-            period.save(update_fields=["end_date"])
-        if not commitment.services.filter(start_date=start, establishment=assignment.post.establishment).exists():
-            CommitmentService.objects.create(commitment=commitment, establishment=assignment.post.establishment,
-                                             start_date=start)
+        do_start_posted_service(by, assignment.candidate.commitment, assignment.post.establishment, start)
 
 
 @transaction.atomic
