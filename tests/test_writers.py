@@ -76,9 +76,6 @@ NAMING_ALLOWED: dict[str, str] = {
     # Temporary: other helpers of issue 21 are rebuilding these modules at the same time.
     "choice/log.py:append": "choice/, the one allocation pipeline (issue 21 item 3)",
     "choice/rounds.py:run_due_rounds": "choice/, the one allocation pipeline (issue 21 item 3)",
-    "choice/seats.py:bump_version": "choice/, the one allocation pipeline (issue 21 item 3)",
-    "choice/seats.py:release_seat": "choice/, the one allocation pipeline (issue 21 item 3)",
-    "choice/seats.py:take_seat": "choice/, the one allocation pipeline (issue 21 item 3)",
     "deployment/services.py:do_run": "deployment's allocation, the one allocation pipeline (issue 21 item 3)",
     "concours/services.py:import_posts": "the one import pipeline (issue 21 item 4)",
     "deployment/posts_import.py:import_posts": "the one import pipeline (issue 21 item 4)",
