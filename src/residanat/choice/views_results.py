@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from residanat.common.actions import perform
 from residanat.concours.scope import can_change_competition
 from residanat.documents import kinds
 from residanat.documents.excel import workbook_response
@@ -85,13 +85,12 @@ def results_pdf(request, slug):
             raise PermissionDenied
         if Chooser.objects.filter(session=session).count() <= documents.SYNC_ROWS:
             try:
-                document = documents.issue_results_pdf(session, language, request.user)
+                issued = perform(request, documents.issue_results_pdf, session, language, request.user)
             except documents.NotReady:
                 raise Http404 from None
-            except ValidationError as error:
-                for message in error.messages:
-                    messages.error(request, message)
+            if not issued:
                 return redirect("choice:results", slug=slug)
+            document = issued.result
         else:
             documents.start_publication(session, language, request.user)
     if document is not None:

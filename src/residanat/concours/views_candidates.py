@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from residanat.common.actions import perform
 from residanat.common.uploads import forget_previewed, keep_previewed, previewed, upload_problem
 from residanat.documents.excel import XLSX_CONTENT_TYPE, Sheet, workbook_response
 from residanat.documents.http import document_language, document_response, issued_pdf_response
@@ -49,14 +50,6 @@ def _candidate(request, pk) -> Candidate:
         Candidate.objects.visible_to(request.user)
         .select_related("competition__faculty", "competition__hospital_centre", "person", "enrolment_faculty"),
         pk=pk)
-
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- self-registration -------------------------------------------------------------------------
@@ -88,20 +81,17 @@ def register(request, slug):
     if existing is None:
         form = RegistrationForm(competition, route, user, data=request.POST or None, files=request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            try:
-                candidate = registration.do_register_candidate(
-                    competition, form.registration_data(), user=user if user.is_authenticated else None,
-                    password=form.cleaned_data.get("password1"), language=document_language(request))
-            except registration.IdentityAlreadyKnown as error:
-                if not user.is_authenticated:
-                    return _registration_received(request, competition)
-                _add_errors(form, error)
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                if not user.is_authenticated:
-                    # Not signed in here: a session would tell the new candidate from the known one.
-                    return _registration_received(request, competition)
+            registered = perform(
+                request, registration.do_register_candidate, competition, form.registration_data(),
+                user=user if user.is_authenticated else None, password=form.cleaned_data.get("password1"),
+                language=document_language(request), form=form)
+            known = isinstance(registered.refusal, registration.IdentityAlreadyKnown)
+            if not user.is_authenticated and (registered or known):
+                # Not signed in here: the same page whether the identity was new (registered) or
+                # already on file (nothing written); a session would tell one from the other.
+                return _registration_received(request, competition)
+            if registered:
+                candidate = registered.result
                 messages.success(request, _("Inscription enregistrée : vous êtes le candidat n° %(number)s.")
                                  % {"number": candidate.number})
                 return redirect(f"{reverse('concours:my_candidacies')}?inscrit={candidate.pk}")
@@ -378,12 +368,7 @@ def candidate_withdraw(request, pk):
     if not form.is_valid():
         messages.error(request, _("Indiquez le motif du désistement."))
         return redirect("concours:candidate", pk=candidate.pk)
-    try:
-        registration.do_withdraw_candidate(candidate, request.user, form.cleaned_data["reason"])
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Désistement du candidat %(number)s enregistré le %(day)s.")
-                         % {"number": candidate.number, "day": day_text(timezone.localdate())})
+    perform(request, registration.do_withdraw_candidate, candidate, request.user, form.cleaned_data["reason"],
+            success=lambda _done: _("Désistement du candidat %(number)s enregistré le %(day)s.")
+            % {"number": candidate.number, "day": day_text(timezone.localdate())})
     return redirect("concours:candidate", pk=candidate.pk)
