@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 
 from residanat.common.actions import perform
 
@@ -17,7 +16,6 @@ from .forms import EnrolmentCodeForm
 from .views import _safe_next
 
 
-@never_cache
 @login_required
 def enrol(request):
     """A staff member with no authenticator types the code their administrator gave them."""
@@ -36,7 +34,6 @@ def enrol(request):
     return render(request, "accounts/enrol.html", {"form": form, "next": following})
 
 
-@never_cache
 @login_required
 def enrolment_codes(request):
     """An administrator gives a staff account its one-time code; the code is shown once, here."""

@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from residanat.common.actions import perform
@@ -175,7 +174,6 @@ def enrolment_import(request):
 
 
 @login_required
-@never_cache
 def enrolment_template_view(request):
     _must_act_for_a_faculty(request.user)
     return document_response(enrolment_template(), "inscriptions-externes-modele.xlsx", XLSX_CONTENT_TYPE)
@@ -223,7 +221,6 @@ def extern_batch_new(request):
 
 
 @login_required
-@never_cache
 def extern_batch_template(request):
     _must_act_for_a_faculty(request.user)
     return document_response(rules.batch_template(), "affectation-externes-modele.xlsx", XLSX_CONTENT_TYPE)

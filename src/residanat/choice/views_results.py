@@ -18,7 +18,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 
 from residanat.common.actions import perform
 from residanat.concours.scope import can_change_competition
@@ -67,7 +66,6 @@ def results(request, slug):
 
 
 @login_required
-@never_cache
 def results_pdf(request, slug):
     """POST publishes the final list in `lang` (or gives back the one already published): a
     numbered PDF printing the head of the log, the publication itself appended to the log. A long
@@ -112,7 +110,6 @@ def results_pdf(request, slug):
 
 
 @login_required
-@never_cache
 def results_xlsx(request, slug):
     session = _staff_session(request, slug)
     if session.state != session.State.CLOSED:
@@ -123,7 +120,6 @@ def results_xlsx(request, slug):
 
 
 @login_required
-@never_cache
 def notice(request, slug, number):
     """A laureate's assignment notice: for the laureate themself and the office running the choice;
     404 for another laureate and while there is no choice in force in a closed session."""

@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from residanat.common.actions import perform
@@ -401,7 +400,6 @@ def _results(request, chooser, posts) -> dict:
 
 
 @login_required
-@never_cache
 def my_wishes(request, slug):
     chooser = own_chooser(request, slug)
     session = chooser.session

@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from residanat.common.actions import perform
@@ -136,7 +135,6 @@ def my_candidacies(request):
 
 
 @login_required
-@never_cache
 def receipt(request, pk):
     """The registration receipt of a candidacy, issued only by the candidate and the competition's
     office (404 for the other readers of the candidacy, a committee member for one): the one
@@ -196,7 +194,6 @@ def candidates(request, slug):
 
 
 @login_required
-@never_cache
 def candidates_export(request, slug):
     """The list as filtered, one row per candidate. The national id and the passport are internal
     data (law 09-08): only the staff who may change the competition get them."""
@@ -281,7 +278,6 @@ def candidates_import(request, slug):
 
 
 @login_required
-@never_cache
 def candidates_template(request, slug):
     competition = visible_competition(request, slug)
     return document_response(import_template(competition), f"candidats-{competition.slug}-modele.xlsx",
@@ -347,7 +343,6 @@ def candidate_detail(request, pk):
 
 
 @login_required
-@never_cache
 def candidate_document(request, pk, doc_pk):
     """A candidate's upload (the CIN scan among them): only to the readers of the candidate's
     identity (people/queries), 404 to the others, as outside the scope (law 09-08 art. 3)."""

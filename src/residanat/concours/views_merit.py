@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from residanat.common.actions import Refusal, perform, show_on_form
@@ -275,7 +274,6 @@ def scores_import(request, slug, code):
 
 
 @login_required
-@never_cache
 def scores_template_download(request, slug, code):
     competition = visible_competition(request, slug)
     test = _test(competition, code)
@@ -410,7 +408,6 @@ def _list_for_download(request, slug):
     return competition, merit_list, True
 
 
-@never_cache
 def merit_pdf(request, slug):
     """The list as PDF, from the stored copy; a long list not rendered yet is rendered in the
     background while a page polls (HTMX) and then sends the browser to the file."""
@@ -436,7 +433,6 @@ def merit_pdf(request, slug):
     return document_response(pdf, name, "application/pdf", inline=True, private=not public)
 
 
-@never_cache
 def merit_xlsx(request, slug):
     competition, merit_list, public = _list_for_download(request, slug)
     language = document_language(request)
@@ -467,7 +463,6 @@ def results(request, slug):
 
 
 @login_required
-@never_cache
 def result_slip(request, pk):
     """The candidate's own result slip (or, for the staff of the competition's scope, any
     candidate's), once the results are published; 404 before, and for a candidacy not in the

@@ -14,7 +14,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from residanat.common.actions import Refusal, perform
@@ -281,14 +280,12 @@ def posts_confirm(request, slug):
 # --- downloads -----------------------------------------------------------------------------------
 
 @login_required
-@never_cache
 def posts_template_download(request, slug):
     competition = visible_competition(request, slug)
     return document_response(posts_template(competition), f"postes-{competition.slug}.xlsx", XLSX_CONTENT_TYPE)
 
 
 @login_required
-@never_cache
 def posts_annex(request, slug):
     """The annex of the joint order (D93 art. 9–10, 22), `?lang=fr|ar` (default: the page's)."""
     competition = visible_competition(request, slug)

@@ -15,7 +15,6 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -27,7 +26,7 @@ from residanat.accounts.authority import is_ministry
 from residanat.common.actions import perform
 from residanat.common.uploads import forget_previewed, keep_previewed, previewed, upload_problem
 from residanat.documents import kinds
-from residanat.documents.http import document_response, issued_pdf_response
+from residanat.documents.http import document_language, document_response, issued_pdf_response
 from residanat.common.forms import date_field
 
 from . import exports, notices, reports, services
@@ -321,8 +320,7 @@ def notice(request, pk, language):
 @login_required
 def report_xlsx(request, year):
     campaign = _staff_campaign(request, year)
-    language = "ar" if (get_language() or "fr").startswith("ar") else "fr"
-    return exports.workbook(campaign, language)
+    return exports.workbook(campaign, document_language())
 
 
 @login_required
