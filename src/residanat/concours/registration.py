@@ -27,6 +27,7 @@ from residanat.accounts.services import do_grant_role
 from residanat.common.uploads import check_upload, stored_name
 from residanat.documents import kinds
 from residanat.documents.attestations import identity_facts
+from residanat.documents.http import document_language
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import already_issued, issue_pdf
 from residanat.documents.readers import Readers
@@ -429,7 +430,7 @@ def registration_receipt(candidate: Candidate, language: str, issued_by=None) ->
     """The candidacy's numbered receipt in `language`. Asking again while the candidacy is the same
     gives back the receipt already issued; a change (eligibility re-judged, withdrawal, another
     language) issues a new one, and the register keeps them all."""
-    language = language if language in dict(settings.LANGUAGES) else "fr"
+    language = document_language(value=language, default="fr")
     facts = receipt_facts(candidate, language)
     title = receipt_title(language)
     earlier = (IssuedDocument.objects

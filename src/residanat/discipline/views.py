@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from residanat.accounts.roles import Role
@@ -129,7 +128,6 @@ STEPS = {
 
 
 @login_required
-@never_cache
 def case_detail(request, pk):
     case = _case(request, pk)
     if case.status.person.user_id == request.user.pk and case.file_opened_on:
@@ -181,7 +179,6 @@ def document_add(request, pk):
 
 
 @login_required
-@never_cache
 def document(request, pk, doc_pk):
     """A piece of the file: to those who read the case, and to the person once the file is opened
     to them (each reading logged, like the file's)."""
@@ -196,7 +193,6 @@ def document(request, pk, doc_pk):
 
 
 @login_required
-@never_cache
 def letter(request, pk, kind):
     if kind not in letters.KINDS:
         raise Http404

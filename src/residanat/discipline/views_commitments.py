@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from residanat.accounts.authority import is_ministry
@@ -122,7 +121,6 @@ def _detail(request, commitment, failed=None, failed_form=None, status=200):
 
 
 @login_required
-@never_cache
 def commitment_detail(request, pk):
     return _detail(request, _commitment(request, pk))
 
@@ -176,7 +174,6 @@ def commitment_action(request, pk, action):
 
 
 @login_required
-@never_cache
 def commitment_statement(request, pk):
     # The commitments through which the statement is read (kinds.readers, the register's rule too).
     commitment = get_object_or_404(kinds.readers(statements.STATEMENT).rows(request.user).select_related(
