@@ -20,3 +20,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # SQLite's real locking (IMMEDIATE transactions wait on the busy timeout; the shared cache of
     # an in-memory database fails at once with "table is locked").
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.mkdtemp(prefix="residanat-db-"), "test.sqlite3")}  # noqa: F405
+
+# No collectstatic in the tests: WhiteNoise looks for STATIC_ROOT at each request instead of
+# warning at start that it is missing (tests/ops/test_serve.py runs the real production storage).
+WHITENOISE_AUTOREFRESH = True
+# The line per request stays out of the tests' output; tests/ops/test_logs.py turns it on.
+LOGGING["loggers"]["residanat.requests"]["level"] = "WARNING"  # noqa: F405

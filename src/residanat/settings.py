@@ -6,11 +6,14 @@ DEBUG          "1"/"true" for development
 ALLOWED_HOSTS  comma-separated
 HTTPS          secure cookies, HSTS and redirect to https (default: on when DEBUG is off)
 PUBLIC_URL     the site's public address, printed on documents (e.g. https://residanat.sante.gov.ma)
+EMAIL_URL      outgoing mail, e.g. smtp://user:password@smtp.example.ma:587?tls=1 (or EMAIL_HOST...)
+LOG_FORMAT     "text" (default) or "json": one JSON object a line
 """
 
 import os
 import re
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +54,8 @@ SECURE_HSTS_PRELOAD = HTTPS
 # (residanat.ratelimits.client_address); otherwise those headers are the client's and ignored.
 BEHIND_PROXY = env_bool("BEHIND_PROXY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# A monitoring probe asks the health URL in plain HTTP from inside (residanat.ops.health).
+SECURE_REDIRECT_EXEMPT = [r"^sante/$", r"^health/$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
@@ -82,10 +87,15 @@ INSTALLED_APPS = [
     "residanat.documents",
     "residanat.web",
     "residanat.api",
+    "residanat.ops",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that its line covers redirects, static files and errors alike, with their time.
+    "residanat.ops.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files, before anything that would read a session or mark the answer private.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # First after security, so that every answer below them, the 413 included, carries them.
     "residanat.web.middleware.ContentSecurityPolicyMiddleware",
     "residanat.web.middleware.PrivateCacheMiddleware",
@@ -228,6 +238,17 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+# Out of development, static files carry their content's hash in their name and a gzip and a
+# brotli copy beside them (`collectstatic`, which `residanat serve` runs first); WhiteNoise
+# serves them, the hashed ones cached for a year by browsers and proxies.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 # The public address printed on documents (verification link and QR code).
 RESIDANAT_PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
@@ -286,9 +307,83 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+
+
+def _truthy(value):
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def mail_settings(environ, debug, var_dir):
+    """Django's EMAIL_* settings from the environment (issue 22 item 3).
+
+    EMAIL_URL: smtp://user:password@host:port (plain; ?tls=1 for STARTTLS), smtps://… (TLS from
+    the first byte), console:, or file:///a/folder. Otherwise EMAIL_HOST, EMAIL_PORT,
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL one by one. With none of
+    them in development, every mail is a file under var/mail/ that a visitor of the demo can read.
+    """
+    mail = {
+        "EMAIL_TIMEOUT": int(environ.get("EMAIL_TIMEOUT") or 30),
+        "DEFAULT_FROM_EMAIL": environ.get("DEFAULT_FROM_EMAIL") or "residanat@localhost",
+    }
+    mail["SERVER_EMAIL"] = mail["DEFAULT_FROM_EMAIL"]
+    url = environ.get("EMAIL_URL")
+    if url:
+        parts = urlsplit(url)
+        query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        if parts.scheme == "console":
+            return mail | {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        if parts.scheme == "file":
+            return mail | {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                           "EMAIL_FILE_PATH": unquote(parts.path)}
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise RuntimeError(f"EMAIL_URL must read smtp://host:port, smtps://…, console: or file:///folder, not {parts.scheme}:…")
+        ssl = parts.scheme == "smtps"
+        return mail | {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": parts.hostname,
+            "EMAIL_PORT": parts.port or (465 if ssl else 25),
+            "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_SSL": ssl,
+            "EMAIL_USE_TLS": not ssl and _truthy(query.get("tls")),
+        }
+    if not environ.get("EMAIL_HOST") and debug:
+        return mail | {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                       "EMAIL_FILE_PATH": str(var_dir / "mail")}
+    return mail | {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": environ.get("EMAIL_HOST") or "localhost",
+        "EMAIL_PORT": int(environ.get("EMAIL_PORT") or 25),
+        "EMAIL_HOST_USER": environ.get("EMAIL_HOST_USER", ""),
+        "EMAIL_HOST_PASSWORD": environ.get("EMAIL_HOST_PASSWORD", ""),
+        "EMAIL_USE_TLS": _truthy(environ.get("EMAIL_USE_TLS")),
+        "EMAIL_USE_SSL": _truthy(environ.get("EMAIL_USE_SSL")),
+    }
+
+
+# EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
+# EMAIL_USE_SSL, EMAIL_FILE_PATH, EMAIL_TIMEOUT, DEFAULT_FROM_EMAIL, SERVER_EMAIL.
+globals().update(mail_settings(os.environ, DEBUG, VAR_DIR))
+
+# Logs on the standard streams, for the service manager to keep: one line per request on stdout
+# (residanat.ops.logs), everything else of WARNING and above on stderr; JSON lines when
+# LOG_FORMAT=json, for a log collector.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    raise RuntimeError(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "residanat.ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "requests": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "stream": "ext://sys.stdout"},
+    },
+    "loggers": {
+        "residanat.requests": {"handlers": ["requests"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

@@ -4,10 +4,14 @@ from django.urls import include, path
 
 from residanat.accounts.views import set_language
 from residanat.api.urls import api
+from residanat.ops.health import health
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("lang/", set_language, name="set_language"),
+    # For probes, in no language: outside i18n_patterns.
+    path("sante/", health, name="health"),
+    path("health/", health, name="health"),
 ]
 
 # French without prefix, Arabic under /ar/.

@@ -81,6 +81,8 @@ CASES = [
     ("careers:index", "get", lambda w: "/parcours/", PAGE, None),
     ("referential:index", "get", lambda w: "/referentiel/?tab=specialties", PAGE, None),
     ("documents:verify", "get", lambda w: "/documents/verifier/", PUBLIC, None),
+    # The health URL of probes (issue 22 item 5): no personal data, no login.
+    ("health", "get", lambda w: "/sante/", PUBLIC, None),
     # An attestation is read by the person and those who manage the file (decision 0021); every
     # other kind of document is in cases_documents.
     ("documents:download", "get", lambda w: f"/documents/{w['doc_A'].pk}/telecharger/",

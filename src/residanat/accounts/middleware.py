@@ -16,6 +16,8 @@ OPEN_URL_NAMES = {
     # The public board of a live choice session (seats only, no names).
     "choice:board",
     "choice:board-fragment",
+    # The health URL (residanat.ops.health): no personal data.
+    "health",
 }
 
 
