@@ -24,13 +24,14 @@ from django.views.decorators.http import require_POST
 from residanat.accounts.roles import Role
 from residanat.accounts.scopes import roles_of
 from residanat.accounts.authority import is_ministry
-from residanat.common.uploads import forget_previewed, keep_previewed, previewed, upload_problem
+from residanat.common.import_page import ImportFlow, import_page
 from residanat.documents import kinds
 from residanat.documents.http import document_response, issued_pdf_response
 from residanat.common.forms import date_field
 
 from . import exports, notices, reports, services
 from .models import Campaign, Candidate, Couple, Run
+from .candidates_import import CANDIDATE_COLUMNS, import_candidates
 from .posts_import import COLUMNS as POST_COLUMNS
 from .posts_import import import_posts
 
@@ -127,40 +128,21 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Fichier (Excel .xlsx ou CSV)"))
 
 
-def _import_view(request, campaign, *, key, run, template, columns, done_url):
-    """Upload → dry run (errors with row and column, or the counts) → confirm → one atomic write."""
+def _import_page(request, campaign, *, key, run, template, columns, done_url):
     if not is_ministry(request.user):
         raise PermissionDenied
-    context = {"campaign": campaign, "columns": columns}
-    if request.method == "POST" and request.POST.get("action") == "confirm":
-        stored = previewed(request, key)
-        if stored is None:
-            return redirect(request.path)
-        name, data = stored
-        result = run(campaign, data, request.user, dry_run=False)
-        if result.ok:
-            forget_previewed(request, key)
-            messages.success(request, _("Import enregistré."))
-            return redirect(done_url)
-        return render(request, template, {**context, "form": UploadForm(), "result": result, "file_name": name})
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if problem := upload_problem(upload):
-            form.add_error("file", problem)
-        else:
-            content = upload.read()
-            result = run(campaign, content, request.user, dry_run=True)
-            token = keep_previewed(request, key, upload.name, content, result.ok)
-            context.update(result=result, token=token, file_name=upload.name)
-    return render(request, template, {**context, "form": form})
+    flow = ImportFlow(
+        key=key, template=template, form=UploadForm, done=lambda result, params: done_url,
+        run=lambda name, data, params, commit: run(campaign, data, request.user, dry_run=not commit, file_name=name),
+        success=lambda result: _("Import enregistré."))
+    return import_page(request, flow, {"campaign": campaign, "columns": columns})
 
 
 @login_required
 @never_cache
 def posts_import(request, year):
     campaign = _staff_campaign(request, year)
-    return _import_view(request, campaign, key=f"deployment-posts-{year}", run=import_posts,
+    return _import_page(request, campaign, key=f"deployment-posts-{year}", run=import_posts,
                         template="deployment/posts_import.html", columns=POST_COLUMNS,
                         done_url=reverse("deployment:campaign", args=[year]))
 
@@ -169,8 +151,8 @@ def posts_import(request, year):
 @never_cache
 def candidates_import(request, year):
     campaign = _staff_campaign(request, year)
-    return _import_view(request, campaign, key=f"deployment-candidates-{year}", run=services.import_candidates,
-                        template="deployment/candidates_import.html", columns=services.CANDIDATE_COLUMNS,
+    return _import_page(request, campaign, key=f"deployment-candidates-{year}", run=import_candidates,
+                        template="deployment/candidates_import.html", columns=CANDIDATE_COLUMNS,
                         done_url=reverse("deployment:candidates", args=[year]))
 
 
