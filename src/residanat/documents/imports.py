@@ -63,7 +63,7 @@ class TableImport:
     columns: Sequence[Column] | Callable  # or columns(context)
     result: Callable  # result(context, dry_run) -> an ImportResult with `errors`
     read_row: Callable  # read_row(row, context, result) -> what to write for that line, or None
-    write: Callable  # write(items, context, result), inside the transaction
+    write: Callable = _none  # write(items, context, result), inside the transaction
     before: Callable = _none  # before(context, result): may it run at all? (raises, or reports)
     check_header: Callable = _none  # check_header(header_row, keys, positions, context, result)
     check_table: Callable = _none  # check_table(items, context, result), once every line is read
