@@ -80,7 +80,7 @@ class TableImport:
 
 
 def run_import(declaration: TableImport, file_name: str, data, *, context, commit: bool):
-    """Read `data` (xlsx or CSV bytes) as `declaration` says, check every line, then write it all
+    """Read `data` (xlsx or CSV bytes, or a list of dicts) as `declaration` says, check every line, then write it all
     (commit) or roll the write back (dry run). Returns the declaration's result, with every
     problem in `result.errors`; nothing is written when there is one."""
     result = declaration.result(context, not commit)
@@ -112,7 +112,7 @@ def _read(declaration: TableImport, data, context, result) -> list:
         result.errors.append(declaration.problem(row, column, str(message)))
 
     try:
-        table = read_table(data)
+        table = _dicts_as_table(data) if isinstance(data, (list, tuple)) else read_table(data)
     except ValueError as exc:
         problem(declaration.file_row, "", exc)
         return []
@@ -148,6 +148,14 @@ def _read(declaration: TableImport, data, context, result) -> list:
         if item is not None:
             items.append(item)
     return items
+
+
+def _dicts_as_table(rows) -> list[tuple[int, list]]:
+    """Lines given as dicts (a command, the demo) as a table: their keys as the header, the lines
+    numbered from 2 as under it."""
+    header = list(dict.fromkeys(key for row in rows for key in row))
+    return [(1, header)] + [(n, [row.get(key) for key in header]) for n, row in enumerate(rows, start=2)] \
+        if rows else []
 
 
 def _positions(declaration, columns, header_row, keys, problem) -> dict[str, int]:
