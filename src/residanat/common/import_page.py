@@ -48,8 +48,8 @@ def import_page(request, flow: ImportFlow, context: dict):
         messages.info(request, flow.closed)
     elif request.method == "POST" and request.POST.get("action") == "confirm":
         return confirm_import(request, flow, context)
-    form = flow.form(request.POST or None, request.FILES or None) if request.method == "POST" and not flow.closed \
-        else flow.form(None, None)
+    posted = request.method == "POST" and not flow.closed
+    form = flow.form(request.POST, request.FILES) if posted else flow.form(None, None)
     context = {"form": form, "result": None, "token": "", "file_name": "", **context}
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -6,38 +6,34 @@ column); the list is written in one transaction, and not once the campaign's pos
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from residanat.accounts.authority import is_ministry
-from residanat.documents.imports import Column, TableImport, run_import
-from residanat.documents.spreadsheet import ImportResult, RowError, blank, key_of
+from residanat.documents.spreadsheet import blank, key_of
 from residanat.people.identity import normalise_identifier
 from residanat.people.models import Person
 
 from .models import Campaign, Candidate
-from .posts_import import specialty_finder
+from .posts_import import CampaignImport, ministry_table, run_for_campaign, specialty_finder
 
 KINDS = {**{k.value: k.value for k in Candidate.Kind}, "nouveau": Candidate.Kind.NEW_SPECIALIST,
          "mutation": Candidate.Kind.TRANSFER}
 
 
 @dataclass
-class CandidatesImport(ImportResult):
-    dry_run: bool
-    errors: list[RowError] = field(default_factory=list)
+class CandidatesImport(CampaignImport):
     created: int = 0
     updated: int = 0
 
 
-def _before(context, result) -> None:
-    if not is_ministry(context["by"]):
-        raise PermissionDenied
-    if context["campaign"].state == Campaign.State.FINAL:
-        result.errors.append(RowError(0, "", _("les affectations de la campagne sont arrêtées")))
+def _refused(campaign: Campaign) -> str | None:
+    if campaign.state == Campaign.State.FINAL:
+        return _("les affectations de la campagne sont arrêtées")
+    return None
+
+
+def _lookups(context) -> None:
     context.update(find_specialty=specialty_finder(), ranks={}, seen=set(),
                    people={p.national_id: p for p in Person.objects.exclude(national_id=None)})
 
@@ -94,14 +90,9 @@ def _int(value):
         return None
 
 
-CANDIDATES = TableImport(
-    columns=tuple(Column(name, required=True) for name in ("cin", "categorie", "specialite", "promotion", "rang")),
-    result=lambda context, dry_run: CandidatesImport(dry_run=dry_run),
-    before=_before, read_row=_read_row, write=_write,
-    missing_column=gettext_lazy("colonne manquante"), empty=gettext_lazy("fichier vide"), file_row=0,
-)
-CANDIDATE_COLUMNS = tuple(c.name for c in CANDIDATES.columns)
+CANDIDATES = ministry_table(("cin", "categorie", "specialite", "promotion", "rang"), CandidatesImport, _refused,
+                            _lookups, _read_row, _write)
 
 
 def import_candidates(campaign: Campaign, data: bytes, by, *, dry_run: bool, file_name: str = "") -> CandidatesImport:
-    return run_import(CANDIDATES, file_name, data, context={"campaign": campaign, "by": by}, commit=not dry_run)
+    return run_for_campaign(CANDIDATES, campaign, data, by, dry_run=dry_run, file_name=file_name)

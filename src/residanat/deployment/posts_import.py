@@ -27,39 +27,46 @@ PURPOSES = {**{p.value: p.value for p in Purpose}, **{key_of(p.label): p.value f
 
 
 @dataclass
-class PostsImport(ImportResult):
+class CampaignImport(ImportResult):
+    """What an import into a campaign read and wrote (or would write: `dry_run`)."""
+
     dry_run: bool
     errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass
+class PostsImport(CampaignImport):
     rows: int = 0
     seats: int = 0
     replaced: int = 0
 
 
-def _before(context, result) -> None:
-    if not is_ministry(context["by"]):
-        raise PermissionDenied
-    if context["campaign"].state != Campaign.State.DRAFT:
-        result.errors.append(RowError(0, "", _("la campagne n'est plus en préparation : ses postes sont arrêtés")))
-    # What the lines are checked against, read once.
+def _refused(campaign: Campaign) -> str | None:
+    if campaign.state != Campaign.State.DRAFT:
+        return _("la campagne n'est plus en préparation : ses postes sont arrêtés")
+    return None
+
+
+def _lookups(context) -> None:
+    """What the lines are checked against, read once."""
     context.update(delegations={d.name_fr: d for d in HealthDelegation.objects.select_related("province")},
                    establishments={e.code: e for e in Establishment.objects.all()},
                    find_specialty=specialty_finder(), seen=Counter())
 
 
 def _read_row(row, context, result: PostsImport) -> dict | None:
-    known = context
     result.rows += 1
     cell = row.cell
-    delegation = known["delegations"].get(str(cell("delegation") or "").strip())
+    delegation = context["delegations"].get(str(cell("delegation") or "").strip())
     if delegation is None:
         row.error("delegation", _("délégation inconnue : « %(value)s »") % {"value": cell("delegation") or ""})
-    establishment = known["establishments"].get(str(cell("etablissement") or "").strip())
+    establishment = context["establishments"].get(str(cell("etablissement") or "").strip())
     if establishment is None:
         row.error("etablissement", _("établissement inconnu : « %(value)s »") % {"value": cell("etablissement") or ""})
     elif delegation is not None and establishment.province_id != delegation.province_id:
         row.error("etablissement", _("%(establishment)s n'est pas dans la province de %(delegation)s")
                   % {"establishment": establishment.name_fr, "delegation": delegation.name_fr})
-    specialty = known["find_specialty"](cell("specialite"), lambda message: row.error("specialite", message))
+    specialty = context["find_specialty"](cell("specialite"), lambda message: row.error("specialite", message))
     cohort = integer(row, "promotion", low=1990, high=2100)
     seats = integer(row, "postes", low=1, high=999)
     priority = integer(row, "priorite", low=1, high=3, default=DeploymentPost.Priority.NORMAL)
@@ -70,8 +77,8 @@ def _read_row(row, context, result: PostsImport) -> dict | None:
     if None in (delegation, establishment, specialty, cohort, seats, priority, purpose):
         return None
     key = (establishment.pk, specialty.pk, cohort, purpose)
-    known["seen"][key] += 1
-    if known["seen"][key] > 1:
+    context["seen"][key] += 1
+    if context["seen"][key] > 1:
         row.error("etablissement", _("ligne en double (même établissement, spécialité, promotion et motif)"))
         return None
     result.seats += seats
@@ -86,19 +93,36 @@ def _write(posts, context, result: PostsImport) -> None:
     DeploymentPost.objects.bulk_create([DeploymentPost(campaign=campaign, **p) for p in posts])
 
 
+def ministry_table(names, result, refused, lookups, read_row, write) -> TableImport:
+    """A table the Ministry imports into a campaign: every column required, the file's problems
+    on row 0. `result(dry_run)` makes the import's result; `refused(campaign)` says why the
+    campaign takes no such file now (None when it does); `lookups(context)` reads what the lines
+    are checked against."""
+    def before(context, result_) -> None:
+        if not is_ministry(context["by"]):
+            raise PermissionDenied
+        if problem := refused(context["campaign"]):
+            result_.errors.append(RowError(0, "", problem))
+        lookups(context)
+
+    return TableImport(columns=tuple(Column(name, required=True) for name in names),
+                       result=lambda context, dry_run: result(dry_run=dry_run), before=before, read_row=read_row,
+                       write=write, missing_column=gettext_lazy("colonne manquante"), empty=gettext_lazy("fichier vide"),
+                       file_row=0)
+
+
+def run_for_campaign(declaration: TableImport, campaign: Campaign, data: bytes, by, *, dry_run: bool,
+                     file_name: str = ""):
+    return run_import(declaration, file_name, data, context={"campaign": campaign, "by": by}, commit=not dry_run)
+
+
 # The file replaces the campaign's posts as a whole.
-POSTS = TableImport(
-    columns=tuple(Column(name, required=True) for name in (
-        "delegation", "etablissement", "specialite", "promotion", "motif", "priorite", "postes")),
-    result=lambda context, dry_run: PostsImport(dry_run=dry_run),
-    before=_before, read_row=_read_row, write=_write,
-    missing_column=gettext_lazy("colonne manquante"), empty=gettext_lazy("fichier vide"), file_row=0,
-)
-COLUMNS = tuple(c.name for c in POSTS.columns)
+POSTS = ministry_table(("delegation", "etablissement", "specialite", "promotion", "motif", "priorite", "postes"),
+                       PostsImport, _refused, _lookups, _read_row, _write)
 
 
 def import_posts(campaign: Campaign, data: bytes, by, *, dry_run: bool, file_name: str = "") -> PostsImport:
-    return run_import(POSTS, file_name, data, context={"campaign": campaign, "by": by}, commit=not dry_run)
+    return run_for_campaign(POSTS, campaign, data, by, dry_run=dry_run, file_name=file_name)
 
 
 def specialty_finder():

@@ -30,10 +30,9 @@ from residanat.documents.http import document_response, issued_pdf_response
 from residanat.common.forms import date_field
 
 from . import exports, notices, reports, services
+from .candidates_import import CANDIDATES
 from .models import Campaign, Candidate, Couple, Run
-from .candidates_import import CANDIDATE_COLUMNS, import_candidates
-from .posts_import import COLUMNS as POST_COLUMNS
-from .posts_import import import_posts
+from .posts_import import POSTS, run_for_campaign
 
 
 def _is_staff(user) -> bool:
@@ -128,32 +127,36 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Fichier (Excel .xlsx ou CSV)"))
 
 
-def _import_page(request, campaign, *, key, run, template, columns, done_url):
+# Each import into a campaign: its table, its page, and where a written import leads.
+CAMPAIGN_IMPORTS = {
+    "posts": (POSTS, "deployment/posts_import.html", "deployment:campaign"),
+    "candidates": (CANDIDATES, "deployment/candidates_import.html", "deployment:candidates"),
+}
+
+
+def _import_page(request, year, what):
+    campaign = _staff_campaign(request, year)
     if not is_ministry(request.user):
         raise PermissionDenied
+    declaration, template, done = CAMPAIGN_IMPORTS[what]
     flow = ImportFlow(
-        key=key, template=template, form=UploadForm, done=lambda result, params: done_url,
-        run=lambda name, data, params, commit: run(campaign, data, request.user, dry_run=not commit, file_name=name),
-        success=lambda result: _("Import enregistré."))
-    return import_page(request, flow, {"campaign": campaign, "columns": columns})
+        key=f"deployment-{what}-{year}", template=template, form=UploadForm,
+        run=lambda name, data, params, commit: run_for_campaign(declaration, campaign, data, request.user,
+                                                                dry_run=not commit, file_name=name),
+        done=lambda result, params: reverse(done, args=[year]), success=lambda result: _("Import enregistré."))
+    return import_page(request, flow, {"campaign": campaign, "columns": [c.name for c in declaration.columns]})
 
 
 @login_required
 @never_cache
 def posts_import(request, year):
-    campaign = _staff_campaign(request, year)
-    return _import_page(request, campaign, key=f"deployment-posts-{year}", run=import_posts,
-                        template="deployment/posts_import.html", columns=POST_COLUMNS,
-                        done_url=reverse("deployment:campaign", args=[year]))
+    return _import_page(request, year, "posts")
 
 
 @login_required
 @never_cache
 def candidates_import(request, year):
-    campaign = _staff_campaign(request, year)
-    return _import_page(request, campaign, key=f"deployment-candidates-{year}", run=import_candidates,
-                        template="deployment/candidates_import.html", columns=CANDIDATE_COLUMNS,
-                        done_url=reverse("deployment:candidates", args=[year]))
+    return _import_page(request, year, "candidates")
 
 
 class OpenWishesForm(forms.Form):
