@@ -64,7 +64,9 @@ class TableImport:
     result: Callable  # result(context, dry_run) -> an ImportResult with `errors`
     read_row: Callable  # read_row(row, context, result) -> what to write for that line, or None
     write: Callable = _none  # write(items, context, result), inside the transaction
-    before: Callable = _none  # before(context, result): may it run at all? (raises, or reports)
+    # before(context, result): may it run at all (raises, or reports), and what the lines are
+    # checked against (put in the context)
+    before: Callable = _none
     check_header: Callable = _none  # check_header(header_row, keys, positions, context, result)
     check_table: Callable = _none  # check_table(items, context, result), once every line is read
     header_key: Callable = key_of
@@ -80,9 +82,9 @@ class TableImport:
 
 
 def run_import(declaration: TableImport, file_name: str, data, *, context, commit: bool):
-    """Read `data` (xlsx or CSV bytes, or a list of dicts) as `declaration` says, check every line, then write it all
-    (commit) or roll the write back (dry run). Returns the declaration's result, with every
-    problem in `result.errors`; nothing is written when there is one."""
+    """Read `data` (xlsx or CSV bytes, or a list of dicts) as `declaration` says, check every
+    line, then write it all (commit) or roll the write back (dry run). Returns the declaration's
+    result, with every problem in `result.errors`; nothing is written when there is one."""
     result = declaration.result(context, not commit)
     result.file_name = file_name
     declaration.before(context, result)
