@@ -378,24 +378,24 @@ def snapshot(run):
 def fresh_run(user, month, payer, **unit):
     """An open run for `payer` and `month`, the unfinished one of this payer thrown away first."""
     from residanat.payroll.models import PayLine, PayrollRun
-    from residanat.payroll.runs import open_run
+    from residanat.payroll.runs import do_open_run
 
     for run in PayrollRun.objects.exclude(state=PayrollRun.State.CLOSED).filter(
             payer_key=PayrollRun.payer_key_of(PayrollRun(payer=payer, **unit))):
         PayLine.objects.filter(run=run).delete()
         run.delete()
-    return open_run(user, month, payer, **unit)
+    return do_open_run(user, month, payer, **unit)
 
 
 def measure_compute(label, user, month, payer, repeat, profile, **unit):
-    from residanat.payroll.runs import compute_run
+    from residanat.payroll.runs import do_compute_run
 
     m = Measure(label)
     run = None
     # The profiled run comes after the timed ones and is not counted: the profiler slows Python down.
     for profiled in [False] * repeat + [True] * profile:
         run = fresh_run(user, month, payer, **unit)
-        t = timed(lambda: compute_run(run, user), profiled)
+        t = timed(lambda: do_compute_run(run, user), profiled)
         run = t.result
         if profiled:
             m.profile = t.profiler
@@ -406,7 +406,7 @@ def measure_compute(label, user, month, payer, repeat, profile, **unit):
 
 
 def pure_inputs(run, months):
-    """The statuses a run prices, loaded as compute_run loads them (not timed)."""
+    """The statuses a run prices, loaded as do_compute_run loads them (not timed)."""
     from residanat.payroll.inputs import load, overlapping, parameter_table, payer_statuses
     from residanat.rules.payroll import month_span
     from residanat.rules.service_time import Span
@@ -429,7 +429,7 @@ def bench(n: int, repeat: int, profile: bool, history: int = 1, analyze: bool = 
     from django.db import connection
 
     from residanat.payroll.models import PayLine, Payer, RateOrder
-    from residanat.payroll.runs import approve_run, close_run, compute_run
+    from residanat.payroll.runs import do_approve_run, do_close_run, do_compute_run
     from residanat.rules.parameters import load_parameters
     from residanat.rules.service_time import add_months
 
@@ -459,7 +459,7 @@ def bench(n: int, repeat: int, profile: bool, history: int = 1, analyze: bool = 
     before = snapshot(run)
     again = Measure("MSPS 01/2026: compute again")
     for profiled in [False] * repeat + [True] * profile:
-        t = timed(lambda: compute_run(run, world.officer), profiled)
+        t = timed(lambda: do_compute_run(run, world.officer), profiled)
         run = t.result
         if profiled:
             again.profile = t.profiler
@@ -475,9 +475,9 @@ def bench(n: int, repeat: int, profile: bool, history: int = 1, analyze: bool = 
     # timed); then an order raising every Ministry amount from the 15th of the last closed month:
     # the next month pays its own lines and that month's arrears to everybody (adjustment lines).
     approve, close = Measure("MSPS 01/2026: approve"), Measure("MSPS 01/2026: close")
-    t = timed(lambda: approve_run(run, world.second))
+    t = timed(lambda: do_approve_run(run, world.second))
     keep(approve, t)
-    t = timed(lambda: close_run(t.result, world.officer))
+    t = timed(lambda: do_close_run(t.result, world.officer))
     keep(close, t)
     run = t.result
     for m in (approve, close):
@@ -486,8 +486,8 @@ def bench(n: int, repeat: int, profile: bool, history: int = 1, analyze: bool = 
     closed = [run]
     for k in range(1, history):
         start = time.perf_counter()
-        run = compute_run(fresh_run(world.officer, add_months(JANUARY, k), Payer.MSPS), world.officer)
-        closed.append(close_run(approve_run(run, world.second), world.officer))
+        run = do_compute_run(fresh_run(world.officer, add_months(JANUARY, k), Payer.MSPS), world.officer)
+        closed.append(do_close_run(do_approve_run(run, world.second), world.officer))
         print(f"  {run.month:%m/%Y} computed and closed in {time.perf_counter() - start:.1f} s", file=sys.stderr,
               flush=True)
     last, month = closed[-1], add_months(JANUARY, history)
@@ -623,7 +623,7 @@ LEGEND = """
 - trainees = persons paid by the run (PayrollRun.trainees); lines = PayLine rows it holds.
 - SQL queries = statements sent during the call (CaptureQueriesContext); the lines are written by
   one executemany, counted once.
-- time = wall time of the service call (compute_run, approve_run, close_run), best of N; a compute
+- time = wall time of the service call (do_compute_run, do_approve_run, do_close_run), best of N; a compute
   starts from a freshly opened run (the previous one thrown away, not timed) except "compute again".
 - CPU = CPU time of the same run: this process (SQLite runs inside it) + the PostgreSQL backend
   serving the connection (read from /proc; the server runs on this machine). On a busy machine

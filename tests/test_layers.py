@@ -16,7 +16,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent / "src" / "residanat"
 # Bottom first. A package may import only packages of the layers below its own.
 LAYERS = [
     {"rules", "matching", "formats", "common"},  # pure core (rules, matching: no Django); shared helpers
-    {"accounts", "referential"},
+    {"accounts", "referential", "allocation"},  # allocation: the Django steps of matching/pipeline.py
     {"documents"},
     {"people"},
     {"concours", "careers"},

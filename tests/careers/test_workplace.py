@@ -11,7 +11,7 @@ from residanat.careers.models import Rotation
 from residanat.careers.workplace import workplace
 from residanat.payroll import payslips
 from residanat.payroll.documents import summary_facts
-from residanat.payroll.runs import compute_run, open_run
+from residanat.payroll.runs import do_compute_run, do_open_run
 from residanat.payroll.totals import run_totals
 from tests.payroll.world import PayrollWorld
 from tests.referential.factories import EstablishmentFactory, HospitalServiceFactory
@@ -70,7 +70,7 @@ def test_a_run_counts_interns_and_externs_under_the_establishment_of_their_rotat
     w.rotation(intern, w.first, D(2025, 11, 1), D(2025, 12, 31))
     w.rotation(intern, w.current, D(2026, 1, 1), D(2026, 6, 30))
     w.rotation(extern, w.current, D(2026, 1, 5), D(2026, 3, 31))
-    run = compute_run(open_run(w.officer, D(2026, 1, 1), "MSPS"), w.officer)
+    run = do_compute_run(do_open_run(w.officer, D(2026, 1, 1), "MSPS"), w.officer)
     by_establishment = {row.key: row for row in run_totals(run).by_establishment}
     assert by_establishment[w.other.pk].trainees == 2
     assert w.hospital.pk not in by_establishment

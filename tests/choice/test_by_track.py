@@ -21,7 +21,6 @@ from residanat.choice.wishes import do_save_wishes
 from residanat.concours.demo import RESIDANAT, load_competitions_demo
 from residanat.concours.merit import current_merit_list, do_compute_merit_list, do_deliberate
 from residanat.concours.models import Candidate, Competition, MeritEntry, PostAllocation, Score
-from residanat.matching.instance import parse_instance
 from residanat.matching.result import match
 from residanat.referential.loader import load_referential
 from residanat.referential.models import Faculty
@@ -44,7 +43,7 @@ def left_without_a_post(session: ChoiceSession) -> list[str]:
     lists = {c.pk: SimpleNamespace(posts=list(open_posts(c).order_by("code").values_list("pk", flat=True)))
              for c in choosers}
     instance, objects = build_instance(session, lists)
-    result = match(parse_instance(instance))
+    result = match(instance)
     return sorted(objects["choosers"][cid].candidate.number for cid in result["unassigned"])
 
 

@@ -12,7 +12,6 @@ from residanat.choice.models import Choice, Chooser, Post
 from residanat.choice.rounds import build_instance
 from residanat.choice.sessions import do_start_live, open_posts
 from residanat.choice.wishes import do_save_wishes
-from residanat.matching.instance import parse_instance
 from residanat.matching.result import match
 from tests.choice.world import ChoiceWorld
 
@@ -136,7 +135,7 @@ def test_the_live_session_gives_the_same_result_as_serial_dictatorship_on_the_sa
         rng.shuffle(ids)
         do_save_wishes(c, ids[: rng.randint(1, len(ids))], w.dean)
     instance, objects = build_instance(session)
-    expected = match(parse_instance(instance))["assignments"]
+    expected = match(instance)["assignments"]
 
     do_start_live(session, w.dean)
     from residanat.choice.seats import remaining_by_post

@@ -52,3 +52,25 @@ def test_permission_denied_is_not_a_refusal(request_):
     with pytest.raises(PermissionDenied):
         perform(request_, forbidden, success="Fait.")
     assert texts(request_) == []
+
+
+def test_a_reason_about_a_field_goes_beside_it_and_one_about_an_unknown_field_above_the_form(request_):
+    class ReasonForm(forms.Form):
+        reason = forms.CharField(required=False)
+
+    form = ReasonForm(data={"reason": ""})
+    assert form.is_valid()
+    def withdraw():
+        raise Refusal({"reason": "Indiquez le motif.", "email": "Courriel requis."})
+
+    assert not perform(request_, withdraw, form=form)
+    assert form.errors["reason"] == ["Indiquez le motif."]
+    assert form.non_field_errors() == ["Courriel requis."]
+    assert texts(request_) == []
+
+
+def test_a_quiet_refusal_is_shown_by_the_caller_from_its_reason(request_):
+    outcome = perform(request_, refuse, "Séance close.", "Lauréat déjà servi.", quiet=True)
+    assert not outcome and outcome.reason == "Séance close. Lauréat déjà servi."
+    assert outcome.refusal.messages == ["Séance close.", "Lauréat déjà servi."]
+    assert texts(request_) == []

@@ -169,8 +169,8 @@ def test_the_dean_records_the_faculty_councils_nomination_used_by_the_next_refer
     dean.post("/discipline/commission/", {**data, "alternate3": "Pr F"})
     nomination = CommitteeNomination.objects.get(year=2027)
     assert nomination.members[1] == {"name": "Pr B", "service": w.service.pk}
-    case = cases.open_file(w.director, w.case(), D(2027, 3, 1))
-    case = cases.refer_to_committee(w.director, case, D(2027, 3, 2))
+    case = cases.do_open_file(w.director, w.case(), D(2027, 3, 1))
+    case = cases.do_refer_to_committee(w.director, case, D(2027, 3, 2))
     assert case.committee["members"] == ["Pr A", "Pr D", "Pr C"]  # Pr B works in the intern's service
     assert verified_client(w.director).get("/discipline/commission/").status_code == 403
     assert verified_client(World().dean).post("/discipline/commission/", {**data, "alternate3": "Pr F"}).status_code == 200

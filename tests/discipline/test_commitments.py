@@ -43,23 +43,23 @@ def test_a_release_costs_the_sums_received_plus_an_equal_amount_and_takes_effect
     w.closed(D(2026, 1, 1), "CHU", hospital_centre=w.centre)
     commitment = committed(w, resident)
     with pytest.raises(c.CommitmentRefused, match="accord exprès"):
-        c.approve_release(w.chu_officer, commitment, D(2026, 3, 1), "Accord 1")
-    buyback = c.approve_release(w.director, commitment, D(2026, 3, 1), "Accord 1")
+        c.do_approve_release(w.chu_officer, commitment, D(2026, 3, 1), "Accord 1")
+    buyback = c.do_approve_release(w.director, commitment, D(2026, 3, 1), "Accord 1")
     assert (buyback.sums_received, buyback.amount, buyback.ref) == (Decimal("3500.00"), Decimal("7000.00"),
                                                                     "D93 art. 32 bis")
     commitment.refresh_from_db()
     assert commitment.state == Commitment.State.RELEASE_PENDING  # not released before the payment
-    c.record_payment(w.director, buyback, D(2026, 3, 20), "Quittance TG 4411")
+    c.do_record_payment(w.director, buyback, D(2026, 3, 20), "Quittance TG 4411")
     commitment.refresh_from_db()
     assert commitment.state == Commitment.State.RELEASED
     with pytest.raises(c.CommitmentRefused):
-        c.record_payment(w.director, buyback, D(2026, 3, 21), "again")
+        c.do_record_payment(w.director, buyback, D(2026, 3, 21), "again")
 
 
 def test_a_non_civil_servant_dropout_owes_double_the_sums_received(w):
     resident = w.status("resident")
     w.closed(D(2026, 1, 1), "CHU", hospital_centre=w.centre)
-    buyback = c.record_breach(w.ministry, committed(w, resident), Buyback.Reason.DROPOUT, D(2026, 2, 10), "PV 3")
+    buyback = c.do_record_breach(w.ministry, committed(w, resident), Buyback.Reason.DROPOUT, D(2026, 2, 10), "PV 3")
     assert (buyback.amount, buyback.service_until) == (Decimal("7000.00"), None)
     assert Commitment.objects.get(pk=buyback.commitment_id).state == Commitment.State.BROKEN
 
@@ -71,13 +71,13 @@ def test_a_civil_servant_dropout_owes_eight_years_from_return_then_the_repayment
     w.terms(resident, civil_servant=True)
     w.closed(D(2026, 2, 1), "CHU", hospital_centre=w.centre)  # a 0.00 "salary outside" line: not received
     commitment = committed(w, resident, civil_servant=True)
-    buyback = c.record_breach(w.ministry, commitment, Buyback.Reason.DROPOUT, D(2026, 6, 1), "PV 4",
+    buyback = c.do_record_breach(w.ministry, commitment, Buyback.Reason.DROPOUT, D(2026, 6, 1), "PV 4",
                               returned_on=D(2026, 7, 1))
     assert (buyback.sums_received, buyback.amount, buyback.service_until) == (Decimal("1800.00"), None,
                                                                               D(2034, 6, 30))
     with pytest.raises(c.CommitmentRefused, match="accompli"):
-        c.record_early_leave(w.ministry, buyback, D(2034, 6, 30))
-    assert c.record_early_leave(w.ministry, buyback, D(2030, 1, 1)).amount == Decimal("3600.00")
+        c.do_record_early_leave(w.ministry, buyback, D(2034, 6, 30))
+    assert c.do_record_early_leave(w.ministry, buyback, D(2030, 1, 1)).amount == Decimal("3600.00")
 
 
 def test_two_consecutive_years_in_an_understaffed_establishment_count_four(w):
@@ -101,9 +101,9 @@ def test_a_definitive_exclusion_breaks_the_commitment(w):
     commitment = committed(w, resident)
     from residanat.discipline import cases
     from residanat.rules.discipline import DEFINITIVE, Sanction
-    case = cases.record_opinion(w.director, referred(w, w.case(resident)), Sanction(DEFINITIVE), D(2026, 3, 25))
-    cases.sign_decision(w.ministry, case, Sanction(DEFINITIVE), D(2026, 4, 2), "Arrêté 11")
-    cases.sign_decision(w.higher_education, case, Sanction(DEFINITIVE), D(2026, 4, 2), "Arrêté 11")
+    case = cases.do_record_opinion(w.director, referred(w, w.case(resident)), Sanction(DEFINITIVE), D(2026, 3, 25))
+    cases.do_sign_decision(w.ministry, case, Sanction(DEFINITIVE), D(2026, 4, 2), "Arrêté 11")
+    cases.do_sign_decision(w.higher_education, case, Sanction(DEFINITIVE), D(2026, 4, 2), "Arrêté 11")
     buyback = Buyback.objects.get(commitment=commitment)
     assert (buyback.reason, buyback.amount) == ("definitive_exclusion", Decimal("7000.00"))
     assert "commitment_broken" in case.events.values_list("kind", flat=True)
@@ -212,16 +212,16 @@ def test_the_buyback_covers_the_salary_paid_outside_with_its_source(w):
     commitment = c.do_record_commitment(w.ministry, resident, counterpart="hospital_centre", signed_on=D(2025, 11, 1))
     w.closed(D(2025, 11, 1), "CHU", hospital_centre=w.centre)
     w.closed(D(2025, 12, 1), "CHU", hospital_centre=w.centre)
-    buyback = c.approve_release(w.director, commitment, D(2026, 1, 10), "Accord 9")
+    buyback = c.do_approve_release(w.director, commitment, D(2026, 1, 10), "Accord 9")
     assert (buyback.sums_received, buyback.amount, c.salary_missing(buyback)) == (Decimal("0.00"), Decimal("0.00"), True)
     with pytest.raises(c.CommitmentRefused, match="27 bis bis"):
-        c.record_payment(w.director, buyback, D(2026, 1, 20), "Quittance 1")
+        c.do_record_payment(w.director, buyback, D(2026, 1, 20), "Quittance 1")
     with pytest.raises(c.CommitmentRefused, match="d'où vient"):
-        c.record_salary(w.director, buyback, Decimal("16000"), "")
-    buyback = c.record_salary(w.director, buyback, Decimal("16000"), "Attestation de salaire DRH n° 12")
+        c.do_record_salary(w.director, buyback, Decimal("16000"), "")
+    buyback = c.do_record_salary(w.director, buyback, Decimal("16000"), "Attestation de salaire DRH n° 12")
     assert (buyback.sums_received, buyback.amount) == (Decimal("16000.00"), Decimal("32000.00"))
     assert buyback.salary_source == "Attestation de salaire DRH n° 12" and not c.salary_missing(buyback)
-    c.record_payment(w.director, buyback, D(2026, 1, 20), "Quittance 1")
+    c.do_record_payment(w.director, buyback, D(2026, 1, 20), "Quittance 1")
     # Released: no longer a trainee civil servant, paid the stipend of art. 27 ¶1 from the next day.
     assert list(resident.pay_terms.order_by("valid_from").values_list("valid_from", "committed")) == [
         (D(2025, 11, 1), True), (D(2026, 1, 21), False)]
@@ -240,5 +240,5 @@ def test_a_civil_servants_statutory_salary_is_not_asked_for_the_buyback(w):
     w.closed(D(2025, 11, 1), "CHU", hospital_centre=w.centre)
     assert c.sums_received(commitment).salary_months == []
     with pytest.raises(c.CommitmentRefused, match="Aucun mois"):
-        c.record_breach(w.ministry, commitment, Buyback.Reason.DROPOUT, D(2026, 1, 1), "PV", salary=Decimal("1"),
+        c.do_record_breach(w.ministry, commitment, Buyback.Reason.DROPOUT, D(2026, 1, 1), "PV", salary=Decimal("1"),
                         salary_source="x")

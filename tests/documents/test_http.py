@@ -70,3 +70,14 @@ def test_a_page_with_its_own_default_language_uses_it_when_none_is_asked():
     with translation.override("ar"):
         assert document_language(_request("?lang=en"), default="fr") == "fr"
         assert document_language(_request("?lang=ar"), default="fr") == "ar"
+
+
+@pytest.mark.parametrize("value, page, default, language", [
+    ("ar", "fr", None, "ar"), ("AR", "fr", "fr", "ar"), (None, "ar", None, "ar"), ("en", "ar", None, "ar"),
+    (None, "ar", "fr", "fr"), ("", "ar", "fr", "fr"), ("ar-MA", "fr", "fr", "ar"),
+])
+def test_a_service_holding_the_language_asked_follows_the_same_rule(value, page, default, language):
+    """A service (a payslip, a published list, a receipt) gets the language as an argument: the
+    same rule, without a request."""
+    with translation.override(page):
+        assert document_language(value=value, default=default) == language

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from residanat.careers.models import Leave
 from residanat.payroll import differences as diff
 from residanat.payroll.models import RateOrder, StipendStop
-from residanat.payroll.runs import approve_run, close_run, compute_run, open_run
+from residanat.payroll.runs import do_approve_run, do_close_run, do_compute_run, do_open_run
 from residanat.payroll.totals import run_totals
 from tests.payroll.world import PayrollWorld
 
@@ -71,12 +71,12 @@ class Month:
                              recorded_by=w.ministry)
         RateOrder.objects.create(key="ph_intern.stipend", value=Decimal("1288"), valid_from=D(2026, 1, 1),
                                  order_ref="Arrêté 7-26", entered_by=w.ministry)
-        self.february = compute_run(open_run(w.officer, D(2026, 2, 1), "MSPS"), w.officer)
+        self.february = do_compute_run(do_open_run(w.officer, D(2026, 2, 1), "MSPS"), w.officer)
 
 
 def test_no_previous_run_no_differences(world):
     world.status("intern")
-    january = compute_run(open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
+    january = do_compute_run(do_open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
     result = diff.differences(january)
     assert result.previous is None and result.rows == []
     assert result.current_total == Decimal("1800.00")
@@ -159,8 +159,8 @@ def test_the_differences_add_up_to_the_change_of_the_run_total(world):
 
 def test_adjustments_of_the_month_before_explain_a_change(world):
     m = Month(world)
-    february = close_run(approve_run(m.february, world.second_officer), world.officer)
-    march = compute_run(open_run(world.officer, D(2026, 3, 1), "MSPS"), world.officer)
+    february = do_close_run(do_approve_run(m.february, world.second_officer), world.officer)
+    march = do_compute_run(do_open_run(world.officer, D(2026, 3, 1), "MSPS"), world.officer)
     row = by_person(diff.differences(march))[m.housed_later.person_id]
     assert (row.previous, row.current) == (Decimal("1200.00"), Decimal("1500.00"))
     [params] = reasons(row, diff.PREVIOUS_ADJUSTED)
@@ -173,7 +173,7 @@ def test_the_gst_taking_up_its_powers_explains_fewer_days_in_the_ministry_run(wo
     world.closed(D(2025, 1, 1))
     world.group.powers_from = D(2025, 2, 15)
     world.group.save()
-    february = compute_run(open_run(world.officer, D(2025, 2, 1), "MSPS"), world.officer)
+    february = do_compute_run(do_open_run(world.officer, D(2025, 2, 1), "MSPS"), world.officer)
     [days] = reasons(by_person(diff.differences(february))[seventh.person_id], diff.DAYS)
     assert days["days"] == 14
     assert [(c["code"], c["date"], c["name_fr"]) for c in days["causes"]] == [("gst", D(2025, 2, 15), "GST test")]
@@ -215,7 +215,7 @@ def _runs_with(world, n):
     Leave.objects.create(status=residents[0], kind="unpaid", start_date=D(2026, 2, 25), end_date=D(2026, 2, 26),
                          recorded_by=world.ministry)
     world.status("resident", start=D(2026, 2, 10))
-    february = compute_run(open_run(world.officer, D(2026, 2, 1), **unit), world.officer)
+    february = do_compute_run(do_open_run(world.officer, D(2026, 2, 1), **unit), world.officer)
     return january, february
 
 

@@ -9,7 +9,7 @@ import pytest
 from residanat.accounts.roles import Role
 from residanat.payroll import views_files
 from residanat.payroll.models import BankAccount, PayTerms, StipendStop
-from residanat.payroll.runs import compute_run, open_run
+from residanat.payroll.runs import do_compute_run, do_open_run
 from residanat.rules.rib import with_key
 from tests.accounts.factories import user_with_role
 from tests.payroll.world import PayrollWorld
@@ -213,7 +213,7 @@ def test_the_lines_of_closed_runs_are_listed_newest_first_and_paginated(w, verif
     status = w.status("intern")
     w.closed(D(2026, 1, 1))
     w.closed(D(2026, 2, 1))
-    compute_run(open_run(w.officer, D(2026, 3, 1), "MSPS"), w.officer)  # not closed: not shown
+    do_compute_run(do_open_run(w.officer, D(2026, 3, 1), "MSPS"), w.officer)  # not closed: not shown
     monkeypatch.setattr(views_files, "LINES_PER_PAGE", 2)
     client = verified_client(w.officer)
     first, second = text(client.get(url(status))), text(client.get(url(status) + "?page=2"))

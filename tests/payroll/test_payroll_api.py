@@ -9,7 +9,7 @@ import pytest
 
 from residanat.accounts.roles import Role
 from residanat.payroll.models import BankAccount, PayrollRun, PayTerms, StipendStop
-from residanat.payroll.runs import compute_run, open_run
+from residanat.payroll.runs import do_compute_run, do_open_run
 from residanat.rules.rib import with_key
 from tests.accounts.factories import user_with_role
 from tests.api.helpers import token_client
@@ -44,9 +44,9 @@ def get(user, path):
 
 def test_the_runs_list_follows_the_scope(w, verified_client):
     ministry_run = w.closed(D(2026, 1, 1))
-    centre_run = open_run(w.chu_officer, D(2026, 1, 1), "CHU", hospital_centre=w.centre)
+    centre_run = do_open_run(w.chu_officer, D(2026, 1, 1), "CHU", hospital_centre=w.centre)
     other = PayrollWorld()
-    other_run = open_run(other.chu_officer, D(2026, 1, 1), "CHU", hospital_centre=other.centre)
+    other_run = do_open_run(other.chu_officer, D(2026, 1, 1), "CHU", hospital_centre=other.centre)
     ids = lambda user: {row["id"] for row in get(user, "/runs").json()["items"]}  # noqa: E731
     assert ids(w.officer) == {ministry_run.pk, centre_run.pk, other_run.pk}
     assert ids(w.chu_officer) == ids(w.director) == {centre_run.pk}
@@ -62,7 +62,7 @@ def test_a_run_detail_has_its_audit_and_totals_per_payer_establishment_and_statu
     w.status("extern", study_year=5, start=D(2025, 9, 1))
     ph = w.status("public_health_intern")
     w.terms(ph, housed=True)
-    run = compute_run(open_run(w.officer, D(2026, 1, 1), "MSPS"), w.officer)
+    run = do_compute_run(do_open_run(w.officer, D(2026, 1, 1), "MSPS"), w.officer)
     body = get(w.second_officer, f"/runs/{run.pk}").json()
     assert body["total"] == "3153.00" and body["trainees"] == 3 and body["state"] == "computed"
     assert body["opened"]["username"] == w.officer.username and body["computed"]["username"] == w.officer.username
@@ -82,7 +82,7 @@ def test_a_run_detail_has_its_audit_and_totals_per_payer_establishment_and_statu
 
 
 def test_a_run_outside_the_scope_is_404_and_a_non_reader_gets_403(w):
-    run = open_run(w.chu_officer, D(2026, 1, 1), "CHU", hospital_centre=w.centre)
+    run = do_open_run(w.chu_officer, D(2026, 1, 1), "CHU", hospital_centre=w.centre)
     assert get(PayrollWorld().director, f"/runs/{run.pk}").status_code == 404
     assert get(user_with_role(Role.DEAN_OFFICE, faculty=w.faculty), f"/runs/{run.pk}").status_code == 404
     assert get(user_with_role(Role.COMMITTEE_MEMBER, hospital_centre=w.centre), f"/runs/{run.pk}").status_code == 403
@@ -93,7 +93,7 @@ def test_a_run_outside_the_scope_is_404_and_a_non_reader_gets_403(w):
 def test_the_lines_are_paginated_and_filtered_by_person(w):
     w.status("intern")
     second = w.status("intern")
-    run = compute_run(open_run(w.officer, D(2026, 1, 1), "MSPS"), w.officer)
+    run = do_compute_run(do_open_run(w.officer, D(2026, 1, 1), "MSPS"), w.officer)
     page = get(w.officer, f"/runs/{run.pk}/lines?limit=3").json()
     assert page["count"] == 4 and len(page["items"]) == 3
     mine = get(w.officer, f"/runs/{run.pk}/lines?person={second.person_id}").json()["items"]
@@ -149,7 +149,7 @@ def test_opening_a_run_checks_the_payer_and_its_unit(w):
 
 def test_a_hospital_centre_run_is_approved_by_its_director_not_by_another_centre(w):
     w.status("resident")
-    run = compute_run(open_run(w.chu_officer, D(2026, 1, 1), "CHU", hospital_centre=w.centre), w.chu_officer)
+    run = do_compute_run(do_open_run(w.chu_officer, D(2026, 1, 1), "CHU", hospital_centre=w.centre), w.chu_officer)
     assert post(PayrollWorld().director, f"/runs/{run.pk}/approve").status_code == 404
     assert post(w.ministry, f"/runs/{run.pk}/approve").status_code == 403
     assert post(w.director, f"/runs/{run.pk}/compute").status_code == 403
@@ -166,7 +166,7 @@ def test_a_trainee_gets_their_own_lines_of_closed_runs_grouped_by_run(w):
     w.status("intern", person=PersonFactory(user=trainee))
     w.status("intern")
     january = w.closed(D(2026, 1, 1))
-    compute_run(open_run(w.officer, D(2026, 2, 1), "MSPS"), w.officer)  # not closed: not a payslip
+    do_compute_run(do_open_run(w.officer, D(2026, 2, 1), "MSPS"), w.officer)  # not closed: not a payslip
     response = get(trainee, "/me/payslips")
     assert response.status_code == 200
     slips = response.json()
@@ -264,7 +264,7 @@ def test_the_openapi_schema_lists_the_payroll_and_stays_consistent():
 def test_rd68_ch_14_the_run_detail_lists_a_month_not_priced_before_2025(w):
     """RD68 ch. 14 before decree 2.25.818: decision 0001, an error for the person, not 0.00."""
     seventh = w.status("seventh_year_intern_duties", start=dt.date(2024, 9, 1), end=dt.date(2025, 8, 31))
-    run = compute_run(open_run(w.officer, dt.date(2024, 12, 1), "MSPS"), w.officer)
+    run = do_compute_run(do_open_run(w.officer, dt.date(2024, 12, 1), "MSPS"), w.officer)
     body = get(w.officer, f"/runs/{run.pk}").json()
     assert body["problems"] == [{"status_id": seventh.pk, "person_id": seventh.person_id, "month": "2024-12",
                                  "key": "seventh_year.lump_sum", "ref": "RD68 ch. 14", "kind": "regular"}]

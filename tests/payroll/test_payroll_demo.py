@@ -16,7 +16,7 @@ from residanat.payroll.authority import approves
 from residanat.payroll.demo import CLOSED_MONTHS, CURRENT, RATE_ORDER
 from residanat.rules.service_time import Span
 from residanat.payroll.models import BankAccount, PayLine, PayrollRun, StipendStop, TerritorialGroup
-from residanat.payroll.runs import PayrollRefused, compute_run
+from residanat.payroll.runs import PayrollRefused, do_compute_run
 from residanat.people.models import Person, TraineeStatus
 from residanat.rules.parameters import load_parameters
 from residanat.rules.rib import check
@@ -61,7 +61,7 @@ def test_the_months_closed_before_the_rate_order_keep_what_they_paid(demo):
     assert rates == {Decimal("1500.00")}
     assert not october.lines.filter(kind="adjustment").exists()
     with pytest.raises(PayrollRefused, match="clôturée"):
-        compute_run(october, user("paie.ministere"))
+        do_compute_run(october, user("paie.ministere"))
     # Loading the demo again changes no run and no line.
     before = {run.pk: (run.state, run.total, lines_of(run)) for run in PayrollRun.objects.all()}
     call_command("load_demo", stdout=io.StringIO())

@@ -11,7 +11,7 @@ from residanat.documents.models import IssuedDocument
 from residanat.documents.verification import verify_hash
 from residanat.payroll import documents, payslips
 from residanat.payroll.models import BankAccount, StipendStop
-from residanat.payroll.runs import approve_run, close_run, compute_run, open_run
+from residanat.payroll.runs import do_approve_run, do_close_run, do_compute_run, do_open_run
 from tests.documents.helpers import pdf_text
 from tests.payroll.world import PayrollWorld
 
@@ -45,11 +45,11 @@ def months(w):
     ph = w.status("public_health_intern")
     w.bank(intern.person)
     w.bank(extern.person)
-    january = open_run(w.officer, D(2026, 1, 1), "MSPS")
-    january = close_run(approve_run(compute_run(january, w.officer), w.second_officer), w.officer)
+    january = do_open_run(w.officer, D(2026, 1, 1), "MSPS")
+    january = do_close_run(do_approve_run(do_compute_run(january, w.officer), w.second_officer), w.officer)
     StipendStop.objects.create(status=intern, start_date=D(2026, 1, 1), end_date=D(2026, 1, 10),
                                decision_ref="Conseil 1/2026", recorded_by=w.officer)
-    february = compute_run(open_run(w.officer, D(2026, 2, 1), "MSPS"), w.officer)
+    february = do_compute_run(do_open_run(w.officer, D(2026, 2, 1), "MSPS"), w.officer)
     return {"january": january, "february": february, "intern": intern, "extern": extern, "ph": ph}
 
 
@@ -105,7 +105,7 @@ def test_a_gst_runs_letterhead_and_summary_name_the_group(w):
     seventh = w.status("seventh_year_intern_duties", start=D(2025, 1, 1))
     w.group.powers_from = D(2025, 1, 1)
     w.group.save()
-    run = compute_run(open_run(w.officer, D(2025, 1, 1), "GST", health_group=w.group), w.officer)
+    run = do_compute_run(do_open_run(w.officer, D(2025, 1, 1), "GST", health_group=w.group), w.officer)
     assert run.lines.filter(status=seventh).exists()
     assert "GST test" in text_of(documents.summary_pdf(run, "fr", w.officer))
     assert "م ص ت" in text_of(documents.summary_pdf(run, "ar", w.officer))

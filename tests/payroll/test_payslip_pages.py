@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from residanat.accounts.roles import Role
-from residanat.payroll.runs import approve_run, close_run, compute_run, open_run
+from residanat.payroll.runs import do_approve_run, do_close_run, do_compute_run, do_open_run
 from tests.accounts.factories import user_with_role
 from tests.documents.helpers import pdf_text
 from tests.payroll.world import PayrollWorld
@@ -26,10 +26,10 @@ def w():
     world.mine.person.save()
     world.other = world.status("intern")
     world.bank(world.mine.person)
-    world.january = open_run(world.officer, D(2026, 1, 1), "MSPS")
-    world.january = close_run(approve_run(compute_run(world.january, world.officer), world.second_officer),
+    world.january = do_open_run(world.officer, D(2026, 1, 1), "MSPS")
+    world.january = do_close_run(do_approve_run(do_compute_run(world.january, world.officer), world.second_officer),
                               world.officer)
-    world.february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
+    world.february = do_compute_run(do_open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
     return world
 
 
@@ -95,8 +95,8 @@ def test_a_payslip_needs_lines_of_that_person_in_that_run_and_a_computed_run(w, 
     client = verified_client(w.officer)
     stranger = w.status("resident")  # paid by the hospital centre, not in the Ministry's run
     assert client.get(slip_url(w.january, stranger)).status_code == 404
-    close_run(approve_run(w.february, w.second_officer), w.officer)
-    march = open_run(w.officer, D(2026, 3, 1), "MSPS")
+    do_close_run(do_approve_run(w.february, w.second_officer), w.officer)
+    march = do_open_run(w.officer, D(2026, 3, 1), "MSPS")
     assert client.get(slip_url(march, w.mine)).status_code == 404
 
 
@@ -109,7 +109,7 @@ def test_staff_outside_the_runs_scope_or_without_payroll_reading_get_404(w, veri
 @pytest.mark.pdf
 def test_a_hospital_centres_director_opens_the_payslips_of_the_centres_run(w, verified_client):
     resident = w.status("resident")
-    run = compute_run(open_run(w.chu_officer, D(2026, 1, 1), "CHU", hospital_centre=w.centre), w.chu_officer)
+    run = do_compute_run(do_open_run(w.chu_officer, D(2026, 1, 1), "CHU", hospital_centre=w.centre), w.chu_officer)
     response = verified_client(w.director).get(slip_url(run, resident))
     assert response.status_code == 200 and "3 500,00" in pdf_text(response.content).replace("\u00a0", " ")
 

@@ -9,7 +9,7 @@ import pytest
 
 from residanat.accounts.roles import Role
 from residanat.payroll.models import PayLine, RateOrder, TerritorialGroup
-from residanat.payroll.runs import approve_run, close_run, compute_run, open_run
+from residanat.payroll.runs import do_approve_run, do_close_run, do_compute_run, do_open_run
 from tests.accounts.factories import user_with_role
 from tests.payroll.world import PayrollWorld
 from tests.referential.factories import RegionFactory
@@ -98,10 +98,10 @@ def test_a_wrong_order_is_refused_with_its_reason(w, verified_client, changes, m
 def test_an_order_entered_with_an_earlier_date_pays_the_arrears_in_the_next_run(w, verified_client):
     intern = w.status("intern")
     for month in (D(2026, 1, 1), D(2026, 2, 1)):
-        run = compute_run(open_run(w.officer, month, "MSPS"), w.officer)
-        close_run(approve_run(run, w.second_officer), w.officer)
+        run = do_compute_run(do_open_run(w.officer, month, "MSPS"), w.officer)
+        do_close_run(do_approve_run(run, w.second_officer), w.officer)
     assert verified_client(w.ministry).post(NEW_ORDER, order()).status_code == 302
-    march = compute_run(open_run(w.officer, D(2026, 3, 1), "MSPS"), w.officer)
+    march = do_compute_run(do_open_run(w.officer, D(2026, 3, 1), "MSPS"), w.officer)
     arrears = {line.month_corrected: line for line in march.lines.filter(kind=PayLine.Kind.ADJUSTMENT)}
     # January: 14 days at 1,500 and 17 at 1,700 owed (1,609.68), 1,500 paid; February: 200 more.
     assert arrears[D(2026, 1, 1)].amount == Decimal("109.68")
@@ -168,12 +168,12 @@ def test_rd68_ch_14_an_order_gives_the_amount_before_2025_and_the_run_pays_the_m
     """RD68 ch. 14 before decree 2.25.818: an amount was owed that the texts held do not give; the run
     reports the month (decision 0001) until an order for those dates gives it."""
     seventh = w.status("seventh_year_intern_duties", start=D(2024, 9, 1), end=D(2025, 8, 31))
-    run = compute_run(open_run(w.officer, D(2024, 12, 1), "MSPS"), w.officer)
+    run = do_compute_run(do_open_run(w.officer, D(2024, 12, 1), "MSPS"), w.officer)
     assert [p["month"] for p in run.problems] == ["2024-12"]
     assert verified_client(w.ministry).post(NEW_ORDER, order(
         key="seventh_year.lump_sum", value="1500", valid_from="2016-04-25", valid_to="2024-12-31",
         order_ref="Arrêté 9-24 (test)")).status_code == 302
-    run = compute_run(run, w.officer)
+    run = do_compute_run(run, w.officer)
     assert run.problems == []
     assert [(l.code, l.amount) for l in run.lines.filter(status=seventh)] == [("seventh_year.lump_sum",
                                                                                Decimal("1500.00"))]

@@ -16,7 +16,7 @@ from residanat.accounts.roles import Role
 from residanat.careers.models import Leave
 from residanat.payroll import views_runs
 from residanat.payroll.models import PayLine, PayrollRun, StipendStop
-from residanat.payroll.runs import approve_run, compute_run, open_run
+from residanat.payroll.runs import do_approve_run, do_compute_run, do_open_run
 from tests.accounts.factories import user_with_role
 from tests.payroll.world import PayrollWorld
 from tests.referential.factories import HospitalCentreFactory
@@ -42,7 +42,7 @@ def text(response) -> str:
 # --- who gets in -------------------------------------------------------------------------------
 
 def test_roles_that_do_not_read_the_payroll_get_403_and_anonymous_the_login(world, verified_client):
-    run = open_run(world.officer, D(2026, 1, 1), "MSPS")
+    run = do_open_run(world.officer, D(2026, 1, 1), "MSPS")
     dean = user_with_role(Role.DEAN_OFFICE, faculty=world.faculty)
     trainee = user_with_role(Role.TRAINEE)
     for user in (dean, trainee):
@@ -57,10 +57,10 @@ def test_roles_that_do_not_read_the_payroll_get_403_and_anonymous_the_login(worl
 
 def test_a_run_outside_the_scope_answers_404_and_an_action_not_allowed_403(world, verified_client):
     world.status("resident")
-    ministry_run = open_run(world.officer, D(2026, 1, 1), "MSPS")
+    ministry_run = do_open_run(world.officer, D(2026, 1, 1), "MSPS")
     other_centre = HospitalCentreFactory()
-    other_run = open_run(world.officer, D(2026, 1, 1), "CHU", hospital_centre=other_centre)
-    own_run = open_run(world.chu_officer, D(2026, 1, 1), **chu(world))
+    other_run = do_open_run(world.officer, D(2026, 1, 1), "CHU", hospital_centre=other_centre)
+    own_run = do_open_run(world.chu_officer, D(2026, 1, 1), **chu(world))
     director = verified_client(world.director)
     officer = verified_client(world.chu_officer)
     for client in (director, officer):
@@ -85,8 +85,8 @@ def test_the_list_shows_the_runs_in_scope_newest_first_with_filters(world, verif
     world.status("intern")
     world.status("resident")
     january = world.closed(D(2026, 1, 1))
-    february = open_run(world.officer, D(2026, 2, 1), "MSPS")
-    centre_run = open_run(world.chu_officer, D(2026, 1, 1), **chu(world))
+    february = do_open_run(world.officer, D(2026, 2, 1), "MSPS")
+    centre_run = do_open_run(world.chu_officer, D(2026, 1, 1), **chu(world))
     national = verified_client(world.officer)
     page = national.get("/paie/")
     assert [r.pk for r in page.context["page"]] == [february.pk, centre_run.pk, january.pk]
@@ -107,7 +107,7 @@ def test_the_list_is_paginated(world, verified_client, monkeypatch):
     monkeypatch.setattr(views_runs, "RUN_PAGE_SIZE", 2)
     for month in (1, 2):
         world.closed(D(2026, month, 1))
-    open_run(world.officer, D(2026, 3, 1), "MSPS")
+    do_open_run(world.officer, D(2026, 3, 1), "MSPS")
     client = verified_client(world.officer)
     first, second = client.get("/paie/"), client.get("/paie/?page=2")
     assert [r.month.month for r in first.context["page"]] == [3, 2]
@@ -163,7 +163,7 @@ def test_open_compute_approve_by_a_second_person_and_close(world, verified_clien
 
 def test_the_person_who_computed_cannot_approve_and_nothing_changes(world, verified_client):
     world.status("intern")
-    run = compute_run(open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
+    run = do_compute_run(do_open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
     response = verified_client(world.officer).post(f"/paie/{run.pk}/approuver/", follow=True)
     assert response.redirect_chain == [(f"/paie/{run.pk}/", 302)]
     assert "approuvée par une autre personne" in messages_of(response)
@@ -193,7 +193,7 @@ def test_a_payer_the_user_does_not_keep_is_refused(world, verified_client):
 
 def test_closing_a_run_changed_since_it_was_computed_is_refused_and_the_page_warns(world, verified_client):
     intern = world.status("intern")
-    run = approve_run(compute_run(open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer),
+    run = do_approve_run(do_compute_run(do_open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer),
                       world.second_officer)
     StipendStop.objects.create(status=intern, start_date=D(2026, 1, 20), end_date=D(2026, 1, 31),
                                decision_ref="Conseil 2/2026", recorded_by=world.officer)
@@ -209,7 +209,7 @@ def test_closing_a_run_changed_since_it_was_computed_is_refused_and_the_page_war
 
 def test_a_centre_run_is_approved_by_its_director(world, verified_client):
     world.status("resident")
-    run = compute_run(open_run(world.chu_officer, D(2026, 1, 1), **chu(world)), world.chu_officer)
+    run = do_compute_run(do_open_run(world.chu_officer, D(2026, 1, 1), **chu(world)), world.chu_officer)
     director = verified_client(world.director)
     page = director.get(f"/paie/{run.pk}/")
     assert page.context["can"] == {"compute": False, "approve": True, "close": False}
@@ -226,7 +226,7 @@ def test_the_run_page_shows_totals_per_payer_establishment_and_status(world, ver
     world.status("extern", study_year=5, start=D(2025, 9, 1))
     ph = world.status("public_health_intern")
     world.terms(ph, housed=True)
-    run = compute_run(open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
+    run = do_compute_run(do_open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
     page = verified_client(world.second_officer).get(f"/paie/{run.pk}/")
     totals = page.context["totals"]
     assert totals.overall.total == Decimal("3153.00") and totals.overall.trainees == 3
@@ -239,7 +239,7 @@ def test_the_run_page_shows_totals_per_payer_establishment_and_status(world, ver
 
 
 def test_output_links_are_shown_only_for_urls_that_exist(world, verified_client, monkeypatch):
-    run = open_run(world.officer, D(2026, 1, 1), "MSPS")
+    run = do_open_run(world.officer, D(2026, 1, 1), "MSPS")
     monkeypatch.setattr(views_runs, "OUTPUTS", [("payroll:run-lines", "Lignes (lien de sortie)"),
                                                 ("payroll:no-such-output", "Jamais")])
     page = verified_client(world.officer).get(f"/paie/{run.pk}/")
@@ -254,7 +254,7 @@ def test_the_lines_explain_themselves_and_adjustments_say_why(world, verified_cl
     world.closed(D(2026, 1, 1))
     StipendStop.objects.create(status=intern, start_date=D(2026, 1, 1), end_date=D(2026, 1, 10),
                                decision_ref="Conseil 1/2026", recorded_by=world.officer)
-    february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
+    february = do_compute_run(do_open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
     client = verified_client(world.officer)
     page = client.get(f"/paie/{february.pk}/lignes/")
     html = text(page)
@@ -273,7 +273,7 @@ def test_the_lines_are_searched_filtered_and_paginated(world, verified_client, m
     intern = world.status("intern")
     extern = world.status("extern", study_year=4, start=D(2025, 9, 1))
     ph = world.status("public_health_intern")
-    run = compute_run(open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
+    run = do_compute_run(do_open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
     client = verified_client(world.officer)
 
     def persons(query):
@@ -295,7 +295,7 @@ def test_the_cin_search_follows_who_may_read_it(world, verified_client):
     """Law 09-08: the CIN goes to the units that keep the file (people/queries.py); a payroll officer
     searches by name."""
     resident = world.status("resident")
-    run = compute_run(open_run(world.chu_officer, D(2026, 1, 1), **chu(world)), world.chu_officer)
+    run = do_compute_run(do_open_run(world.chu_officer, D(2026, 1, 1), **chu(world)), world.chu_officer)
     cin = resident.person.national_id
     director = verified_client(world.director).get(f"/paie/{run.pk}/lignes/?q={cin}")
     assert director.context["page"].paginator.count == 1
@@ -312,7 +312,7 @@ def test_the_differences_page_gives_totals_and_worded_reasons(world, verified_cl
     StipendStop.objects.create(status=stopped, start_date=D(2026, 2, 10), end_date=D(2026, 2, 19),
                                decision_ref="Conseil 3/2026", recorded_by=world.officer)
     started = world.status("intern", start=D(2026, 2, 15))
-    february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
+    february = do_compute_run(do_open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
     client = verified_client(world.officer)
     page = client.get(f"/paie/{february.pk}/differences/")
     html = text(page)
@@ -334,7 +334,7 @@ def test_the_differences_page_gives_totals_and_worded_reasons(world, verified_cl
 
 def test_the_first_run_of_a_payer_says_there_is_no_previous_month(world, verified_client):
     world.status("intern")
-    run = compute_run(open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
+    run = do_compute_run(do_open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
     page = verified_client(world.officer).get(f"/paie/{run.pk}/differences/")
     assert 'id="no-previous"' in text(page) and page.context["result"].previous is None
 
@@ -342,7 +342,7 @@ def test_the_first_run_of_a_payer_says_there_is_no_previous_month(world, verifie
 def test_an_open_run_has_no_differences_yet(world, verified_client):
     world.status("intern")
     world.closed(D(2026, 1, 1))
-    february = open_run(world.officer, D(2026, 2, 1), "MSPS")
+    february = do_open_run(world.officer, D(2026, 2, 1), "MSPS")
     page = verified_client(world.officer).get(f"/paie/{february.pk}/differences/")
     assert 'id="not-computed"' in text(page) and page.context["result"].rows == []
 
@@ -352,7 +352,7 @@ def test_an_open_run_has_no_differences_yet(world, verified_client):
 def test_every_page_renders_in_arabic_right_to_left(world, verified_client):
     world.status("intern")
     january = world.closed(D(2026, 1, 1))
-    february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
+    february = do_compute_run(do_open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
     client = verified_client(world.second_officer)
     for path in ("/ar/paie/", f"/ar/paie/{february.pk}/", f"/ar/paie/{february.pk}/lignes/",
                  f"/ar/paie/{february.pk}/differences/", f"/ar/paie/{january.pk}/"):
@@ -376,7 +376,7 @@ def _world_with(n):
                                    decision_ref=f"C{i}", recorded_by=world.officer)
     Leave.objects.create(status=residents[0], kind="unpaid", start_date=D(2026, 2, 25), end_date=D(2026, 2, 26),
                          recorded_by=world.ministry)
-    february = compute_run(open_run(world.officer, D(2026, 2, 1), **unit), world.officer)
+    february = do_compute_run(do_open_run(world.officer, D(2026, 2, 1), **unit), world.officer)
     return world, february
 
 
@@ -399,7 +399,7 @@ def test_the_pages_queries_do_not_grow_with_the_number_of_trainees(verified_clie
 def test_rd68_ch_14_the_run_page_lists_a_month_not_priced_as_an_error_for_the_person(world, verified_client, prefix):
     """RD68 ch. 14 before 2025: decision 0001, "Mois non calculés", never paid 0."""
     seventh = world.status("seventh_year_intern_duties", start=D(2024, 9, 1), end=D(2025, 8, 31))
-    run = compute_run(open_run(world.officer, D(2024, 12, 1), "MSPS"), world.officer)
+    run = do_compute_run(do_open_run(world.officer, D(2024, 12, 1), "MSPS"), world.officer)
     page = verified_client(world.officer).get(f"{prefix}/paie/{run.pk}/")
     html = text(page)
     assert page.status_code == 200 and 'id="problems"' in html

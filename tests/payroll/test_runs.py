@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from residanat.careers.models import Leave
 from residanat.payroll.models import PayLine, PayrollRun, RateOrder, StipendStop
-from residanat.payroll.runs import PayrollRefused, approve_run, close_run, compute_run, open_run
+from residanat.payroll.runs import PayrollRefused, do_approve_run, do_close_run, do_compute_run, do_open_run
 from tests.payroll.world import PayrollWorld
 
 D = dt.date
@@ -30,7 +30,7 @@ def test_a_ministry_run_pays_interns_externs_and_public_health_interns_not_resid
     ph = world.status("public_health_intern")
     world.terms(ph, housed=True)
     resident = world.status("resident")
-    run = compute_run(open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
+    run = do_compute_run(do_open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
     amounts = {(l.status_id, l.code): l.amount for l in run.lines.all()}
     assert amounts == {
         (intern.pk, "intern.stipend"): Decimal("1500.00"), (intern.pk, "intern.housing"): Decimal("300.00"),
@@ -47,7 +47,7 @@ def test_a_hospital_centre_run_pays_its_residents_and_shows_salaries_outside(wor
     civil_servant = world.status("resident")
     world.terms(civil_servant, civil_servant=True)
     other_centre = world.status("resident", hospital_centre=None)
-    run = compute_run(open_run(world.chu_officer, D(2026, 1, 1), "CHU", hospital_centre=world.centre),
+    run = do_compute_run(do_open_run(world.chu_officer, D(2026, 1, 1), "CHU", hospital_centre=world.centre),
                       world.chu_officer)
     amounts = {(l.status_id, l.code): l.amount for l in run.lines.all()}
     assert amounts == {(paid.pk, "resident.stipend"): Decimal("3500.00"),
@@ -64,7 +64,7 @@ def test_d93_art_30_an_exclusion_stops_the_indemnite_de_fonction_not_the_housing
     intern = world.status("intern")
     StipendStop.objects.create(status=intern, start_date=D(2026, 3, 10), end_date=D(2026, 4, 9),
                                decision_ref="Conseil 12/2026", recorded_by=world.officer)
-    run = compute_run(open_run(world.officer, D(2026, 3, 1), "MSPS"), world.officer)
+    run = do_compute_run(do_open_run(world.officer, D(2026, 3, 1), "MSPS"), world.officer)
     assert {l.code: (l.days, l.amount) for l in run.lines.all()} == {
         "intern.stipend": (9, Decimal("435.48")), "intern.housing": (31, Decimal("300.00"))}
     assert run.total == Decimal("735.48")
@@ -75,7 +75,7 @@ def test_rd68_ch_8_an_exclusion_stops_the_whole_pay_of_a_public_health_intern(wo
     ph = world.status("public_health_intern")
     StipendStop.objects.create(status=ph, start_date=D(2026, 6, 1), end_date=D(2026, 6, 15),
                                decision_ref="Conseil 13/2026", recorded_by=world.officer)
-    run = compute_run(open_run(world.officer, D(2026, 6, 1), "MSPS"), world.officer)
+    run = do_compute_run(do_open_run(world.officer, D(2026, 6, 1), "MSPS"), world.officer)
     assert {l.code: l.amount for l in run.lines.all()} == {"ph_intern.stipend": Decimal("594.00"),
                                                           "ph_intern.housing": Decimal("75.00")}
 
@@ -85,7 +85,7 @@ def test_rd68_ch_14_a_month_before_2025_is_reported_as_an_error_for_the_person_n
     held give no amount before; decision 0001: the run reports the month, it does not pay 0."""
     seventh = world.status("seventh_year_intern_duties", start=D(2024, 9, 1), end=D(2025, 8, 31))
     intern = world.status("intern", start=D(2024, 9, 1))
-    run = compute_run(open_run(world.officer, D(2024, 12, 1), "MSPS"), world.officer)
+    run = do_compute_run(do_open_run(world.officer, D(2024, 12, 1), "MSPS"), world.officer)
     assert not run.lines.filter(status=seventh).exists()
     assert run.lines.filter(status=intern).exists()  # the others are paid
     assert run.problems == [{"status": seventh.pk, "person": seventh.person_id, "month": "2024-12",
@@ -97,7 +97,7 @@ def test_rd68_ch_14_a_closed_month_before_2025_is_reported_not_recovered_when_ad
     world.closed(D(2024, 12, 1))
     Leave.objects.create(status=seventh, kind=Leave.Kind.UNPAID, start_date=D(2024, 12, 2),
                          end_date=D(2024, 12, 3), recorded_by=world.officer)
-    run = compute_run(open_run(world.officer, D(2025, 1, 1), "MSPS"), world.officer)
+    run = do_compute_run(do_open_run(world.officer, D(2025, 1, 1), "MSPS"), world.officer)
     assert not run.lines.filter(status=seventh, kind=PayLine.Kind.ADJUSTMENT).exists()
     assert [(p["month"], p["kind"]) for p in run.problems] == [("2024-12", "adjustment")]
 
@@ -105,17 +105,17 @@ def test_rd68_ch_14_a_closed_month_before_2025_is_reported_not_recovered_when_ad
 def test_recomputing_an_open_run_gives_the_same_lines(world):
     world.status("intern")
     world.status("extern", study_year=4, start=D(2025, 9, 1))
-    run = compute_run(open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
+    run = do_compute_run(do_open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
     first = lines_of(run)
-    again = compute_run(run, world.officer)
+    again = do_compute_run(run, world.officer)
     assert lines_of(again) == first and again.total == run.total
 
 
 def test_four_eyes_the_computer_cannot_approve(world):
     world.status("intern")
-    run = compute_run(open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
+    run = do_compute_run(do_open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
     with pytest.raises(PayrollRefused, match="autre personne"):
-        approve_run(run, world.officer)
+        do_approve_run(run, world.officer)
     run.approved_by = world.officer
     run.state = PayrollRun.State.APPROVED
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -126,7 +126,7 @@ def test_a_closed_run_never_changes_not_even_by_sql(world):
     intern = world.status("intern")
     run = world.closed(D(2026, 1, 1))
     with pytest.raises(PayrollRefused, match="clôturée"):
-        compute_run(run, world.officer)
+        do_compute_run(run, world.officer)
     with pytest.raises(Exception, match="closed run"), transaction.atomic():
         PayLine.objects.filter(run=run).update(amount=Decimal("1.00"))
     with pytest.raises(Exception, match="closed run"), transaction.atomic():
@@ -138,7 +138,7 @@ def test_a_closed_run_never_changes_not_even_by_sql(world):
         PayLine.objects.create(**{f.attname: getattr(line, f.attname) for f in PayLine._meta.concrete_fields
                                   if f.attname != "id"})
     # Nor moved out of it into an open run, nor into it from one.
-    february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
+    february = do_compute_run(do_open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
     with pytest.raises(Exception, match="closed run"), transaction.atomic():
         PayLine.objects.filter(pk=line.pk).update(run=february)
     with pytest.raises(Exception, match="closed run"), transaction.atomic():
@@ -150,10 +150,10 @@ def test_a_closed_run_never_changes_not_even_by_sql(world):
 def test_months_open_one_after_the_other(world):
     world.closed(D(2026, 1, 1))
     with pytest.raises(PayrollRefused, match="01/2026"):
-        open_run(world.officer, D(2026, 3, 1), "MSPS")
-    open_run(world.officer, D(2026, 2, 1), "MSPS")
+        do_open_run(world.officer, D(2026, 3, 1), "MSPS")
+    do_open_run(world.officer, D(2026, 2, 1), "MSPS")
     with pytest.raises(PayrollRefused, match="02/2026"):
-        open_run(world.officer, D(2026, 3, 1), "MSPS")
+        do_open_run(world.officer, D(2026, 3, 1), "MSPS")
 
 
 def test_a_rate_order_with_an_earlier_date_pays_arrears_and_leaves_closed_runs_unchanged(world):
@@ -164,7 +164,7 @@ def test_a_rate_order_with_an_earlier_date_pays_arrears_and_leaves_closed_runs_u
     # An order of March raises the intern's stipend to 1,700 from 15 January 2026.
     RateOrder.objects.create(key="intern.stipend", value=Decimal("1700"), valid_from=D(2026, 1, 15),
                              order_ref="Arrêté 123-26", entered_by=world.ministry)
-    march = compute_run(open_run(world.officer, D(2026, 3, 1), "MSPS"), world.officer)
+    march = do_compute_run(do_open_run(world.officer, D(2026, 3, 1), "MSPS"), world.officer)
     adjustments = {l.month_corrected: l for l in march.lines.filter(kind="adjustment")}
     # January: 14 days at 1,500 and 17 at 1,700, i.e. 677.42 + 932.26 = 1,609.68 owed, 1,500 paid.
     assert adjustments[D(2026, 1, 1)].amount == Decimal("109.68")
@@ -175,10 +175,10 @@ def test_a_rate_order_with_an_earlier_date_pays_arrears_and_leaves_closed_runs_u
     assert march.lines.get(kind="regular", code="intern.stipend").amount == Decimal("1700.00")
     assert (lines_of(january), lines_of(february)) == before
     # Computed again, the arrears are the same, not doubled; once closed, April owes nothing more.
-    assert lines_of(compute_run(march, world.officer)) == lines_of(march)
-    approve_run(march, world.second_officer)
-    close_run(march, world.officer)
-    april = compute_run(open_run(world.officer, D(2026, 4, 1), "MSPS"), world.officer)
+    assert lines_of(do_compute_run(march, world.officer)) == lines_of(march)
+    do_approve_run(march, world.second_officer)
+    do_close_run(march, world.officer)
+    april = do_compute_run(do_open_run(world.officer, D(2026, 4, 1), "MSPS"), world.officer)
     assert not april.lines.filter(kind="adjustment").exists()
     assert intern.pk in {l.status_id for l in april.lines.all()}
 
@@ -188,7 +188,7 @@ def test_a_late_exclusion_is_recovered_in_the_next_run(world):
     world.closed(D(2026, 1, 1))
     StipendStop.objects.create(status=intern, start_date=D(2026, 1, 1), end_date=D(2026, 1, 10),
                                decision_ref="Conseil 1/2026", recorded_by=world.officer)
-    february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
+    february = do_compute_run(do_open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
     adjustments = {l.code: l for l in february.lines.filter(kind="adjustment")}
     # 10 of 31 days not owed: 1,500 × 21/31 = 1,016.13; the housing allowance goes on (D93 art. 30).
     assert adjustments["intern.stipend"].amount == Decimal("-483.87")
@@ -201,44 +201,44 @@ def test_a_late_unpaid_absence_in_force_only_once_approved(world):
     world.closed(D(2026, 1, 1))
     Leave.objects.create(status=ph, kind="unpaid", start_date=D(2026, 1, 1), end_date=D(2026, 1, 31),
                          recorded_by=world.ministry)
-    february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
+    february = do_compute_run(do_open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
     assert sum(l.amount for l in february.lines.filter(kind="adjustment")) == Decimal("-1338.00")
 
 
 def test_approving_a_run_computed_before_a_change_is_refused(world):
     intern = world.status("intern")
-    run = compute_run(open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
+    run = do_compute_run(do_open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
     StipendStop.objects.create(status=intern, start_date=D(2026, 1, 20), end_date=D(2026, 1, 31),
                                decision_ref="Conseil 2/2026", recorded_by=world.officer)
     with pytest.raises(PayrollRefused, match="recalculez"):
-        approve_run(run, world.second_officer)
-    run = compute_run(run, world.officer)
-    assert approve_run(run, world.second_officer).state == "approved"
+        do_approve_run(run, world.second_officer)
+    run = do_compute_run(run, world.officer)
+    assert do_approve_run(run, world.second_officer).state == "approved"
 
 
 def test_the_seventh_year_lump_sum_moves_from_the_ministry_to_the_gst_at_its_date(world):
     seventh = world.status("seventh_year_intern_duties", start=D(2025, 1, 1))
     world.group.powers_from = D(2025, 1, 16)
     world.group.save()
-    ministry = compute_run(open_run(world.officer, D(2025, 1, 1), "MSPS"), world.officer)
-    gst = compute_run(open_run(world.officer, D(2025, 1, 1), "GST", health_group=world.group), world.officer)
+    ministry = do_compute_run(do_open_run(world.officer, D(2025, 1, 1), "MSPS"), world.officer)
+    gst = do_compute_run(do_open_run(world.officer, D(2025, 1, 1), "GST", health_group=world.group), world.officer)
     assert [(l.payer, l.days, l.amount) for l in ministry.lines.filter(status=seventh)] == [("MSPS", 15, Decimal("1161.29"))]
     assert [(l.payer, l.days, l.amount) for l in gst.lines.filter(status=seventh)] == [("GST", 16, Decimal("1238.71"))]
 
 
 def test_a_hospital_centre_officer_runs_only_their_centre(world):
     with pytest.raises(PayrollRefused):
-        open_run(world.chu_officer, D(2026, 1, 1), "MSPS")
-    run = open_run(world.chu_officer, D(2026, 1, 1), "CHU", hospital_centre=world.centre)
-    run = compute_run(run, world.chu_officer)
-    assert approve_run(run, world.director).approved_by == world.director
+        do_open_run(world.chu_officer, D(2026, 1, 1), "MSPS")
+    run = do_open_run(world.chu_officer, D(2026, 1, 1), "CHU", hospital_centre=world.centre)
+    run = do_compute_run(run, world.chu_officer)
+    assert do_approve_run(run, world.director).approved_by == world.director
 
 
 def test_housing_granted_retroactively_reverses_the_allowance_with_its_article(world):
     intern = world.status("intern")
     world.closed(D(2026, 1, 1))
     world.terms(intern, housed=True)
-    february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
+    february = do_compute_run(do_open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
     reversal = february.lines.get(kind="adjustment")
     assert (reversal.code, reversal.amount, reversal.ref, reversal.reason) == (
         "intern.housing", Decimal("-300.00"), "D93 art. 18", "terms")
@@ -249,7 +249,7 @@ def test_an_intern_housed_from_a_date_keeps_the_allowance_before_it_and_closed_m
     intern = world.status("intern")
     world.closed(D(2026, 1, 1))
     world.terms(intern, valid_from=D(2026, 2, 15), housed=True)
-    february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
+    february = do_compute_run(do_open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
     housing = february.lines.get(code="intern.housing")
     # 14 of 28 days unhoused: 150.00; January is not re-priced.
     assert (housing.kind, housing.days, housing.amount) == ("regular", 14, Decimal("150.00"))
@@ -267,7 +267,7 @@ def test_two_orders_pay_arrears_from_the_earliest_month_either_touches(world):
                              order_ref="Arrêté 1", entered_by=world.ministry)
     RateOrder.objects.create(key="intern.housing_allowance", value=Decimal("400"), valid_from=D(2026, 1, 1),
                              order_ref="Arrêté 2", entered_by=world.ministry)
-    march = compute_run(open_run(world.officer, D(2026, 3, 1), "MSPS"), world.officer)
+    march = do_compute_run(do_open_run(world.officer, D(2026, 3, 1), "MSPS"), world.officer)
     adjustments = {(l.month_corrected, l.code): l for l in march.lines.filter(kind="adjustment", status=intern)}
     assert adjustments[(D(2026, 1, 1), "intern.housing")].amount == Decimal("100.00")
     assert (D(2026, 1, 1), "intern.stipend") not in adjustments
@@ -283,7 +283,7 @@ def test_an_extern_order_touches_only_its_track_and_year(world):
     world.closed(D(2026, 1, 1))
     RateOrder.objects.create(key="extern.stipend.medicine.year5", value=Decimal("200"), valid_from=D(2026, 1, 1),
                              order_ref="Arrêté 3", entered_by=world.ministry)
-    february = compute_run(open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
+    february = do_compute_run(do_open_run(world.officer, D(2026, 2, 1), "MSPS"), world.officer)
     adjustments = list(february.lines.filter(kind="adjustment"))
     # D93 art. 6: year 5 was paid 165, the order makes it 200 from January.
     assert [(l.status_id, l.month_corrected, l.amount) for l in adjustments] == [
@@ -306,9 +306,9 @@ def _arrears_run_queries(n: int) -> tuple[int, int]:
                              order_ref=f"Arrêté {n}", entered_by=world.ministry)
     StipendStop.objects.create(status=statuses[-1], start_date=D(2026, 1, 1), end_date=D(2026, 1, 31),
                                decision_ref="Conseil 2/2026", recorded_by=world.officer)
-    run = open_run(world.chu_officer, D(2026, 2, 1), "CHU", hospital_centre=world.centre)
+    run = do_open_run(world.chu_officer, D(2026, 2, 1), "CHU", hospital_centre=world.centre)
     with CaptureQueriesContext(connection) as queries:
-        run = compute_run(run, world.chu_officer)
+        run = do_compute_run(run, world.chu_officer)
     adjustments = run.lines.filter(kind="adjustment")
     stopped = adjustments.get(status=statuses[-1])
     assert stopped.amount == -stopped.previously_paid and stopped.reason == "stop"
@@ -331,7 +331,7 @@ def test_the_amount_in_force_is_the_rate_a_run_pays_with_a_rate_order(world):
     intern = world.status("intern")
     RateOrder.objects.create(key="intern.stipend", value=Decimal("1650"), valid_from=D(2026, 1, 1),
                              order_ref="Arrêté 2026-117", entered_by=world.ministry)
-    run = compute_run(open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
+    run = do_compute_run(do_open_run(world.officer, D(2026, 1, 1), "MSPS"), world.officer)
     line = run.lines.get(status=intern, code="intern.stipend")
     assert line.rate == amount_in_force("intern.stipend", D(2026, 1, 15)).value == Decimal("1650")
     assert amount_in_force("intern.stipend", D(2025, 12, 31)).value == Decimal("1500")

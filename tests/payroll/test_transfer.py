@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from residanat.payroll.models import BankAccount, PayrollRun, StipendStop
-from residanat.payroll.runs import approve_run, close_run, compute_run, open_run
+from residanat.payroll.runs import do_approve_run, do_close_run, do_compute_run, do_open_run
 from residanat.payroll.transfer import (COLUMNS, TransferRefused, Why, reference, transfer_csv, transfer_order)
 from residanat.rules.rib import check
 from tests.payroll.world import PayrollWorld
@@ -28,15 +28,15 @@ def world():
 
 def computed(world, month, payer="MSPS", officer=None, **unit):
     officer = officer or world.officer
-    return compute_run(open_run(officer, month, payer, **unit), officer)
+    return do_compute_run(do_open_run(officer, month, payer, **unit), officer)
 
 
 def approved(world, month, payer="MSPS", officer=None, second=None, **unit):
-    return approve_run(computed(world, month, payer, officer, **unit), second or world.second_officer)
+    return do_approve_run(computed(world, month, payer, officer, **unit), second or world.second_officer)
 
 
 def closed(world, month, **kwargs):
-    return close_run(approved(world, month, **kwargs), world.officer)
+    return do_close_run(approved(world, month, **kwargs), world.officer)
 
 
 def rows_of(content: bytes) -> list[dict]:
@@ -176,9 +176,9 @@ def test_a_hospital_centres_file_names_the_centre_as_debtor(world):
 
 @pytest.mark.parametrize("state", ["open", "computed"])
 def test_the_file_is_refused_before_approval(world, january, state):
-    run = open_run(world.officer, D(2026, 1, 1), "MSPS")
+    run = do_open_run(world.officer, D(2026, 1, 1), "MSPS")
     if state == "computed":
-        run = compute_run(run, world.officer)
+        run = do_compute_run(run, world.officer)
     with pytest.raises(TransferRefused, match="approuvée ou clôturée"):
         transfer_csv(run)
 
@@ -186,7 +186,7 @@ def test_the_file_is_refused_before_approval(world, january, state):
 def test_a_closed_run_gives_the_same_file_again(world, january):
     run = approved(world, D(2026, 1, 1))
     before = transfer_csv(run)
-    run = close_run(run, world.officer)
+    run = do_close_run(run, world.officer)
     assert transfer_csv(run) == before
 
 
@@ -198,7 +198,7 @@ def test_the_download_is_a_csv_attachment_and_refused_with_a_reason_before_appro
     refused = client.get(f"/paie/{run.pk}/virements.csv")
     assert refused.status_code == 409
     assert "approuvée ou clôturée" in refused.content.decode()
-    run = approve_run(run, world.second_officer)
+    run = do_approve_run(run, world.second_officer)
     response = client.get(f"/paie/{run.pk}/virements.csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -245,7 +245,7 @@ def test_the_file_costs_the_same_queries_for_5_and_50_trainees(world, verified_c
         assert len(rows_of(transfer_csv(small))) == 5
     with CaptureQueriesContext(connection) as few_page:
         assert client.get(f"/paie/{small.pk}/virements.csv").status_code == 200
-    close_run(small, world.officer)
+    do_close_run(small, world.officer)
     large = _run_with(world, D(2026, 2, 1), 45)
     with CaptureQueriesContext(connection) as many:
         assert len(rows_of(transfer_csv(large))) == 50

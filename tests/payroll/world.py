@@ -7,7 +7,7 @@ import datetime as dt
 
 from residanat.accounts.roles import Role
 from residanat.payroll.models import BankAccount, PayTerms, TerritorialGroup
-from residanat.payroll.runs import approve_run, close_run, compute_run, open_run
+from residanat.payroll.runs import do_approve_run, do_close_run, do_compute_run, do_open_run
 from residanat.rules.rib import with_key
 from tests.accounts.factories import user_with_role
 from tests.people.factories import PersonFactory, TraineeStatusFactory
@@ -63,5 +63,5 @@ class PayrollWorld:
         hospital centre's by its own officer and director, the others by the national officers."""
         officer = self.chu_officer if payer == "CHU" else self.officer
         second = self.director if payer == "CHU" else self.second_officer
-        run = compute_run(open_run(officer, month, payer, **unit), officer)
-        return close_run(approve_run(run, second), officer)
+        run = do_compute_run(do_open_run(officer, month, payer, **unit), officer)
+        return do_close_run(do_approve_run(run, second), officer)

@@ -15,7 +15,7 @@ An action refused by the service (state, four eyes) redirects with its message (
 import datetime as dt
 
 from residanat.accounts.roles import Role
-from residanat.payroll.runs import approve_run, close_run, compute_run, open_run
+from residanat.payroll.runs import do_approve_run, do_close_run, do_compute_run, do_open_run
 from tests.accounts.factories import user_with_role
 from tests.people.factories import PersonFactory, TraineeStatusFactory
 from tests.referential.factories import SpecialtyFactory
@@ -37,9 +37,9 @@ def _resident(world, n):
 
 
 def _runs(officer, second, payer, **unit):
-    december = compute_run(open_run(officer, D(2025, 12, 1), payer, **unit), officer)
-    december = close_run(approve_run(december, second), officer)
-    return december, open_run(officer, D(2026, 1, 1), payer, **unit)
+    december = do_compute_run(do_open_run(officer, D(2025, 12, 1), payer, **unit), officer)
+    december = do_close_run(do_approve_run(december, second), officer)
+    return december, do_open_run(officer, D(2026, 1, 1), payer, **unit)
 
 
 def build(world):
@@ -52,7 +52,7 @@ def build(world):
                              ("chu2", "CHU", {"hospital_centre": world["CHU2"]}), ("msps", "MSPS", {})):
         found[f"pay_{key}_closed"], found[f"pay_{key}"] = _runs(officer, second, payer, **unit)
     for key in ("chu1", "chu2"):
-        found[f"pay_{key}"] = compute_run(found[f"pay_{key}"], officer)
+        found[f"pay_{key}"] = do_compute_run(found[f"pay_{key}"], officer)
     _IDS["chu1"] = f"CHU:{world['CHU1'].pk}"
     return found
 

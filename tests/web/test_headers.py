@@ -66,6 +66,16 @@ def test_a_person_page_has_a_strict_policy_and_is_never_stored(ministry, person)
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/concours/", "/choix/", "/parcours/", "/paie/", "/discipline/", "/deploiement/",
+                                 "/documents/verifier/", "/compte/codes-enrolement/", "/ar/concours/"])
+def test_a_page_of_every_app_is_never_stored_without_a_decorator_of_its_own(ministry, url):
+    """The middleware, not a `never_cache` per view, keeps every page out of the caches."""
+    response = ministry.get(url)
+    assert response.status_code == 200
+    assert_private(response)
+
+
+@pytest.mark.django_db
 def test_the_arabic_login_page_has_the_policy_and_is_never_stored():
     response = Client().get("/ar/compte/connexion/")
     assert response.status_code == 200

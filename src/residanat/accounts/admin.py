@@ -31,8 +31,10 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
         for user in queryset.order_by("username"):
             try:
                 raw, code = enrolment.do_issue_enrolment_code(user, by=request.user)
-            except (PermissionDenied, enrolment.EnrolmentRefused) as refusal:
+            except PermissionDenied as refusal:
                 refused.append({"user": user, "reason": str(refusal) or _("Refusé.")})
+            except enrolment.EnrolmentRefused as refusal:
+                refused.append({"user": user, "reason": " ".join(refusal.messages)})
             else:
                 issued.append({"user": user, "code": raw, "expires_at": code.expires_at})
         response = TemplateResponse(request, "admin/accounts/enrolment_codes.html", {

@@ -10,7 +10,7 @@ import datetime as dt
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -30,8 +30,9 @@ MAX_FAILED_ATTEMPTS = 5
 SESSION_KEY = "residanat_enrolment_granted"
 
 
-class EnrolmentRefused(Exception):
-    """No code for this account: a trainee (enrols freely) or an account that already enrolled."""
+class EnrolmentRefused(ValidationError):
+    """No code for this account: a trainee (enrols freely) or an account that already enrolled.
+    A refusal as every service's (common/actions.py `Refusal`), shown the same way."""
 
 
 def has_confirmed_device(user) -> bool:

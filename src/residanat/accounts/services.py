@@ -31,3 +31,10 @@ def do_create_user_with_role(username, password, role, *, email="", first_name="
     )
     RoleAssignment.objects.create(user=user, role=Role(role), **scope)
     return user
+
+
+def do_grant_role(user: User, role: str) -> None:
+    """Give `user` the role (without scope: a trainee's own), unless they already hold it."""
+    if not RoleAssignment.objects.active().filter(user=user, role=role).exists():
+        RoleAssignment.objects.create(user=user, role=Role(role))
+        user._active_roles = None  # the roles cached on the user are read again

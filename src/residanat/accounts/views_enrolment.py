@@ -8,14 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+
+from residanat.common.actions import perform
 
 from . import enrolment
 from .forms import EnrolmentCodeForm
 from .views import _safe_next
 
 
-@never_cache
 @login_required
 def enrol(request):
     """A staff member with no authenticator types the code their administrator gave them."""
@@ -34,7 +34,6 @@ def enrol(request):
     return render(request, "accounts/enrol.html", {"form": form, "next": following})
 
 
-@never_cache
 @login_required
 def enrolment_codes(request):
     """An administrator gives a staff account its one-time code; the code is shown once, here."""
@@ -43,12 +42,13 @@ def enrolment_codes(request):
     issued = error = None
     if request.method == "POST":
         target = get_object_or_404(enrolment.accounts_awaiting_enrolment(request.user), pk=request.POST.get("user"))
-        try:
-            raw, code = enrolment.do_issue_enrolment_code(target, by=request.user)
-        except enrolment.EnrolmentRefused as refusal:
-            error = str(refusal)
-        else:
+        # The page shows the refusal itself, above the accounts.
+        given = perform(request, enrolment.do_issue_enrolment_code, target, by=request.user, quiet=True)
+        if given:
+            raw, code = given.result
             issued = {"user": target, "code": raw, "expires_at": code.expires_at}
+        else:
+            error = given.reason
     accounts = [(account, enrolment.code_state(getattr(account, "enrolment_code", None)))
                 for account in enrolment.accounts_awaiting_enrolment(request.user)]
     return render(request, "accounts/enrolment_codes.html",

@@ -24,11 +24,12 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict, field_validator
 
 from residanat.payroll import authority
-from residanat.payroll.forms_files import (TERM_FIELDS, applicable_terms, do_set_bank_account, do_set_pay_terms,
-                                           error_text, facts_of, pay_file_people, pay_file_statuses)
+from residanat.payroll.forms_files import error_text
 from residanat.payroll.models import Payer, PayLine, PayrollRun, PayTerms, TerritorialGroup
 from residanat.payroll.rates import key_label
-from residanat.payroll.runs import PayrollRefused, approve_run, close_run, compute_run, open_run, stale_reasons
+from residanat.payroll.services import (TERM_FIELDS, applicable_terms, do_set_bank_account, do_set_pay_terms,
+                                        facts_of, pay_file_people, pay_file_statuses)
+from residanat.payroll.runs import PayrollRefused, do_approve_run, do_close_run, do_compute_run, do_open_run, stale_reasons
 from residanat.payroll.totals import by_place
 from residanat.people.models import TraineeStatus
 from residanat.referential.models import HospitalCentre
@@ -369,7 +370,7 @@ def open_payroll_run(request, payload: RunIn):
         raise HttpError(403, _("Vous ne tenez pas la paie de ce payeur."))
     year, month = (int(part) for part in payload.month.split("-"))
     try:
-        run = open_run(user, dt.date(year, month, 1), payload.payer, hospital_centre=centre, health_group=group)
+        run = do_open_run(user, dt.date(year, month, 1), payload.payer, hospital_centre=centre, health_group=group)
     except PayrollRefused as refusal:
         return 409, {"detail": str(refusal)}
     except IntegrityError:
@@ -407,7 +408,7 @@ def compute_payroll_run(request, run_id: int):
     run = _run(request, run_id)
     if not authority.operates(request.auth, run.payer, run.hospital_centre_id):
         raise HttpError(403, _("Vous ne tenez pas la paie de ce payeur."))
-    _act(compute_run, run, request.auth)
+    _act(do_compute_run, run, request.auth)
     return 200, _runs(request.auth).get(pk=run.pk)
 
 
@@ -418,7 +419,7 @@ def approve_payroll_run(request, run_id: int):
     run = _run(request, run_id)
     if not authority.approves(request.auth, run):
         raise HttpError(403, _("Vous ne pouvez pas approuver la paie de ce payeur."))
-    _act(approve_run, run, request.auth)
+    _act(do_approve_run, run, request.auth)
     return 200, _runs(request.auth).get(pk=run.pk)
 
 
@@ -430,7 +431,7 @@ def close_payroll_run(request, run_id: int):
     run = _run(request, run_id)
     if not authority.operates(request.auth, run.payer, run.hospital_centre_id):
         raise HttpError(403, _("Vous ne tenez pas la paie de ce payeur."))
-    _act(close_run, run, request.auth)
+    _act(do_close_run, run, request.auth)
     return 200, _runs(request.auth).get(pk=run.pk)
 
 

@@ -8,12 +8,13 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from residanat.accounts.authority import is_dean_of, is_director_of, is_ministry
 from residanat.accounts.roles import Role
 from residanat.people.models import Person, TraineeStatus
+from residanat.people.services import do_end_status, do_start_status
 from residanat.rules.parameters import load_parameters, param
 from residanat.rules.service_time import ONE_DAY
 
@@ -35,7 +36,7 @@ def may_appoint_residents(user, faculty_id=None, centre_id=None) -> bool:
     return is_dean_of(user, faculty_id) or is_director_of(user, centre_id)
 
 
-def running(statuses, on: dt.date):
+def running(statuses: QuerySet[TraineeStatus], on: dt.date) -> QuerySet[TraineeStatus]:
     return statuses.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on)
 
 
@@ -91,11 +92,9 @@ def do_appoint_resident(person: Person, specialty, faculty, hospital_centre, sta
             raise ValidationError(_("Cette personne est déjà résidente à cette date (D93 art. 23 : une spécialité)."),
                                   code="already_resident")
         for intern in running(person.statuses.filter(kind=Kind.INTERN, start_date__lt=start), start - ONE_DAY):
-            intern.end_date = start - ONE_DAY
-            intern.end_reason = TraineeStatus.EndReason.COMPLETED
-            intern.save(update_fields=["end_date", "end_reason"])
-        return TraineeStatus.objects.create(
-            person=person, kind=Kind.RESIDENT, track=specialty.track, specialty=specialty, faculty=faculty,
+            do_end_status(intern, on=start - ONE_DAY, end_reason=TraineeStatus.EndReason.COMPLETED, by=by)
+        return do_start_status(
+            person, by=by, kind=Kind.RESIDENT, track=specialty.track, specialty=specialty, faculty=faculty,
             hospital_centre=hospital_centre, start_date=start, entry_route=entry_route,
             decision_ref=decision_ref.strip())
 
@@ -137,6 +136,6 @@ def do_appoint_seventh_year(person: Person, establishment, start: dt.date, end: 
         if overlapping.exists():
             raise ValidationError(_("Cette personne est déjà chargée de fonctions d'interne sur cette période."),
                                   code="overlap")
-        return TraineeStatus.objects.create(
-            person=person, kind=Kind.SEVENTH_YEAR, track="medicine", study_year=7, establishment=establishment,
+        return do_start_status(
+            person, by=by, kind=Kind.SEVENTH_YEAR, track="medicine", study_year=7, establishment=establishment,
             start_date=start, end_date=end, entry_route=Route.DECISION, decision_ref=decision_ref.strip())

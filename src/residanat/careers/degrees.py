@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from residanat.accounts.authority import is_dean_of, is_ministry
 from residanat.people.models import Person, TraineeStatus
+from residanat.people.services import do_end_status
 from residanat.rules.parameters import param
 
 from .appointments import running
@@ -54,7 +55,7 @@ def _thesis_refusal(person: Person, awarded_on: dt.date) -> str | None:
     return None
 
 
-def _close_residency(person: Person, specialty, awarded_on: dt.date) -> None:
+def _close_residency(person: Person, specialty, awarded_on: dt.date, by) -> None:
     resident = running(person.statuses.filter(kind=Kind.RESIDENT, specialty=specialty), awarded_on).first()
     if resident is None:
         raise ValidationError(_("Aucun résidanat en cours dans cette spécialité au %(on)s.") % {
@@ -64,9 +65,8 @@ def _close_residency(person: Person, specialty, awarded_on: dt.date) -> None:
         raise ValidationError(
             _("Diplôme de spécialité refusé : toutes les années de résidanat doivent être validées (%(ref)s) ; "
               "l'année %(n)s n'est pas validée.") % {"ref": RESIDENCY_REF, "n": year.number}, code="years_missing")
-    resident.end_date = max(awarded_on, resident.start_date)
-    resident.end_reason = TraineeStatus.EndReason.COMPLETED
-    resident.save(update_fields=["end_date", "end_reason"])
+    do_end_status(resident, on=max(awarded_on, resident.start_date), end_reason=TraineeStatus.EndReason.COMPLETED,
+                  by=by)
 
 
 def do_record_degree(person: Person, kind: str, specialty, awarded_on: dt.date, reference: str, by) -> Degree:
@@ -89,12 +89,10 @@ def do_record_degree(person: Person, kind: str, specialty, awarded_on: dt.date, 
                 raise ValidationError(refusal, code="thesis_too_early")
             specialty = None
             for status in running(person.statuses.filter(kind__in=ENDED_BY_DOCTORATE), awarded_on):
-                status.end_date = awarded_on
-                status.end_reason = TraineeStatus.EndReason.DOCTORATE
-                status.save(update_fields=["end_date", "end_reason"])
+                do_end_status(status, on=awarded_on, end_reason=TraineeStatus.EndReason.DOCTORATE, by=by)
         else:
             if person.degrees.filter(kind=kind, specialty=specialty).exists():
                 raise ValidationError(_("Ce diplôme de spécialité est déjà enregistré."), code="duplicate")
-            _close_residency(person, specialty, awarded_on)
+            _close_residency(person, specialty, awarded_on, by)
         return Degree.objects.create(person=person, kind=kind, specialty=specialty, awarded_on=awarded_on,
                                      reference=reference.strip(), recorded_by=by)

@@ -29,6 +29,7 @@ from residanat.documents.spreadsheet import CellError, ImportResult, RowError, k
 from residanat.people.identity import (cin_problem, country_problem, find_person, normalise_identifier,
                                        passport_problem, same_name)
 from residanat.people.models import Person, TraineeStatus
+from residanat.people.services import do_create_person, do_record_status
 from residanat.referential.models import Specialty
 from residanat.rules import param
 
@@ -324,26 +325,11 @@ def _status_values(parsed: EnrolmentRow, result: EnrolmentResult, centre) -> dic
 def _write_row(parsed: EnrolmentRow, result: EnrolmentResult, centre, by) -> None:
     person = parsed.person
     if person is None:
-        person = Person(**parsed.identity)
-        person._history_user, person._change_reason = by, REASON
-        person.save()
+        person = do_create_person(by=by, reason=REASON, **parsed.identity)
         result.counts["new_persons"] += 1
-    values = _status_values(parsed, result, centre)
-    status = TraineeStatus.objects.filter(person=person, faculty=result.faculty, start_date=result.start_date,
-                                          kind=Kind.EXTERN).first()
-    if status is None:
-        status = TraineeStatus(person=person, faculty=result.faculty, start_date=result.start_date, kind=Kind.EXTERN,
-                               **values)
-        parsed.outcome = "created"
-    elif any(getattr(status, name) != value for name, value in values.items()):
-        for name, value in values.items():
-            setattr(status, name, value)
-        parsed.outcome = "updated"
-    else:
-        parsed.outcome = "unchanged"
-        return
-    status._history_user, status._change_reason = by, REASON
-    status.save()
+    _status, parsed.outcome = do_record_status(
+        person, match={"faculty": result.faculty, "start_date": result.start_date, "kind": Kind.EXTERN},
+        values=_status_values(parsed, result, centre), by=by, reason=REASON)
 
 
 def _write(result: EnrolmentResult, centre, by) -> None:

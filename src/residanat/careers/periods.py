@@ -13,6 +13,7 @@ Each `do_*` checks permission, validates and writes in one transaction. Who may 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,8 +24,10 @@ from django.utils.translation import gettext as _
 
 from residanat.accounts.authority import holds, is_ministry
 from residanat.accounts.roles import Role
-from residanat.matching.instance import parse_instance
-from residanat.matching.result import match
+from residanat.allocation.placing import do_place
+from residanat.allocation.seats import do_take_counted_seats
+from residanat.allocation.wishes import distinct, do_replace_wish_list
+from residanat.matching.pipeline import Offer, Program, Wisher
 from residanat.people.models import TraineeStatus
 from residanat.referential.models import HospitalService
 from residanat.rules import rotations as rotation_rules
@@ -274,9 +277,8 @@ def do_save_wishes(chooser: PeriodChooser, services, by) -> list[RotationWish]:
     own = by.is_authenticated and chooser.status.person.user_id == by.pk
     if not own and not is_office(by, period):
         raise PermissionDenied
-    ids = [getattr(s, "pk", s) for s in services]
-    if len(set(ids)) != len(ids):
-        raise ValidationError(_("Un service ne peut figurer qu'une fois dans la liste des vœux."))
+    ids = distinct((getattr(s, "pk", s) for s in services),
+                   _("Un service ne peut figurer qu'une fois dans la liste des vœux."))
     with transaction.atomic():
         period = _lock(period)
         if not wishes_open(period):
@@ -294,10 +296,8 @@ def do_save_wishes(chooser: PeriodChooser, services, by) -> list[RotationWish]:
                 errors.append(f"{service.name} : {refusal_message(failure)}")
         if errors:
             raise ValidationError(errors)
-        chooser = PeriodChooser.objects.select_for_update().get(pk=chooser.pk)
-        chooser.wishes.all().delete()
-        return RotationWish.objects.bulk_create(
-            RotationWish(chooser=chooser, rank=n, service=offered[sid]) for n, sid in enumerate(ids, 1))
+        return do_replace_wish_list(chooser, chooser.wishes, [
+            RotationWish(chooser=chooser, rank=n, service=offered[sid]) for n, sid in enumerate(ids, 1)])
 
 
 # --- the assignment ------------------------------------------------------------------------------
@@ -309,21 +309,29 @@ class Assignment:
     result: dict = field(default_factory=dict)
 
 
-def build_instance(period: RotationPeriod) -> tuple[dict, dict]:
-    """The matching instance: the services with seats, the choosers in the call order with their
+def period_offer(period: RotationPeriod) -> Offer:
+    """What the engine gets: the services with seats, the choosers in the call order with their
     wishes still allowed (a rotation recorded since may have closed one)."""
     seats = {s.service_id: s for s in period.seats.filter(seats__gt=0).select_related("service")}
     choosers = list(period.choosers.select_related("status__person").prefetch_related("wishes__service")
                     .order_by("order"))
-    candidates = []
+    wishers = []
     for chooser in choosers:
         done = done_rotations(chooser.status)
-        prefs = [str(w.service_id) for w in chooser.wishes.all()
-                 if w.service_id in seats and choice_refusal(chooser.status, w.service, period.start_date, done) is None]
-        candidates.append({"id": str(chooser.pk), "rank": chooser.order, "preferences": prefs})
-    instance = {"programs": [{"id": str(sid), "capacity": s.seats} for sid, s in seats.items()],
-                "candidates": candidates}
-    return instance, {"seats": seats, "choosers": {str(c.pk): c for c in choosers}}
+        prefs = tuple(str(w.service_id) for w in chooser.wishes.all()
+                      if w.service_id in seats
+                      and choice_refusal(chooser.status, w.service, period.start_date, done) is None)
+        wishers.append(Wisher(str(chooser.pk), chooser.order, prefs, chooser))
+    return Offer(programs=[Program(str(sid), s.seats, s.service) for sid, s in seats.items()], wishers=wishers)
+
+
+def _take_service_seats(period: RotationPeriod, services) -> None:
+    """A seat per service given, each held by a rotation of the period."""
+    names = {s.pk: s.name for s in services}
+    do_take_counted_seats(
+        ServiceSeats.objects.filter(period=period), Counter(s.pk for s in services), key="service_id",
+        capacity="seats", takers=Rotation.objects.filter(period=period), taker_key="service",
+        full=lambda sid: _("Plus de place dans le service « %(name)s » pour cette période.") % {"name": names[sid]})
 
 
 def do_assign_period(period: RotationPeriod, by, now=None) -> Assignment:
@@ -338,18 +346,19 @@ def do_assign_period(period: RotationPeriod, by, now=None) -> Assignment:
         if period.wishes_deadline is None or now < period.wishes_deadline:
             raise ValidationError(_("L'attribution se fait après la date limite des vœux (%(at)s).")
                                   % {"at": f"{timezone.localtime(period.wishes_deadline):%d/%m/%Y %H:%M}"})
-        instance, objects = build_instance(period)
-        result = match(parse_instance(instance))
-        done = Assignment(result=result)
-        for cand in instance["candidates"]:
-            chooser = objects["choosers"][cand["id"]]
-            got = result["assignments"][cand["id"]]
-            if got is None:
-                done.unassigned.append(chooser)
-                continue
-            done.rotations.append(do_assign_rotation(
-                status=chooser.status, service=objects["seats"][int(got)].service, start=period.start_date,
-                end=period.end_date, by=by, period=period, check_permission=False))
+
+        def record(allocation):
+            return Assignment(result=allocation.result,
+                              unassigned=[p.wisher.item for p in allocation.placed if p.program is None])
+
+        def take_seats(placed):
+            _take_service_seats(period, [p.program.item for p in placed])
+            return [do_assign_rotation(status=p.wisher.item.status, service=p.program.item, start=period.start_date,
+                                       end=period.end_date, by=by, period=period, check_permission=False)
+                    for p in placed]
+
+        _allocation, done, rotations = do_place(period_offer(period), record=record, take_seats=take_seats)
+        done.rotations = rotations
         period.state, period.assigned_at = State.ASSIGNED, now
         period.save(update_fields=["state", "assigned_at"])
     return done
@@ -367,10 +376,7 @@ def do_assign_by_hand(period: RotationPeriod, chooser: PeriodChooser, service, b
             raise ValidationError(_("Ce stagiaire ne choisit pas dans cette période."))
         if Rotation.objects.filter(period=period, status=chooser.status_id).exists():
             raise ValidationError(_("Ce stagiaire a déjà un service pour cette période."))
-        row = ServiceSeats.objects.select_for_update().filter(period=period, service=service).first()
-        if row is None or row.seats <= Rotation.objects.filter(period=period, service=service).count():
-            raise ValidationError(_("Plus de place dans le service « %(name)s » pour cette période.")
-                                  % {"name": service.name})
+        _take_service_seats(period, [service])
         failure = choice_refusal(chooser.status, service, period.start_date)
         if failure is not None:
             raise ValidationError(f"{service.name} : {refusal_message(failure)}", code=failure.code)

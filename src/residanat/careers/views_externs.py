@@ -17,9 +17,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from residanat.common.actions import perform
 from residanat.common.import_page import ImportFlow, import_page
 from residanat.common.uploads import upload_problem
 from residanat.documents.excel import XLSX_CONTENT_TYPE
@@ -148,7 +148,6 @@ def enrolment_import(request):
 
 
 @login_required
-@never_cache
 def enrolment_template_view(request):
     _must_act_for_a_faculty(request.user)
     return document_response(enrolment_template(), "inscriptions-externes-modele.xlsx", XLSX_CONTENT_TYPE)
@@ -196,7 +195,6 @@ def extern_batch_new(request):
 
 
 @login_required
-@never_cache
 def extern_batch_template(request):
     _must_act_for_a_faculty(request.user)
     return document_response(rules.batch_template(), "affectation-externes-modele.xlsx", XLSX_CONTENT_TYPE)
@@ -219,11 +217,6 @@ def extern_batch_assign(request, pk):
     batch = _batch(request, pk)
     if not rules.may_assign(request.user, batch):
         raise PermissionDenied
-    try:
-        rules.do_assign_extern_batch(batch, request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Externes affectés : un stage créé par externe (D93 art. 5)."))
+    perform(request, rules.do_assign_extern_batch, batch, request.user,
+            success=_("Externes affectés : un stage créé par externe (D93 art. 5)."))
     return redirect("careers:extern-batch", pk=batch.pk)

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from residanat.accounts.roles import Role
@@ -252,7 +251,6 @@ def _own_chooser(request, pk) -> PeriodChooser:
 
 
 @login_required
-@never_cache
 def period_wishes(request, pk):
     chooser = _own_chooser(request, pk)
     period = chooser.period

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from residanat.accounts.authority import is_ministry
+from residanat.common.actions import perform
 from residanat.people.models import Person, TraineeStatus
 from residanat.rules.parameters import param
 
@@ -50,13 +51,12 @@ def _submit(request, form, action, success):
     if request.method != "POST" or not form.is_valid():
         return None
     try:
-        result = action(form.cleaned_data)
-    except (ValidationError, PermissionDenied) as error:
-        for message in getattr(error, "messages", None) or [str(error) or _("Action refusée.")]:
-            form.add_error(None, message)
+        done = perform(request, action, form.cleaned_data, success=success, form=form)
+    except PermissionDenied as error:
+        # Here a permission the form could not foresee is a refusal too, said on the page.
+        form.add_error(None, str(error) or _("Action refusée."))
         return None
-    messages.success(request, success(result) if callable(success) else success)
-    return result
+    return done.result if done else None
 
 
 def _page(request, template, context):
@@ -87,13 +87,7 @@ def leave_new(request, pk):
 @require_POST
 def leave_approve(request, pk):
     leave = get_object_or_404(Leave.objects.visible_to(request.user).select_related("status"), pk=pk)
-    try:
-        do_approve_leave(leave, request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Congé approuvé : il est en vigueur."))
+    perform(request, do_approve_leave, leave, request.user, success=_("Congé approuvé : il est en vigueur."))
     return redirect("careers:leaves-to-approve")
 
 

@@ -5,12 +5,14 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+
+from residanat.common.actions import perform
 
 from .forms_validation import RotationValidationForm
 from .models import ExternAssignment, ExternAssignmentBatch, Rotation
@@ -77,17 +79,13 @@ def validate_rotation(request, pk):
     if not heads_service(request.user, rotation.service_id):
         raise PermissionDenied
     form = RotationValidationForm(request.POST)
-    error = ""
     if form.is_valid():
-        try:
-            readable = rotation.person_readable
-            rotation = do_validate_rotation(rotation, by=request.user, comment=form.cleaned_data["comment"],
-                                            **form.criteria())
-            rotation.person_readable = readable
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-    else:
-        error = " ".join(" ".join(errors) for errors in form.errors.values())
+        validated = perform(request, do_validate_rotation, rotation, by=request.user,
+                            comment=form.cleaned_data["comment"], form=form, **form.criteria())
+        if validated:
+            validated.result.person_readable = rotation.person_readable
+            rotation = validated.result
+    error = " ".join(" ".join(errors) for errors in form.errors.values())
     if request.htmx:
         return render(request, "careers/service/_validation_row.html", {
             "rotation": rotation, "form": form if error else None, "error": error, "can_validate": True,

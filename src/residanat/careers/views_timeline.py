@@ -1,14 +1,14 @@
 """A trainee's timeline (anyone in scope, or the trainee's own), and the career documents issued
 from it."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
+from residanat.common.actions import perform
 from residanat.documents.http import document_language
 from residanat.people.models import TraineeStatus
 
@@ -49,12 +49,10 @@ def my_timeline(request):
 def _issue(request, person, issue):
     if not can_issue_for(request.user, person):
         raise PermissionDenied
-    try:
-        document = issue(document_language(request, request.POST, field="language"))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    issued = perform(request, issue, document_language(request, request.POST, field="language"))
+    if not issued:
         return redirect("careers:person-timeline", person.pk)
-    return redirect("documents:download", document.pk)
+    return redirect("documents:download", issued.result.pk)
 
 
 @login_required

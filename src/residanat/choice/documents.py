@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy
 
 from residanat.accounts.roles import STAFF_ROLES
 from residanat.concours.models import COMPETITION_EDITOR_ROLES, Candidate, PostAllocation
-from residanat.concours.publication import competition_title, language_of
+from residanat.concours.publication import competition_title
 from residanat.documents import kinds
 from residanat.documents.attestations import identity_facts
 from residanat.documents.excel import Sheet
+from residanat.documents.http import document_language
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import already_issued, issue_pdf
 from residanat.documents.readers import Readers
@@ -88,7 +89,7 @@ def results_facts(session: ChoiceSession, user, language: str, *, head: str, ent
 
 def published(session: ChoiceSession, language: str) -> IssuedDocument | None:
     """The list published in `language` and still current (nothing but publications since)."""
-    return _last_publication(session, language_of(language))
+    return _last_publication(session, document_language(value=language, default="fr"))
 
 
 def _last_publication(session: ChoiceSession, language: str) -> IssuedDocument | None:
@@ -106,7 +107,7 @@ def _last_publication(session: ChoiceSession, language: str) -> IssuedDocument |
 def issue_results_pdf(session: ChoiceSession, language: str, by) -> IssuedDocument:
     """Publish the final assignment list in `language`: a numbered PDF printing the head of the
     log, and a `publication` entry appended to the log (document number, language, head printed)."""
-    language = language_of(language)
+    language = document_language(value=language, default="fr")
     document = None
     try:
         with transaction.atomic():
@@ -145,18 +146,18 @@ _jobs_lock = threading.Lock()
 
 def is_publishing(session: ChoiceSession, language: str) -> bool:
     with _jobs_lock:
-        job = _jobs.get((session.pk, language_of(language)))
+        job = _jobs.get((session.pk, document_language(value=language, default="fr")))
         return job is not None and job.is_alive()
 
 
 def publication_failure(session: ChoiceSession, language: str) -> str:
     """Why the last background publication failed (once: the message is forgotten when read)."""
     with _jobs_lock:
-        return _failures.pop((session.pk, language_of(language)), "")
+        return _failures.pop((session.pk, document_language(value=language, default="fr")), "")
 
 
 def start_publication(session: ChoiceSession, language: str, by) -> threading.Thread:
-    language = language_of(language)
+    language = document_language(value=language, default="fr")
     key = (session.pk, language)
     with _jobs_lock:
         job = _jobs.get(key)
@@ -184,7 +185,7 @@ def start_publication(session: ChoiceSession, language: str, by) -> threading.Th
 
 
 def results_sheets(session: ChoiceSession, user, language: str) -> list[Sheet]:
-    language = language_of(language)
+    language = document_language(value=language, default="fr")
     with translation.override(language):
         rows = assignment_rows(session, user, language)
         assignments = Sheet(
@@ -206,7 +207,8 @@ def results_sheets(session: ChoiceSession, user, language: str) -> list[Sheet]:
 
 
 def results_filename(session: ChoiceSession, language: str, ext: str) -> str:
-    return f"affectations-{session.competition.slug}-{language_of(language)}.{ext}"
+    language = document_language(value=language, default="fr")
+    return f"affectations-{session.competition.slug}-{language}.{ext}"
 
 
 # --- the personal notice -------------------------------------------------------------------------
@@ -287,7 +289,7 @@ def notice_title(chooser: Chooser, language: str) -> str:
 def issue_notice(chooser: Chooser, language: str, issued_by=None) -> IssuedDocument:
     """The laureate's numbered, verifiable assignment notice; asking again for the same content gives
     back the notice already issued (another language is another document)."""
-    language = language_of(language)
+    language = document_language(value=language, default="fr")
     choice = notice_choice(chooser)
     person = chooser.candidate.person
     facts = notice_facts(chooser, choice, language)

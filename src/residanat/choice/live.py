@@ -8,11 +8,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from residanat.allocation.seats import do_bump_version, do_release_seat, do_take_seat
 from residanat.common.uploads import check_upload, stored_name
 
 from . import log
 from .models import Choice, ChoiceSession, Chooser, Post
-from .seats import bump_version, release_seat, take_seat
+from .seats import seat_of
 from .sessions import check_can_run, is_open_to, lock_session
 
 State = ChoiceSession.State
@@ -63,7 +64,7 @@ def do_record_choice(session: ChoiceSession, chooser: Chooser, post: Post, by, *
             post = Post.objects.select_related("specialty", "quota").get(pk=post.pk)
             if not is_open_to(chooser, post):
                 raise ValidationError(_("Ce poste n'est pas ouvert à ce lauréat (statut, filière ou groupe)."))
-            take_seat(post)
+            do_take_seat(*seat_of(post))
             choice = Choice(chooser=chooser, post=post, by=by,
                             method=Choice.Method.PROXY if proxy_name else Choice.Method.LIVE, proxy_name=proxy_name)
             if proxy_document is not None:
@@ -71,7 +72,7 @@ def do_record_choice(session: ChoiceSession, chooser: Chooser, post: Post, by, *
             choice.save()
             chooser.presence = Presence.SERVED
             chooser.save(update_fields=["presence"])
-            bump_version(session)
+            do_bump_version(ChoiceSession, session.pk)
             log.append(session, "choice", _choice_payload(choice), by)
             return choice
     except IntegrityError as exc:
@@ -89,7 +90,7 @@ def do_mark_absent(session: ChoiceSession, chooser: Chooser, by) -> Chooser:
     if first is None or first.pk != chooser.pk:
         raise ValidationError(_("Seul le lauréat appelé peut être déclaré absent."))
     Chooser.objects.filter(pk=chooser.pk).update(presence=Presence.ABSENT)
-    bump_version(session)
+    do_bump_version(ChoiceSession, session.pk)
     log.append(session, "absent", {"order": first.order, "candidate": first.candidate.number}, by)
     first.presence = Presence.ABSENT
     return first
@@ -109,12 +110,12 @@ def do_undo_last(session: ChoiceSession, by, reason: str) -> Choice:
               .select_related("chooser__candidate", "post__quota").order_by("-at", "-pk").first())
     if choice is None:
         raise ValidationError(_("Aucun choix à annuler."))
-    release_seat(choice.post)
+    do_release_seat(*seat_of(choice.post))
     choice.undone_at = timezone.now()
     choice.undone_by = by
     choice.undo_reason = reason
     choice.save(update_fields=["undone_at", "undone_by", "undo_reason"])
     Chooser.objects.filter(pk=choice.chooser_id).update(presence=Presence.WAITING)
-    bump_version(session)
+    do_bump_version(ChoiceSession, session.pk)
     log.append(session, "undo", {**_choice_payload(choice), "reason": reason}, by)
     return choice

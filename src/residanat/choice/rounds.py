@@ -10,38 +10,45 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from residanat.matching.instance import parse_instance
-from residanat.matching.result import match
+from residanat.allocation.placing import do_place
+from residanat.allocation.seats import do_bump_version, do_take_seat
+from residanat.matching.instance import Instance
+from residanat.matching import pipeline
 
 from . import log
 from .models import Choice, ChoiceSession, Chooser, Placement, Post, Quota, Round
-from .seats import bump_version, take_seat
+from .seats import seat_of
 from .sessions import check_can_run, lock_session
 from .wishes import current_lists
 
 State = ChoiceSession.State
 
 
-def build_instance(session: ChoiceSession, lists=None) -> tuple[dict, dict]:
-    """The matching instance (contract shared/contracts/matching.md) of the session as it stands:
-    the seats still open, every laureate without a seat, with their wishes in force. Returns the
-    instance and the objects behind its ids."""
+def session_offer(session: ChoiceSession, lists=None) -> pipeline.Offer:
+    """What the engine gets of the session as it stands: the seats still open (pools as quotas),
+    every laureate without a seat in the call order, with their wishes in force."""
     lists = current_lists(session) if lists is None else lists
     posts = {p.pk: p for p in Post.objects.filter(session=session).select_related("specialty", "quota")}
-    quotas = list(Quota.objects.filter(session=session))
     holding = set(Choice.objects.filter(chooser__session=session, undone_at__isnull=True)
                   .values_list("chooser_id", flat=True))
     choosers = [c for c in session.choosers.select_related("candidate").order_by("order") if c.pk not in holding]
-    instance = {
-        "programs": [{"id": p.code, "capacity": p.capacity - p.taken} for p in posts.values()],
-        "quotas": [{"id": q.code, "capacity": q.capacity - q.taken,
-                    "programs": [p.code for p in posts.values() if p.quota_id == q.pk]} for q in quotas],
-        "candidates": [{"id": str(c.pk), "rank": c.order,
-                        "preferences": [posts[pid].code for pid in (lists[c.pk].posts if c.pk in lists else [])
-                                        if pid in posts]}
-                       for c in choosers],
-    }
-    return instance, {"posts": posts, "choosers": {str(c.pk): c for c in choosers}, "lists": lists}
+    return pipeline.Offer(
+        programs=[pipeline.Program(p.code, p.capacity - p.taken, p) for p in posts.values()],
+        quotas=[pipeline.Quota(q.code, q.capacity - q.taken,
+                               tuple(p.code for p in posts.values() if p.quota_id == q.pk))
+                for q in Quota.objects.filter(session=session)],
+        wishers=[pipeline.Wisher(str(c.pk), c.order,
+                                 tuple(posts[pid].code for pid in (lists[c.pk].posts if c.pk in lists else [])
+                                       if pid in posts),
+                                 c)
+                 for c in choosers])
+
+
+def build_instance(session: ChoiceSession, lists=None) -> tuple[Instance, dict]:
+    """The engine's instance of the session (`pipeline.document()` gives its contract form,
+    shared/contracts/matching.md), and the choosers behind its ids."""
+    offer = session_offer(session, lists)
+    return offer.instance(), {"choosers": {w.id: w.item for w in offer.wishers}}
 
 
 def _wish_details(preferences, got, result, explanations, by_code) -> list[dict]:
@@ -94,42 +101,44 @@ def do_run_round(session: ChoiceSession, by, *, binding: bool = False, scheduled
     else:
         number = (session.rounds.aggregate(n=Max("number"))["n"] or 0) + 1
         rnd = Round(session=session, number=number)
-    instance, objects = build_instance(session)
-    result = match(parse_instance(instance), explanations=True)
-    by_code = {p.code: p for p in objects["posts"].values()}
-    rnd.run_at, rnd.run_by, rnd.binding = now, by, binding
-    rnd.algorithm, rnd.stable = result["algorithm"], result["stable"]
-    rnd.cutoffs, rnd.filled = result["cutoffs"], result["filled"]
-    rnd.assigned = sum(1 for v in result["assignments"].values() if v is not None)
-    rnd.unassigned = len(result["unassigned"])
-    rnd.save()
-    placements = []
-    for cand in instance["candidates"]:
-        chooser = objects["choosers"][cand["id"]]
-        got = result["assignments"][cand["id"]]
-        wl = objects["lists"].get(chooser.pk)
-        placements.append(Placement(
-            round=rnd, chooser=chooser, post=by_code[got] if got else None, wish_list=wl,
-            wish_number=cand["preferences"].index(got) + 1 if got else None,
-            wishes=_wish_details(cand["preferences"], got, result, result["explanations"][cand["id"]], by_code)))
-    Placement.objects.bulk_create(placements)
-    if binding:
-        for placement in placements:
-            if placement.post is None:
-                continue
-            take_seat(placement.post)
-            Choice.objects.create(chooser=placement.chooser, post=placement.post, method=Choice.Method.ROUND, by=by)
-        served = [p.chooser_id for p in placements if p.post_id]
-        Chooser.objects.filter(pk__in=served).update(presence=Chooser.Presence.SERVED)
+    lists = current_lists(session)
+    offer = session_offer(session, lists)
+    by_code = {p.id: p.item for p in offer.programs}
+
+    def record(allocation):
+        result = allocation.result
+        rnd.run_at, rnd.run_by, rnd.binding = now, by, binding
+        rnd.algorithm, rnd.stable = result["algorithm"], result["stable"]
+        rnd.cutoffs, rnd.filled = result["cutoffs"], result["filled"]
+        rnd.assigned = sum(1 for v in result["assignments"].values() if v is not None)
+        rnd.unassigned = len(result["unassigned"])
+        rnd.save()
+        return Placement.objects.bulk_create(
+            Placement(round=rnd, chooser=p.wisher.item, post=p.program.item if p.program else None,
+                      wish_list=lists.get(p.wisher.item.pk), wish_number=p.wish_number,
+                      wishes=_wish_details(p.wisher.preferences, p.program and p.program.id, result,
+                                           result["explanations"][p.wisher.id], by_code))
+            for p in allocation.placed)
+
+    def take_seats(placed):
+        # The binding round: every assigned laureate's seat, then the session closes.
+        for p in placed:
+            do_take_seat(*seat_of(p.program.item))
+            Choice.objects.create(chooser=p.wisher.item, post=p.program.item, method=Choice.Method.ROUND, by=by)
+        Chooser.objects.filter(pk__in=[p.wisher.item.pk for p in placed]).update(presence=Chooser.Presence.SERVED)
         session.state = State.CLOSED
         session.save(update_fields=["state"])
-        bump_version(session)
+        do_bump_version(ChoiceSession, session.pk)
+
+    allocation, _placements, _taken = do_place(offer, record=record, take_seats=take_seats if binding else None,
+                                               explanations=True)
+    result = allocation.result
+    choosers = {w.id: w.item for w in offer.wishers}
     log.append(session, "final_round" if binding else "simulation_round", {
         "round": rnd.number, "algorithm": rnd.algorithm, "stable": rnd.stable,
-        "assignments": {objects["choosers"][cid].candidate.number: code
-                        for cid, code in result["assignments"].items()},
-        "wish_lists": {objects["choosers"][str(cid)].candidate.number: wl.number
-                       for cid, wl in objects["lists"].items() if str(cid) in objects["choosers"]},
+        "assignments": {choosers[cid].candidate.number: code for cid, code in result["assignments"].items()},
+        "wish_lists": {choosers[str(cid)].candidate.number: wl.number
+                       for cid, wl in lists.items() if str(cid) in choosers},
     }, by)
     return rnd
 

@@ -1,47 +1,23 @@
-"""Taking and giving back a seat: the only writes of `Post.taken` and `Quota.taken`.
-
-Never two candidates on one seat (issue 5 §6): each write is a conditional update inside the
-caller's transaction (`UPDATE … SET taken = taken + 1 WHERE id = … AND taken < capacity`), so
-two transactions racing for the last seat cannot both succeed whatever the isolation level; the
-check constraints `taken <= capacity` and the unique "one choice in force per chooser" are the
-last line of defence. Posts are updated before their quota, always in that order (no deadlock).
-"""
+"""What a seat is in the choice of posts, for the shared seat code (`allocation/seats.py`): a
+post's own counter, then its quota's (always in that order: no deadlock)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+
+from residanat.allocation.seats import Counter
 
 from .models import ChoiceSession, Post, Quota
 
 
-class SeatTaken(ValidationError):
-    """The seat was taken by somebody else a moment ago."""
-
-
-def _in_transaction():
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("seats are taken inside a transaction")
-
-
-def take_seat(post: Post) -> None:
-    _in_transaction()
-    if not Post.objects.filter(pk=post.pk, taken__lt=F("capacity")).update(taken=F("taken") + 1):
-        raise SeatTaken(_("Ce poste vient d'être pris : il ne reste plus de place en %(post)s.")
-                        % {"post": post.specialty.name})
-    if post.quota_id is not None and not Quota.objects.filter(
-            pk=post.quota_id, taken__lt=F("capacity")).update(taken=F("taken") + 1):
-        raise SeatTaken(_("Le contingent %(quota)s vient d'être épuisé.") % {"quota": post.quota.code})
-
-
-def release_seat(post: Post) -> None:
-    _in_transaction()
-    if not Post.objects.filter(pk=post.pk, taken__gt=0).update(taken=F("taken") - 1):
-        raise RuntimeError(f"post {post.code} has no seat taken to release")
+def seat_of(post: Post) -> list[Counter]:
+    """The counters one seat of `post` takes: the post's, and its quota's when it is in a pool."""
+    counters = [Counter(Post, post.pk, lambda: _("Ce poste vient d'être pris : il ne reste plus de place en %(post)s.")
+                        % {"post": post.specialty.name})]
     if post.quota_id is not None:
-        Quota.objects.filter(pk=post.quota_id, taken__gt=0).update(taken=F("taken") - 1)
+        counters.append(Counter(Quota, post.quota_id,
+                                lambda: _("Le contingent %(quota)s vient d'être épuisé.") % {"quota": post.quota.code}))
+    return counters
 
 
 def remaining_by_post(session: ChoiceSession) -> dict[int, int]:
@@ -55,8 +31,3 @@ def remaining_by_post(session: ChoiceSession) -> dict[int, int]:
             left = min(left, quotas[quota_id])
         out[pk] = max(0, left)
     return out
-
-
-def bump_version(session: ChoiceSession) -> None:
-    """The public board's ETag changes with every seat write."""
-    ChoiceSession.objects.filter(pk=session.pk).update(version=F("version") + 1)

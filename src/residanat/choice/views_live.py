@@ -11,7 +11,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import etag, require_GET, require_POST
 
+from residanat.common.actions import perform
 from residanat.concours.models import PostAllocation
 from residanat.referential.models import Specialty
 
@@ -126,14 +126,22 @@ def _done(request, session, notice):
     return redirect("choice:operator", slug=session.slug)
 
 
-def _refused(request, session, error: ValidationError):
-    message = " ".join(error.messages)
+def _refused(request, session, message: str):
     if request.htmx:
         # What was typed (proxy's name, reason, note) comes back in the panel with the message.
         values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
         return _panel(request, session, error=message, values=values)
     messages.error(request, message)
     return redirect("choice:operator", slug=session.slug)
+
+
+def _act(request, session, action, *args, notice, **kwargs):
+    """Run the service's `action`: answer the panel (HTMX) or the screen with `notice` (a text, or
+    a function of the action's result giving one), or with the refusal, shown in the panel."""
+    done = perform(request, action, *args, quiet=True, **kwargs)
+    if not done:
+        return _refused(request, session, done.reason)
+    return _done(request, session, notice(done.result) if callable(notice) else notice)
 
 
 def _posted_id(request, name) -> int:
@@ -154,11 +162,9 @@ def _who(chooser) -> str:
 @require_POST
 def start(request, slug):
     session = changeable_session(request, slug)
-    try:
-        do_start_live(session, request.user, place=(request.POST.get("place") or "").strip())
-    except ValidationError as error:
-        return _refused(request, session, error)
-    return _done(request, session, _("La séance de choix est ouverte : appel du premier lauréat."))
+    return _act(request, session, do_start_live, session, request.user,
+                place=(request.POST.get("place") or "").strip(),
+                notice=_("La séance de choix est ouverte : appel du premier lauréat."))
 
 
 @login_required
@@ -169,17 +175,12 @@ def choose(request, slug):
     session = changeable_session(request, slug)
     chooser = _chooser(request, session)
     if not request.POST.get("post"):
-        return _refused(request, session, ValidationError(_("Choisissez un poste.")))
+        return _refused(request, session, _("Choisissez un poste."))
     post = get_object_or_404(Post.objects.visible_to(request.user, "change").select_related("specialty"),
                              session=session, pk=_posted_id(request, "post"))
-    try:
-        live.do_record_choice(session, chooser, post, request.user,
-                              proxy_name=request.POST.get("proxy_name", ""),
-                              proxy_document=request.FILES.get("proxy_document"))
-    except ValidationError as error:
-        return _refused(request, session, error)
-    return _done(request, session, _("%(who)s : %(post)s enregistré.") % {"who": _who(chooser),
-                                                                          "post": post.specialty.name})
+    return _act(request, session, live.do_record_choice, session, chooser, post, request.user,
+                proxy_name=request.POST.get("proxy_name", ""), proxy_document=request.FILES.get("proxy_document"),
+                notice=_("%(who)s : %(post)s enregistré.") % {"who": _who(chooser), "post": post.specialty.name})
 
 
 @login_required
@@ -187,12 +188,8 @@ def choose(request, slug):
 def absent(request, slug):
     session = changeable_session(request, slug)
     chooser = _chooser(request, session)
-    try:
-        live.do_mark_absent(session, chooser, request.user)
-    except ValidationError as error:
-        return _refused(request, session, error)
-    return _done(request, session, _("%(who)s : absent à l'appel ; pourra choisir en se présentant.")
-                 % {"who": _who(chooser)})
+    return _act(request, session, live.do_mark_absent, session, chooser, request.user,
+                notice=_("%(who)s : absent à l'appel ; pourra choisir en se présentant.") % {"who": _who(chooser)})
 
 
 @login_required
@@ -205,24 +202,18 @@ def undo(request, slug):
     last = (Choice.objects.visible_to(request.user, "change").filter(chooser__session=session, undone_at__isnull=True)
             .order_by("-at", "-pk").values_list("pk", flat=True).first())
     if shown and last is not None and str(last) != shown:
-        return _refused(request, session, ValidationError(
-            _("Un autre choix a été enregistré entre-temps : vérifiez le dernier choix avant de l'annuler.")))
-    try:
-        choice = live.do_undo_last(session, request.user, request.POST.get("reason", ""))
-    except ValidationError as error:
-        return _refused(request, session, error)
-    return _done(request, session, _("Choix annulé : %(who)s est appelé de nouveau.") % {"who": _who(choice.chooser)})
+        return _refused(request, session, _("Un autre choix a été enregistré entre-temps : vérifiez le dernier "
+                                            "choix avant de l'annuler."))
+    return _act(request, session, live.do_undo_last, session, request.user, request.POST.get("reason", ""),
+                notice=lambda choice: _("Choix annulé : %(who)s est appelé de nouveau.") % {"who": _who(choice.chooser)})
 
 
 @login_required
 @require_POST
 def close(request, slug):
     session = changeable_session(request, slug)
-    try:
-        do_close_session(session, request.user, note=(request.POST.get("note") or "").strip())
-    except ValidationError as error:
-        return _refused(request, session, error)
-    return _done(request, session, _("La séance de choix est close."))
+    return _act(request, session, do_close_session, session, request.user,
+                note=(request.POST.get("note") or "").strip(), notice=_("La séance de choix est close."))
 
 
 # --- the public board ----------------------------------------------------------------------------

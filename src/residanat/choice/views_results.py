@@ -10,17 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 
+from residanat.common.actions import perform
 from residanat.concours.scope import can_change_competition
 from residanat.documents import kinds
 from residanat.documents.excel import workbook_response
@@ -67,7 +66,6 @@ def results(request, slug):
 
 
 @login_required
-@never_cache
 def results_pdf(request, slug):
     """POST publishes the final list in `lang` (or gives back the one already published): a
     numbered PDF printing the head of the log, the publication itself appended to the log. A long
@@ -85,13 +83,12 @@ def results_pdf(request, slug):
             raise PermissionDenied
         if Chooser.objects.filter(session=session).count() <= documents.SYNC_ROWS:
             try:
-                document = documents.issue_results_pdf(session, language, request.user)
+                issued = perform(request, documents.issue_results_pdf, session, language, request.user)
             except documents.NotReady:
                 raise Http404 from None
-            except ValidationError as error:
-                for message in error.messages:
-                    messages.error(request, message)
+            if not issued:
                 return redirect("choice:results", slug=slug)
+            document = issued.result
         else:
             documents.start_publication(session, language, request.user)
     if document is not None:
@@ -113,7 +110,6 @@ def results_pdf(request, slug):
 
 
 @login_required
-@never_cache
 def results_xlsx(request, slug):
     session = _staff_session(request, slug)
     if session.state != session.State.CLOSED:
@@ -124,7 +120,6 @@ def results_xlsx(request, slug):
 
 
 @login_required
-@never_cache
 def notice(request, slug, number):
     """A laureate's assignment notice: for the laureate themself and the office running the choice;
     404 for another laureate and while there is no choice in force in a closed session."""

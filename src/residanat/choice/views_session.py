@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from residanat.common.actions import perform
 from residanat.concours.models import Competition, MeritList
 from residanat.concours.scope import can_change_competition
 from residanat.formats import moment_text
@@ -98,16 +98,14 @@ def session_create(request, slug):
     competition = get_object_or_404(Competition.objects.visible_to(request.user), slug=slug)
     if not can_change_competition(request.user, competition):
         raise PermissionDenied
-    try:
-        session = do_create_session(competition, request.user)
-    except ValidationError as error:
-        report_error(request, error)
-        if ChoiceSession.objects.filter(competition=competition).exists():
-            return redirect("choice:session", slug=slug)
-        return redirect("choice:sessions")
-    messages.success(request, _("Choix des postes créé : %(n)s lauréats appelés à choisir.")
-                     % {"n": session.choosers.count()})
-    return _back(session)
+    created = perform(request, do_create_session, competition, request.user,
+                      success=lambda session: _("Choix des postes créé : %(n)s lauréats appelés à choisir.")
+                      % {"n": session.choosers.count()})
+    if created:
+        return _back(created.result)
+    if ChoiceSession.objects.filter(competition=competition).exists():
+        return redirect("choice:session", slug=slug)
+    return redirect("choice:sessions")
 
 
 # --- the office's page ---------------------------------------------------------------------------
@@ -154,15 +152,11 @@ def open_wishes(request, slug):
     if not form.is_valid():
         report_form_errors(request, form)
         return _back(session)
-    try:
-        session = do_open_wishes(session, form.cleaned_data["deadline"], request.user,
-                                 live_at=form.cleaned_data["live_at"])
-    except ValidationError as error:
-        report_error(request, error)
-    else:
-        messages.success(request, _("Vœux ouverts jusqu'au %(deadline)s.")
-                         % {"deadline": moment_text(session.wishes_deadline)})
-    return _back(session)
+    opened = perform(request, do_open_wishes, session, form.cleaned_data["deadline"], request.user,
+                     live_at=form.cleaned_data["live_at"],
+                     success=lambda session: _("Vœux ouverts jusqu'au %(deadline)s.")
+                     % {"deadline": moment_text(session.wishes_deadline)})
+    return _back(opened.result if opened else session)
 
 
 @login_required
@@ -173,13 +167,9 @@ def schedule_round(request, slug):
     if not form.is_valid():
         report_form_errors(request, form)
         return _back(session)
-    try:
-        rnd = do_schedule_round(session, form.cleaned_data["at"], request.user)
-    except ValidationError as error:
-        report_error(request, error)
-    else:
-        messages.success(request, _("Tour %(n)s programmé le %(at)s.")
-                         % {"n": rnd.number, "at": moment_text(rnd.scheduled_at)})
+    perform(request, do_schedule_round, session, form.cleaned_data["at"], request.user,
+            success=lambda rnd: _("Tour %(n)s programmé le %(at)s.")
+            % {"n": rnd.number, "at": moment_text(rnd.scheduled_at)})
     return _back(session)
 
 
@@ -193,14 +183,12 @@ def run_round(request, slug):
     if request.POST.get("round"):
         number = request.POST["round"]
         scheduled = get_object_or_404(session.rounds, number=int(number) if number.isdigit() else 0)
-    try:
-        rnd = do_run_round(session, request.user, scheduled=scheduled)
-    except ValidationError as error:
-        report_error(request, error)
+    ran = perform(request, do_run_round, session, request.user, scheduled=scheduled,
+                  success=lambda rnd: _("Tour %(n)s exécuté : %(assigned)s lauréats placés, %(unassigned)s sans poste.")
+                  % {"n": rnd.number, "assigned": rnd.assigned, "unassigned": rnd.unassigned})
+    if not ran:
         return _back(session)
-    messages.success(request, _("Tour %(n)s exécuté : %(assigned)s lauréats placés, %(unassigned)s sans poste.")
-                     % {"n": rnd.number, "assigned": rnd.assigned, "unassigned": rnd.unassigned})
-    return redirect("choice:round", slug=session.slug, number=rnd.number)
+    return redirect("choice:round", slug=session.slug, number=ran.result.number)
 
 
 @login_required
@@ -211,15 +199,13 @@ def run_final(request, slug):
     if not form.is_valid():
         report_form_errors(request, form)
         return _back(session)
-    try:
-        rnd = do_run_round(session, request.user, binding=True)
-    except ValidationError as error:
-        report_error(request, error)
+    ran = perform(request, do_run_round, session, request.user, binding=True,
+                  success=lambda rnd: _("Tour définitif %(n)s exécuté : %(assigned)s postes attribués, "
+                                        "%(unassigned)s lauréats sans poste. Le choix est clos.")
+                  % {"n": rnd.number, "assigned": rnd.assigned, "unassigned": rnd.unassigned})
+    if not ran:
         return _back(session)
-    messages.success(request, _("Tour définitif %(n)s exécuté : %(assigned)s postes attribués, %(unassigned)s "
-                                "lauréats sans poste. Le choix est clos.")
-                     % {"n": rnd.number, "assigned": rnd.assigned, "unassigned": rnd.unassigned})
-    return redirect("choice:round", slug=session.slug, number=rnd.number)
+    return redirect("choice:round", slug=session.slug, number=ran.result.number)
 
 
 # --- a round's results ---------------------------------------------------------------------------
@@ -362,14 +348,15 @@ def _edit(request, chooser, action_url):
     if op == "save" or not _window_open(chooser.session):
         # Every refusal (closed, deadline passed, a post not open to the seat type) is the service's.
         before = current_wish_list(chooser)
-        try:
-            saved = do_save_wishes(chooser, posts, request.user)
-        except ValidationError as error:
+        # Refused while the window is open: the reasons stay in the editor, beside the draft.
+        outcome = perform(request, do_save_wishes, chooser, posts, request.user, quiet=True)
+        if not outcome:
             if not _window_open(chooser.session):
-                report_error(request, error)
+                report_error(request, outcome.refusal)
                 return _done(request, action_url), None
-            errors = error.messages
+            errors = outcome.refusal.messages
         else:
+            saved = outcome.result
             if before is not None and saved.pk == before.pk:
                 messages.info(request, _("Aucun changement : les vœux en vigueur restent ceux de la version %(n)s.")
                               % {"n": saved.number})
@@ -413,7 +400,6 @@ def _results(request, chooser, posts) -> dict:
 
 
 @login_required
-@never_cache
 def my_wishes(request, slug):
     chooser = own_chooser(request, slug)
     session = chooser.session

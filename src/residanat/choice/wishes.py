@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from residanat.allocation.wishes import distinct, do_add_wish_version, outside
 from residanat.concours.scope import can_change_competition
 from residanat.formats import moment_text
 
@@ -44,19 +45,13 @@ def do_save_wishes(chooser: Chooser, post_ids: list[int], by) -> WishList:
     if session.wishes_deadline and timezone.now() >= session.wishes_deadline:
         raise ValidationError(_("La date limite des vœux est passée (%(deadline)s).")
                               % {"deadline": moment_text(session.wishes_deadline)})
-    ids = [int(p) for p in post_ids]
-    if len(set(ids)) != len(ids):
-        raise ValidationError(_("Un même poste figure deux fois dans la liste."))
-    allowed = set(open_posts(chooser).values_list("pk", flat=True))
-    refused = [pid for pid in ids if pid not in allowed]
+    ids = distinct((int(p) for p in post_ids), _("Un même poste figure deux fois dans la liste."))
+    refused = outside(ids, open_posts(chooser).values_list("pk", flat=True))
     if refused:
         codes = ", ".join(Post.objects.filter(pk__in=refused).values_list("code", flat=True)) or str(refused)
         raise ValidationError(_("Postes non ouverts à votre statut : %(codes)s.") % {"codes": codes})
-    current = current_wish_list(chooser)
-    if current is not None and current.posts == ids:
-        return current
-    return WishList.objects.create(chooser=chooser, number=(current.number + 1) if current else 1, posts=ids,
-                                   saved_by=by)
+    return do_add_wish_version(chooser.wish_lists.all(), ids,
+                               lambda **version: WishList.objects.create(chooser=chooser, saved_by=by, **version))
 
 
 def changes(previous: list[int], current: list[int]) -> dict:

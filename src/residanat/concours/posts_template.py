@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from residanat.documents.excel import Sheet, workbook_bytes
+from residanat.documents.http import document_language
 from residanat.documents.pdf import render_pdf_bytes
 from residanat.documents.imports import Column, TableImport, run_import
 from residanat.documents.spreadsheet import ImportResult, blank
@@ -488,9 +489,6 @@ def file_kind(name: str, data: bytes) -> str | None:
 
 # --- the annex of the joint order ----------------------------------------------------------------
 
-ANNEX_LANGUAGES = ("fr", "ar")
-
-
 def _localised(obj, language: str, fr: str = "name_fr", ar: str = "name_ar") -> str:
     if obj is None:
         return ""
@@ -556,7 +554,7 @@ def annex_pdf(competition: Competition, language: str, issued_on: dt.date | None
     """The annex as an unrecorded PDF: a working table for the joint order (D93 art. 9–10, 22),
     drafted and signed by the ministries, not a certificate to number; a distribution not yet
     validated carries the watermark "Projet"."""
-    language = language if language in ANNEX_LANGUAGES else "fr"
+    language = document_language(value=language, default="fr")
     facts = annex_facts(competition, language)
     return render_pdf_bytes(template="documents/posts_annex.html", facts=facts, kind="posts_annex",
                             title=annex_title(language), language=language, issued_on=issued_on,

@@ -27,6 +27,7 @@ from residanat.accounts.roles import Role
 from residanat.documents import kinds
 from residanat.documents.attestations import identity_facts
 from residanat.documents.excel import Sheet
+from residanat.documents.http import document_language
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import already_issued, issue_pdf, render_pdf_bytes
 from residanat.documents.readers import Readers
@@ -41,15 +42,9 @@ logger = logging.getLogger(__name__)
 # competition's scope), and by the candidate.
 RESULT_SLIP = kinds.register("result_slip", gettext_lazy("Relevé de notes et résultat de concours"),
                              readers=Readers(frozenset(Role), through=Candidate))
-LANGUAGES = ("fr", "ar")
 Outcome = MeritEntry.Outcome
 ADMITTED = (Outcome.ADMITTED, Outcome.ADMITTED_ON_TITLES, Outcome.ADMITTED_FOREIGN)
 FOREIGN_OUTCOMES = (Outcome.ADMITTED_FOREIGN, Outcome.FOREIGN_BELOW_THRESHOLD, Outcome.FOREIGN_OVER_CAP)
-
-
-def language_of(value: str | None, default: str = "fr") -> str:
-    value = (value or "").lower()[:2]
-    return value if value in LANGUAGES else default
 
 
 # --- which list ----------------------------------------------------------------------------------
@@ -237,7 +232,7 @@ def merit_list_pdf(competition: Competition, merit_list: MeritList, language: st
 def _list_job(competition, merit_list, language, public) -> tuple[dict, str, str, bool]:
     """What rendering needs, read from the database now: (facts, title, language, draft). The
     rendering itself touches no model, so it may run in another thread."""
-    language = language_of(language)
+    language = document_language(value=language, default="fr")
     facts = merit_list_facts(competition, merit_list, language, public=public)
     return facts, merit_list_title(public, language), language, is_draft(competition, merit_list)
 
@@ -256,7 +251,7 @@ _rendering_lock = threading.Lock()
 
 
 def stored_list_name(competition: Competition, merit_list: MeritList, language: str, public: bool) -> str:
-    language = language_of(language)
+    language = document_language(value=language, default="fr")
     # A recomputed working version is a new row: its pk and creation time make the name.
     made = merit_list.created_at.strftime("%Y%m%d%H%M%S%f")
     locked = merit_list.locked_at.strftime("%Y%m%d%H%M%S%f") if merit_list.locked_at else "open"
@@ -316,7 +311,7 @@ def start_rendering(competition, merit_list, language, *, public: bool) -> str:
 
 
 def merit_list_sheets(competition: Competition, merit_list: MeritList, language: str, *, public: bool) -> list[Sheet]:
-    language = language_of(language)
+    language = document_language(value=language, default="fr")
     facts = merit_list_facts(competition, merit_list, language, public=public)
     with translation.override(language):
         headers = [_("Rang"), _("N° de candidat"), _("Nom et prénom"), _("Nom et prénom (arabe)"), _("Résultat")]
@@ -439,7 +434,7 @@ def issue_result_slip(candidate: Candidate, language: str, issued_by=None) -> Is
     """The candidate's numbered, verifiable result slip from the published list. Asking again
     for the same content gives back the slip already issued (the register keeps one per content:
     a revision of the list, or another language, issues a new one)."""
-    language = language_of(language)
+    language = document_language(value=language, default="fr")
     entry = published_entry(candidate)
     facts = result_slip_facts(candidate, entry, language)
     title = result_slip_title(candidate, language)

@@ -21,16 +21,19 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from residanat.accounts.models import RoleAssignment, User
+from residanat.accounts.models import User
 from residanat.accounts.roles import Role
+from residanat.accounts.services import do_grant_role
 from residanat.common.uploads import check_upload, stored_name
 from residanat.documents import kinds
 from residanat.documents.attestations import identity_facts
+from residanat.documents.http import document_language
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import already_issued, issue_pdf
 from residanat.documents.readers import Readers
 from residanat.people.identity import cin_problem, country_problem, passport_problem
 from residanat.people.models import Person
+from residanat.people.services import do_create_person
 from residanat.rules import eligibility as eligibility_rules
 
 from .models import COMPETITION_EDITOR_ROLES, Candidate, CandidateDocument, Competition
@@ -182,13 +185,6 @@ class RegistrationData:
     documents: dict = field(default_factory=dict)
 
 
-def ensure_trainee_role(user: User) -> None:
-    """A candidate sees their own candidacy through the trainee role (scope: self)."""
-    if not RoleAssignment.objects.active().filter(user=user, role=Role.TRAINEE).exists():
-        RoleAssignment.objects.create(user=user, role=Role.TRAINEE)
-        user._active_roles = None
-
-
 def do_register_candidate(competition: Competition, data: RegistrationData, *, user: User | None = None,
                           password: str | None = None, language: str = "fr") -> Candidate:
     """Register a candidacy to `competition`, all or nothing.
@@ -234,7 +230,8 @@ def do_register_candidate(competition: Competition, data: RegistrationData, *, u
             if Candidate.objects.filter(competition=locked, person=person).exists():
                 raise ValidationError(_("Vous êtes déjà inscrit(e) à ce concours."))
             _check_required_documents(locked, route, person, facts, checked)
-            ensure_trainee_role(user)
+            # A candidate sees their own candidacy through the trainee role (scope: self).
+            do_grant_role(user, Role.TRAINEE)
             candidate = Candidate(competition=locked, person=person, route=route, track=data.track,
                                   number=next_candidate_numbers(locked)[0], self_registered=True,
                                   registered_by=user, **facts)
@@ -306,11 +303,7 @@ def _person_for(user: User, identity: dict) -> Person:
             "relier son dossier à votre compte.")})
     for name in ("last_name_ar", "first_name_ar", "email", "phone"):
         values[name] = values.get(name) or ""
-    person = Person(user=user, **values)
-    person._history_user = user
-    person._change_reason = "Inscription en ligne à un concours"
-    person.save()
-    return person
+    return do_create_person(by=user, reason="Inscription en ligne à un concours", user=user, **values)
 
 
 def identity_problems(values: dict) -> dict:
@@ -437,7 +430,7 @@ def registration_receipt(candidate: Candidate, language: str, issued_by=None) ->
     """The candidacy's numbered receipt in `language`. Asking again while the candidacy is the same
     gives back the receipt already issued; a change (eligibility re-judged, withdrawal, another
     language) issues a new one, and the register keeps them all."""
-    language = language if language in dict(settings.LANGUAGES) else "fr"
+    language = document_language(value=language, default="fr")
     facts = receipt_facts(candidate, language)
     title = receipt_title(language)
     earlier = (IssuedDocument.objects

@@ -1,11 +1,11 @@
 """Competition list, detail and state changes (the pages of the other steps are in views_*.py)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+
+from residanat.common.actions import perform
 
 from .models import Candidate, Competition, PostAllocation
 from .publication import with_results_online
@@ -56,13 +56,6 @@ def competition_detail(request, slug):
 @require_POST
 def competition_transition(request, slug):
     competition = visible_competition(request, slug)
-    try:
-        do_transition(competition, request.POST.get("to", ""), request.user, request.POST.get("note", "").strip())
-    except PermissionDenied:
-        raise
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, competition.get_state_display())
+    perform(request, do_transition, competition, request.POST.get("to", ""), request.user,
+            request.POST.get("note", "").strip(), success=lambda _done: competition.get_state_display())
     return redirect("concours:detail", slug=competition.slug)

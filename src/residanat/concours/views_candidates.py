@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from residanat.common.actions import perform
 from residanat.common.import_page import ImportFlow, import_page
 from residanat.documents.excel import XLSX_CONTENT_TYPE, Sheet, workbook_response
 from residanat.documents.http import document_language, document_response, issued_pdf_response
@@ -49,14 +49,6 @@ def _candidate(request, pk) -> Candidate:
         Candidate.objects.visible_to(request.user)
         .select_related("competition__faculty", "competition__hospital_centre", "person", "enrolment_faculty"),
         pk=pk)
-
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- self-registration -------------------------------------------------------------------------
@@ -88,20 +80,17 @@ def register(request, slug):
     if existing is None:
         form = RegistrationForm(competition, route, user, data=request.POST or None, files=request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            try:
-                candidate = registration.do_register_candidate(
-                    competition, form.registration_data(), user=user if user.is_authenticated else None,
-                    password=form.cleaned_data.get("password1"), language=document_language(request))
-            except registration.IdentityAlreadyKnown as error:
-                if not user.is_authenticated:
-                    return _registration_received(request, competition)
-                _add_errors(form, error)
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                if not user.is_authenticated:
-                    # Not signed in here: a session would tell the new candidate from the known one.
-                    return _registration_received(request, competition)
+            registered = perform(
+                request, registration.do_register_candidate, competition, form.registration_data(),
+                user=user if user.is_authenticated else None, password=form.cleaned_data.get("password1"),
+                language=document_language(request), form=form)
+            known = isinstance(registered.refusal, registration.IdentityAlreadyKnown)
+            if not user.is_authenticated and (registered or known):
+                # Not signed in here: the same page whether the identity was new (registered) or
+                # already on file (nothing written); a session would tell one from the other.
+                return _registration_received(request, competition)
+            if registered:
+                candidate = registered.result
                 messages.success(request, _("Inscription enregistrée : vous êtes le candidat n° %(number)s.")
                                  % {"number": candidate.number})
                 return redirect(f"{reverse('concours:my_candidacies')}?inscrit={candidate.pk}")
@@ -146,7 +135,6 @@ def my_candidacies(request):
 
 
 @login_required
-@never_cache
 def receipt(request, pk):
     """The registration receipt of a candidacy, issued only by the candidate and the competition's
     office (404 for the other readers of the candidacy, a committee member for one): the one
@@ -206,7 +194,6 @@ def candidates(request, slug):
 
 
 @login_required
-@never_cache
 def candidates_export(request, slug):
     """The list as filtered, one row per candidate. The national id and the passport are internal
     data (law 09-08): only the staff who may change the competition get them."""
@@ -255,7 +242,6 @@ def candidates_import(request, slug):
 
 
 @login_required
-@never_cache
 def candidates_template(request, slug):
     competition = visible_competition(request, slug)
     return document_response(import_template(competition), f"candidats-{competition.slug}-modele.xlsx",
@@ -321,7 +307,6 @@ def candidate_detail(request, pk):
 
 
 @login_required
-@never_cache
 def candidate_document(request, pk, doc_pk):
     """A candidate's upload (the CIN scan among them): only to the readers of the candidate's
     identity (people/queries), 404 to the others, as outside the scope (law 09-08 art. 3)."""
@@ -342,12 +327,7 @@ def candidate_withdraw(request, pk):
     if not form.is_valid():
         messages.error(request, _("Indiquez le motif du désistement."))
         return redirect("concours:candidate", pk=candidate.pk)
-    try:
-        registration.do_withdraw_candidate(candidate, request.user, form.cleaned_data["reason"])
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Désistement du candidat %(number)s enregistré le %(day)s.")
-                         % {"number": candidate.number, "day": day_text(timezone.localdate())})
+    perform(request, registration.do_withdraw_candidate, candidate, request.user, form.cleaned_data["reason"],
+            success=lambda _done: _("Désistement du candidat %(number)s enregistré le %(day)s.")
+            % {"number": candidate.number, "day": day_text(timezone.localdate())})
     return redirect("concours:candidate", pk=candidate.pk)

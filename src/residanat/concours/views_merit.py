@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from residanat.common.actions import Refusal, perform, show_on_form
+from residanat.common.feedback import report_error
 from residanat.common.import_page import ImportFlow, import_page
 from residanat.documents import kinds
 from residanat.documents.excel import XLSX_CONTENT_TYPE, workbook_response
@@ -81,19 +82,16 @@ def competition_tests(request, slug):
             editing = get_object_or_404(competition.tests, pk=request.POST["test"])
         form = CompetitionTestForm(request.POST)
         if form.is_valid():
-            try:
-                saved = do_save_competition_test(competition, request.user, test=editing, **form.cleaned_data)
-            except ValidationError as error:
-                if not hasattr(error, "error_dict"):
-                    # Not about a field: the state of the competition (the form is no longer shown).
-                    for message in error.messages:
-                        messages.error(request, message)
-                    return redirect("concours:tests", slug=competition.slug)
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                messages.success(request, _("Épreuve « %(name)s » enregistrée.") % {"name": saved.name})
+            saved = perform(request, do_save_competition_test, competition, request.user, test=editing,
+                            quiet=True, **form.cleaned_data)
+            if saved:
+                messages.success(request, _("Épreuve « %(name)s » enregistrée.") % {"name": saved.result.name})
                 return redirect("concours:tests", slug=competition.slug)
+            if not hasattr(saved.refusal, "error_dict"):
+                # Not about a field: the state of the competition (the form is no longer shown).
+                report_error(request, saved.refusal)
+                return redirect("concours:tests", slug=competition.slug)
+            show_on_form(form, saved.refusal)
     else:
         code = request.GET.get("modifier")
         if code and editable:
@@ -191,10 +189,9 @@ def _save_cell(request, competition):
     absent = request.POST.get("absent") in ("on", "1", "true")
     # Ticking "absent" wins over a score left in the box: the box is emptied, not refused.
     value = None if absent else (request.POST.get("value") or "").strip()
-    try:
-        score = do_enter_score(candidate, test, value, absent, request.user)
-    except ValidationError as error:
-        message = " ".join(error.messages)
+    entered = perform(request, do_enter_score, candidate, test, value, absent, request.user, quiet=True)
+    if not entered:
+        message = entered.reason
         if not request.htmx:
             messages.error(request, f"{candidate.number} — {test.name} : {message}")
             return redirect(_grid_url(competition, request))
@@ -204,6 +201,7 @@ def _save_cell(request, competition):
     if not request.htmx:
         messages.success(request, _("Note enregistrée."))
         return redirect(_grid_url(competition, request))
+    score = entered.result
     tests = list(competition.tests.all())
     scores_of = {(s.candidate_id, s.test_id): s for s in Score.objects.filter(candidate=candidate)}
     return _cell_response(request, competition, _cell(candidate, test, score, saved=True), status=200,
@@ -243,7 +241,6 @@ def scores_import(request, slug, code):
 
 
 @login_required
-@never_cache
 def scores_template_download(request, slug, code):
     competition = visible_competition(request, slug)
     test = _test(competition, code)
@@ -312,14 +309,9 @@ def merit(request, slug):
 @require_POST
 def merit_compute(request, slug):
     competition = changeable_competition(request, slug)
-    try:
-        merit_list = do_compute_merit_list(competition, request.user, request.POST.get("reason", "").strip())
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Liste de mérite calculée (version %(version)s, non délibérée).")
-                         % {"version": merit_list.version})
+    perform(request, do_compute_merit_list, competition, request.user, request.POST.get("reason", "").strip(),
+            success=lambda merit_list: _("Liste de mérite calculée (version %(version)s, non délibérée).")
+            % {"version": merit_list.version})
     return redirect("concours:merit", slug=competition.slug)
 
 
@@ -351,17 +343,14 @@ def merit_revise(request, slug):
     any, the score corrections it is made for."""
     competition = changeable_competition(request, slug)
     reason = (request.POST.get("reason") or "").strip()
-    try:
+
+    def revise():
         if not reason:
-            raise ValidationError(_("Une nouvelle version de la liste de mérite doit être motivée."))
-        merit_list = do_revise_merit_list(competition, request.user, reason,
-                                          corrections=_corrections(request, competition))
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Version %(version)s de la liste de mérite enregistrée et arrêtée.")
-                         % {"version": merit_list.version})
+            raise Refusal(_("Une nouvelle version de la liste de mérite doit être motivée."))
+        return do_revise_merit_list(competition, request.user, reason, corrections=_corrections(request, competition))
+
+    perform(request, revise, success=lambda merit_list: _(
+        "Version %(version)s de la liste de mérite enregistrée et arrêtée.") % {"version": merit_list.version})
     return redirect("concours:merit", slug=competition.slug)
 
 
@@ -386,7 +375,6 @@ def _list_for_download(request, slug):
     return competition, merit_list, True
 
 
-@never_cache
 def merit_pdf(request, slug):
     """The list as PDF, from the stored copy; a long list not rendered yet is rendered in the
     background while a page polls (HTMX) and then sends the browser to the file."""
@@ -412,7 +400,6 @@ def merit_pdf(request, slug):
     return document_response(pdf, name, "application/pdf", inline=True, private=not public)
 
 
-@never_cache
 def merit_xlsx(request, slug):
     competition, merit_list, public = _list_for_download(request, slug)
     language = document_language(request)
@@ -443,7 +430,6 @@ def results(request, slug):
 
 
 @login_required
-@never_cache
 def result_slip(request, pk):
     """The candidate's own result slip (or, for the staff of the competition's scope, any
     candidate's), once the results are published; 404 before, and for a candidacy not in the

@@ -11,15 +11,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from residanat.common.actions import Refusal, perform
 from residanat.common.import_page import ImportFlow, confirm_import, import_page
 from residanat.documents.excel import XLSX_CONTENT_TYPE
 from residanat.documents.http import document_language, document_response
@@ -119,11 +118,11 @@ def posts_edit(request, slug, group, key, seat_type):
     row, table = _row_of(competition, group, specialty)
     if request.method == "POST":
         value = (request.POST.get("seats") or "").strip()
-        try:
-            do_save_post_allocation(competition, request.user, group=group, specialty=specialty,
-                                    seat_type=seat_type, seats=value)
-        except ValidationError as error:
-            message = " ".join(error.messages)
+        saved = perform(request, do_save_post_allocation, competition, request.user, group=group,
+                        specialty=specialty, seat_type=seat_type, seats=value, quiet=True)
+        if not saved:
+            # The refusal is shown in the cell, beside the value typed.
+            message = saved.reason
             if request.htmx:
                 return render(request, "concours/posts/_row.html", _row_context(
                     competition, row, editable=editable, editing=seat_type if editable else "", value=value,
@@ -164,19 +163,18 @@ def posts_add(request, slug):
     competition = _changeable(request, slug)
     group, _sep, key = (request.POST.get("row") or "").partition(":")
     seat_type = request.POST.get("seat_type") or ""
-    try:
+
+    def add():
         if group not in Specialty.Group.values:
-            raise ValidationError(_("Choisissez une spécialité."))
+            raise Refusal(_("Choisissez une spécialité."))
         specialty = None if key == POOL else Specialty.objects.filter(group=group, code=key).first()
         if key != POOL and specialty is None:
-            raise ValidationError(_("Choisissez une spécialité."))
+            raise Refusal(_("Choisissez une spécialité."))
         do_save_post_allocation(competition, request.user, group=group, specialty=specialty, seat_type=seat_type,
                                 seats=(request.POST.get("seats") or "").strip(), adding=True)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+
+    if not perform(request, add, success=_("Ligne ajoutée à la répartition.")):
         return redirect(reverse("concours:posts", args=[competition.slug]) + "#add")
-    messages.success(request, _("Ligne ajoutée à la répartition."))
     return redirect(reverse("concours:posts", args=[competition.slug]) + f"#group-{group}")
 
 
@@ -266,14 +264,12 @@ def posts_confirm(request, slug):
 # --- downloads -----------------------------------------------------------------------------------
 
 @login_required
-@never_cache
 def posts_template_download(request, slug):
     competition = visible_competition(request, slug)
     return document_response(posts_template(competition), f"postes-{competition.slug}.xlsx", XLSX_CONTENT_TYPE)
 
 
 @login_required
-@never_cache
 def posts_annex(request, slug):
     """The annex of the joint order (D93 art. 9–10, 22), `?lang=fr|ar` (default: the page's)."""
     competition = visible_competition(request, slug)

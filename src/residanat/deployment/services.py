@@ -8,8 +8,7 @@ assignment treats couples, and what the final run records.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
+from collections import Counter
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,8 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from residanat.accounts.authority import is_ministry
-from residanat.discipline.models import Commitment, CommitmentService
-from residanat.matching import couples as engine
+from residanat.allocation.placing import do_place
+from residanat.allocation.seats import do_take_counted_seats
+from residanat.allocation.wishes import distinct, do_replace_wish_list, outside
+from residanat.discipline.commitments import do_start_posted_service
+from residanat.discipline.models import Commitment
+from residanat.matching.pipeline import Offer, Pair, Program, Wisher, couples_instance
 from residanat.people.models import TraineeStatus
 
 from .models import Assignment, Campaign, Candidate, Couple, Run, Wish
@@ -100,17 +103,13 @@ def do_set_wishes(candidate: Candidate, post_ids: list[int], by) -> list[Wish]:
         raise PermissionDenied
     if not wishes_open(candidate.campaign) and not (is_ministry(by) and candidate.campaign.state == State.WISHES):
         raise ValidationError(_("La période des vœux est close."))
-    if len(set(post_ids)) != len(post_ids):
-        raise ValidationError(_("Un poste figure deux fois dans la liste."))
-    allowed = set(acceptable_posts(candidate).values_list("pk", flat=True))
-    wrong = [pk for pk in post_ids if pk not in allowed]
+    post_ids = distinct(post_ids, _("Un poste figure deux fois dans la liste."))
+    wrong = outside(post_ids, acceptable_posts(candidate).values_list("pk", flat=True))
     if wrong:
         raise ValidationError(_("Poste hors de votre spécialité ou de votre promotion : %(posts)s")
                               % {"posts": ", ".join(f"P{pk}" for pk in wrong)})
-    Candidate.objects.select_for_update().filter(pk=candidate.pk).first()
-    candidate.wishes.all().delete()
-    return Wish.objects.bulk_create([Wish(candidate=candidate, post_id=pk, order=n)
-                                     for n, pk in enumerate(post_ids, start=1)])
+    return do_replace_wish_list(candidate, candidate.wishes, [Wish(candidate=candidate, post_id=pk, order=n)
+                                                              for n, pk in enumerate(post_ids, start=1)])
 
 
 def couple_of(candidate: Candidate) -> Couple | None:
@@ -144,33 +143,30 @@ def do_remove_couple(couple: Couple, by):
 
 # --- the runs --------------------------------------------------------------------------------------
 
-def build_instance(campaign: Campaign):
-    """The campaign as an instance of matching/couples.py, its digest, and the candidates by id.
-    Refused while a candidate has no merit rank."""
+def campaign_offer(campaign: Campaign) -> Offer:
+    """The campaign for the couples engine: its posts (placed by province), every candidate in
+    merit order with their wishes, its couples. Refused while a candidate has no merit rank."""
     candidates = list(campaign.candidates.select_related("person").prefetch_related("wishes"))
     unranked = [c for c in candidates if c.rank is None]
     if unranked:
         raise ValidationError(_("%(n)s spécialiste(s) sans rang de mérite : importer la liste du ministère.")
                               % {"n": len(unranked)})
-    posts = list(campaign.posts.select_related("establishment"))
-    place = {f"P{p.pk}": str(p.establishment.province_id) for p in posts}
-    wishes = {c.pk: [f"P{w.post_id}" for w in sorted(c.wishes.all(), key=lambda w: w.order)] for c in candidates}
-    by_id = {f"C{c.pk}": c for c in candidates}
-    in_couple = {}
-    couples = []
-    for couple in campaign.couples.select_related("first", "second").order_by("pk"):
-        a, b = couple.first, couple.second
-        pairs = engine.joint_pairs(wishes[a.pk], wishes[b.pk], place, limit=campaign.pairs_limit)
-        couples.append(engine.Couple(f"K{couple.pk}", (f"C{a.pk}", f"C{b.pk}"), (a.rank, b.rank), tuple(pairs)))
-        in_couple[a.pk] = in_couple[b.pk] = couple
-    singles = [engine.Single(f"C{c.pk}", c.rank, tuple(wishes[c.pk])) for c in candidates if c.pk not in in_couple]
-    instance = engine.CouplesInstance([engine.Post(f"P{p.pk}", p.seats, place[f"P{p.pk}"]) for p in posts],
-                                      singles, couples)
-    canonical = json.dumps({"posts": [[p.id, p.capacity, p.place] for p in instance.posts],
-                            "singles": [[s.id, s.rank, list(s.preferences)] for s in singles],
-                            "couples": [[c.id, list(c.members), list(c.ranks), [list(x) for x in c.pairs]]
-                                        for c in couples]}, sort_keys=True)
-    return instance, hashlib.sha256(canonical.encode()).hexdigest(), by_id
+    wishers = {c.pk: Wisher(f"C{c.pk}", c.rank,
+                            tuple(f"P{w.post_id}" for w in sorted(c.wishes.all(), key=lambda w: w.order)), c)
+               for c in candidates}
+    return Offer(
+        programs=[Program(f"P{p.pk}", p.seats, p, str(p.establishment.province_id))
+                  for p in campaign.posts.select_related("establishment")],
+        wishers=list(wishers.values()),
+        pairs=[Pair(f"K{k.pk}", (wishers[k.first_id], wishers[k.second_id])) for k in campaign.couples.order_by("pk")],
+        pairs_limit=campaign.pairs_limit)
+
+
+def build_instance(campaign: Campaign):
+    """The campaign as an instance of matching/couples.py, its digest, and the candidates by id."""
+    offer = campaign_offer(campaign)
+    instance, digest = couples_instance(offer.programs, offer.wishers, offer.pairs, pairs_limit=offer.pairs_limit)
+    return instance, digest, {w.id: w.item for w in offer.wishers}
 
 
 def do_run(campaign: Campaign, kind: str, by) -> Run:
@@ -185,50 +181,53 @@ def do_run(campaign: Campaign, kind: str, by) -> Run:
         raise ValidationError(_("La répartition définitive se fait après la date limite des vœux."))
     if kind == Run.Kind.FINAL and campaign.taking_up_date is None:
         raise ValidationError(_("Indiquer d'abord la date de prise de fonctions."))
-    instance, digest, by_id = build_instance(campaign)
-    result = engine.solve(instance)
-    report = engine.check(instance, result.assignments)
-    if not report.ok:  # the solver's answer is checked independently before anything is kept
-        raise RuntimeError(f"assignment failed its check: {report}")
-    reasons = engine.unplaced_reasons(instance, result.assignments, result.blocking_couples)
+    # Solved (and checked) before the campaign is locked: the exact model may take seconds.
+    allocation = campaign_offer(campaign).run()
+    result = allocation.result
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if locked.state == State.FINAL:
             raise ValidationError(_("Les affectations de la campagne sont déjà arrêtées."))
         run = Run.objects.create(campaign=campaign, kind=kind, method=result.method, solver_status=result.status,
-                                 seconds=round(result.seconds, 3), instance_digest=digest,
+                                 seconds=round(result.seconds, 3), instance_digest=allocation.digest,
                                  blocking_couples=result.blocking_couples, created_by=by)
-        rows = []
-        for cid, candidate in by_id.items():
-            post = result.assignments.get(cid)
-            order = None
-            if post is not None:
-                order = next(w.order for w in candidate.wishes.all() if f"P{w.post_id}" == post)
-            rows.append(Assignment(run=run, candidate=candidate, post_id=int(post[1:]) if post else None,
-                                   wish_order=order, unplaced_reason=reasons.get(cid, "")))
-        Assignment.objects.bulk_create(rows)
-        if kind == Run.Kind.FINAL:
-            _start_service_periods(run, campaign.taking_up_date)
+
+        def record(allocation):
+            return Assignment.objects.bulk_create(
+                Assignment(run=run, candidate=p.wisher.item, post=p.program and p.program.item,
+                           wish_order=_wish_order(p.wisher.item, p.program.item) if p.program else None,
+                           unplaced_reason=p.reason)
+                for p in allocation.placed)
+
+        def take_seats(placed):
+            # The final run's postings hold the posts' seats: none is posted twice over.
+            posts = {p.program.item.pk: p.program.item for p in placed}
+            do_take_counted_seats(
+                campaign.posts.all(), Counter(p.program.item.pk for p in placed), key="pk", capacity="seats",
+                takers=Assignment.objects.filter(run__campaign=campaign, run__kind=Run.Kind.FINAL).exclude(run=run),
+                taker_key="post", full=lambda pk: _("Ce poste vient d'être pris : il ne reste plus de place en %(post)s.")
+                % {"post": posts[pk].specialty.name})
+            _start_service_periods(run, campaign.taking_up_date, by)
             locked.state = State.FINAL
             locked.save(update_fields=["state"])
             campaign.state = State.FINAL
+
+        do_place(allocation, record=record, take_seats=take_seats if kind == Run.Kind.FINAL else None)
     return run
 
 
-def _start_service_periods(run: Run, start: dt.date):
+def _wish_order(candidate: Candidate, post) -> int:
+    return next(w.order for w in candidate.wishes.all() if w.post_id == post.pk)
+
+
+def _start_service_periods(run: Run, start: dt.date, by):
     """D93 art. 27: the period of service owed under the commitment starts at the posting; a
     period still open elsewhere (a specialist of the transfer movement) ends the day before."""
     # Only a commitment owed to the Ministry is served at its postings (D93 art. 27).
     for assignment in run.assignments.filter(post__isnull=False,
                                              candidate__commitment__counterpart=Commitment.Counterpart.MINISTRY) \
             .select_related("post", "candidate__commitment"):
-        commitment = assignment.candidate.commitment
-        for period in commitment.services.filter(end_date__isnull=True, start_date__lt=start):
-            period.end_date = start - dt.timedelta(days=1)
-            period.save(update_fields=["end_date"])
-        if not commitment.services.filter(start_date=start, establishment=assignment.post.establishment).exists():
-            CommitmentService.objects.create(commitment=commitment, establishment=assignment.post.establishment,
-                                             start_date=start)
+        do_start_posted_service(by, assignment.candidate.commitment, assignment.post.establishment, start)
 
 
 @transaction.atomic

@@ -10,12 +10,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -24,9 +23,10 @@ from django.views.decorators.http import require_POST
 from residanat.accounts.roles import Role
 from residanat.accounts.scopes import roles_of
 from residanat.accounts.authority import is_ministry
+from residanat.common.actions import perform
 from residanat.common.import_page import ImportFlow, import_page
 from residanat.documents import kinds
-from residanat.documents.http import document_response, issued_pdf_response
+from residanat.documents.http import document_language, document_response, issued_pdf_response
 from residanat.common.forms import date_field
 
 from . import exports, notices, reports, services
@@ -72,13 +72,11 @@ def campaign_new(request):
     if not form.is_valid():
         messages.error(request, _("Indiquer l'année de la campagne."))
         return redirect("deployment:index")
-    try:
-        campaign = services.do_create_campaign(form.cleaned_data["year"], request.user,
-                                               announced_total=form.cleaned_data["announced_total"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    created = perform(request, services.do_create_campaign, form.cleaned_data["year"], request.user,
+                      announced_total=form.cleaned_data["announced_total"])
+    if not created:
         return redirect("deployment:index")
-    return redirect("deployment:campaign", campaign.year)
+    return redirect("deployment:campaign", created.result.year)
 
 
 @login_required
@@ -168,26 +166,24 @@ class OpenWishesForm(forms.Form):
 @require_POST
 def campaign_action(request, year, action):
     campaign = _staff_campaign(request, year)
-    try:
-        if action == "ouvrir-voeux":
-            form = OpenWishesForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Dates invalides."))
-            services.do_open_wishes(campaign, request.user, deadline=form.cleaned_data["deadline"],
-                                    taking_up=form.cleaned_data["taking_up"])
-            messages.success(request, _("Vœux ouverts."))
-        elif action == "proposer":
-            n = services.do_propose_candidates(campaign, request.user)
-            messages.success(request, _("%(n)s spécialiste(s) ajouté(s) depuis les parcours et les engagements.") % {"n": n})
-            return redirect("deployment:candidates", year)
-        elif action in ("simulation", "definitive"):
-            kind = Run.Kind.WHAT_IF if action == "simulation" else Run.Kind.FINAL
-            run = services.do_run(campaign, kind, request.user)
-            return redirect("deployment:run", year, run.pk)
+    if action == "ouvrir-voeux":
+        form = OpenWishesForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Dates invalides."))
         else:
-            raise Http404
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+            perform(request, services.do_open_wishes, campaign, request.user, deadline=form.cleaned_data["deadline"],
+                    taking_up=form.cleaned_data["taking_up"], success=_("Vœux ouverts."))
+    elif action == "proposer":
+        if perform(request, services.do_propose_candidates, campaign, request.user, success=lambda n: _(
+                "%(n)s spécialiste(s) ajouté(s) depuis les parcours et les engagements.") % {"n": n}):
+            return redirect("deployment:candidates", year)
+    elif action in ("simulation", "definitive"):
+        kind = Run.Kind.WHAT_IF if action == "simulation" else Run.Kind.FINAL
+        ran = perform(request, services.do_run, campaign, kind, request.user)
+        if ran:
+            return redirect("deployment:run", year, ran.result.pk)
+    else:
+        raise Http404
     return redirect("deployment:campaign", year)
 
 
@@ -209,12 +205,9 @@ def candidates(request, year):
     form = CoupleForm(visible, request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            try:
-                services.do_record_couple(form.cleaned_data["first"], form.cleaned_data["second"], request.user)
-                messages.success(request, _("Couple enregistré."))
+            if perform(request, services.do_record_couple, form.cleaned_data["first"], form.cleaned_data["second"],
+                       request.user, success=_("Couple enregistré.")):
                 return redirect("deployment:candidates", year)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
         else:
             messages.error(request, _("Choisir deux spécialistes."))
     in_couple = {c.first_id for c in couples} | {c.second_id for c in couples}
@@ -228,10 +221,7 @@ def candidates(request, year):
 def couple_remove(request, year, pk):
     campaign = _staff_campaign(request, year)
     couple = get_object_or_404(Couple.objects.visible_to(request.user), pk=pk, campaign=campaign)
-    try:
-        services.do_remove_couple(couple, request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    perform(request, services.do_remove_couple, couple, request.user)
     return redirect("deployment:candidates", year)
 
 
@@ -286,11 +276,8 @@ def candidate(request, pk):
         if len(set(orders)) != len(orders):
             messages.error(request, _("Deux postes ont le même numéro d'ordre."))
             return redirect("deployment:candidate", pk)
-        try:
-            services.do_set_wishes(candidate, [p for _, p in sorted(chosen)], request.user)
-            messages.success(request, _("Vœux enregistrés."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        perform(request, services.do_set_wishes, candidate, [p for _, p in sorted(chosen)], request.user,
+                success=_("Vœux enregistrés."))
         return redirect("deployment:candidate", pk)
     couple = services.couple_of(candidate)
     partner = None if couple is None else (couple.second if couple.first_id == candidate.pk else couple.first)
@@ -318,8 +305,7 @@ def notice(request, pk, language):
 @login_required
 def report_xlsx(request, year):
     campaign = _staff_campaign(request, year)
-    language = "ar" if (get_language() or "fr").startswith("ar") else "fr"
-    return exports.workbook(campaign, language)
+    return exports.workbook(campaign, document_language())
 
 
 @login_required

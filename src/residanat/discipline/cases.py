@@ -21,8 +21,9 @@ from residanat.accounts.authority import holds, is_dean_of, is_director_of, is_m
 from residanat.accounts.roles import Role
 from residanat.common.uploads import check_upload, stored_name
 from residanat.hashchain import GENESIS, entry_hash
-from residanat.payroll.forms_files import do_record_stipend_stop
+from residanat.payroll.services import do_record_stipend_stop
 from residanat.people.models import TraineeStatus
+from residanat.people.services import do_end_status
 from residanat.rules import discipline as rules
 from residanat.rules.eligibility import Failure
 
@@ -32,12 +33,16 @@ from .models import AUTHORITY_LABELS, CaseDocument, CaseEvent, CommitteeNominati
 State = DisciplinaryCase.State
 
 
-class CaseRefused(Exception):
-    """The step is not allowed: the message says why, with the article."""
+class CaseRefused(ValidationError):
+    """The step is not allowed: the message says why, with the article. A ValidationError, the one
+    refusal type of common/actions.py, so that a page shows it as any other."""
 
     def __init__(self, message: str, failures: list[Failure] | None = None):
         super().__init__(message)
         self.failures = failures or []
+
+    def __str__(self) -> str:
+        return " ".join(self.messages)
 
 
 def _refuse(failures: list[Failure]):
@@ -118,7 +123,7 @@ def _day(value: dt.date) -> str:
 # --- steps -------------------------------------------------------------------------------------
 
 @transaction.atomic
-def open_case(user, status: TraineeStatus, facts: str, on: dt.date) -> DisciplinaryCase:
+def do_open_case(user, status: TraineeStatus, facts: str, on: dt.date) -> DisciplinaryCase:
     regime = rules.regime_of(status.kind)
     if not may_open(user, status):
         raise CaseRefused(_("Vous ne suivez pas les dossiers disciplinaires de ce stagiaire."))
@@ -131,7 +136,7 @@ def open_case(user, status: TraineeStatus, facts: str, on: dt.date) -> Disciplin
 
 
 @transaction.atomic
-def request_explanation(user, case: DisciplinaryCase, on: dt.date) -> DisciplinaryCase:
+def do_request_explanation(user, case: DisciplinaryCase, on: dt.date) -> DisciplinaryCase:
     case = _locked(case, State.OPEN, State.REFERRED)
     _office(user, case)
     case.explanation_requested_on = on
@@ -141,7 +146,7 @@ def request_explanation(user, case: DisciplinaryCase, on: dt.date) -> Disciplina
 
 
 @transaction.atomic
-def answer_explanation(user, case: DisciplinaryCase, text: str, on: dt.date) -> DisciplinaryCase:
+def do_answer_explanation(user, case: DisciplinaryCase, text: str, on: dt.date) -> DisciplinaryCase:
     """The person answers in their own space."""
     case = _locked(case, State.OPEN, State.REFERRED)
     if case.status.person.user_id != user.pk:
@@ -155,7 +160,7 @@ def answer_explanation(user, case: DisciplinaryCase, text: str, on: dt.date) -> 
 
 
 @transaction.atomic
-def record_head_opinion(user, case: DisciplinaryCase, text: str, on: dt.date) -> DisciplinaryCase:
+def do_record_head_opinion(user, case: DisciplinaryCase, text: str, on: dt.date) -> DisciplinaryCase:
     """D93 art. 31: the head of service is consulted (recorded by the office, or by them)."""
     case = _locked(case, State.OPEN, State.REFERRED)
     if not (may_open(user, case.status)
@@ -168,7 +173,7 @@ def record_head_opinion(user, case: DisciplinaryCase, text: str, on: dt.date) ->
 
 
 @transaction.atomic
-def open_file(user, case: DisciplinaryCase, on: dt.date) -> DisciplinaryCase:
+def do_open_file(user, case: DisciplinaryCase, on: dt.date) -> DisciplinaryCase:
     """The person may read their file from today (D93 art. 32, RD68 ch. 10: at least a week before
     the hearing)."""
     case = _locked(case, State.OPEN, State.REFERRED)
@@ -179,7 +184,7 @@ def open_file(user, case: DisciplinaryCase, on: dt.date) -> DisciplinaryCase:
     return case
 
 
-def record_file_read(user, case: DisciplinaryCase) -> None:
+def do_record_file_read(user, case: DisciplinaryCase) -> None:
     """Each time the person reads their file in their space (access logged)."""
     with transaction.atomic():
         case = _locked(case)
@@ -196,7 +201,7 @@ def _pool(case: DisciplinaryCase, on: dt.date) -> list[str]:
 
 
 @transaction.atomic
-def refer_to_committee(user, case: DisciplinaryCase, on: dt.date, *, inquiry: bool = False,
+def do_refer_to_committee(user, case: DisciplinaryCase, on: dt.date, *, inquiry: bool = False,
                        rapporteur: str | None = None, seed: str | None = None,
                        council: dict | None = None) -> DisciplinaryCase:
     """Refer the case for an exclusion: under D93 the committee is composed here (the professors of
@@ -244,7 +249,7 @@ def refer_to_committee(user, case: DisciplinaryCase, on: dt.date, *, inquiry: bo
 
 
 @transaction.atomic
-def set_hearing(user, case: DisciplinaryCase, on: dt.date, at: dt.time | None, place: str) -> DisciplinaryCase:
+def do_set_hearing(user, case: DisciplinaryCase, on: dt.date, at: dt.time | None, place: str) -> DisciplinaryCase:
     """The day, hour and place of the hearing (D93 art. 32, RD68 ch. 10). A hearing still to come
     is convened at once: its convocation is issued now, in French and Arabic, so the register
     dates it from the day the hearing was fixed (letters.py)."""
@@ -264,7 +269,7 @@ def set_hearing(user, case: DisciplinaryCase, on: dt.date, at: dt.time | None, p
 
 
 @transaction.atomic
-def record_opinion(user, case: DisciplinaryCase, proposal: rules.Sanction, on: dt.date) -> DisciplinaryCase:
+def do_record_opinion(user, case: DisciplinaryCase, proposal: rules.Sanction, on: dt.date) -> DisciplinaryCase:
     """The committee's or council's opinion, with the sanction it proposes."""
     case = _locked(case, State.REFERRED)
     _office(user, case)
@@ -291,7 +296,7 @@ def _done(case: DisciplinaryCase) -> set[str]:
 
 
 @transaction.atomic
-def sign_decision(user, case: DisciplinaryCase, sanction: rules.Sanction, on: dt.date, ref: str) -> DisciplinaryCase:
+def do_sign_decision(user, case: DisciplinaryCase, sanction: rules.Sanction, on: dt.date, ref: str) -> DisciplinaryCase:
     """Pronounce the sanction: by each authority the texts name (D93 art. 31-32, RD68 ch. 9-10),
     all on the same sanction; it takes effect when the last one signs."""
     case = _locked(case, State.OPEN, State.REFERRED, State.PROPOSED)
@@ -334,13 +339,12 @@ def _take_effect(case: DisciplinaryCase, sanction: rules.Sanction, user) -> None
             raise CaseRefused(" ".join(refused.messages)) from refused
         _log(case, "stipend_stopped", {"stop": stop.pk, "start": _day(stop.start_date), "end": _day(stop.end_date)}, user)
     elif sanction.kind == rules.DEFINITIVE:
-        status.end_date, status.end_reason = case.decided_on, TraineeStatus.EndReason.EXCLUSION
-        status.save()
+        do_end_status(status, on=case.decided_on, end_reason=TraineeStatus.EndReason.EXCLUSION, by=user)
         _log(case, "status_ended", {"status": status.pk, "on": _day(case.decided_on)}, user)
         # D93 art. 32 bis: a definitive exclusion breaks the service commitment.
         for commitment in Commitment.objects.select_for_update().filter(status=status, state=Commitment.State.IN_PROGRESS):
-            buyback = commitments.breach(user, commitment, commitments.Buyback.Reason.DEFINITIVE_EXCLUSION,
-                                         case.decided_on, case.decision_ref)
+            buyback = commitments.do_break_commitment(
+                user, commitment, commitments.Buyback.Reason.DEFINITIVE_EXCLUSION, case.decided_on, case.decision_ref)
             _log(case, "commitment_broken", {"commitment": commitment.pk, "amount": str(buyback.amount),
                                              "service_until": buyback.service_until and _day(buyback.service_until)},
                  user)
@@ -351,7 +355,7 @@ def _take_effect(case: DisciplinaryCase, sanction: rules.Sanction, user) -> None
 REMINDER_DAYS = 7  # reminded from a week before the opinion's deadline, and every day once late
 
 
-def remind(on: dt.date, days: int = REMINDER_DAYS) -> list[tuple[DisciplinaryCase, bool]]:
+def do_remind_opinions(on: dt.date, days: int = REMINDER_DAYS) -> list[tuple[DisciplinaryCase, bool]]:
     """The cases before the committee whose opinion is due within `days` or late (D93 art. 32),
     each reminded once a day: a `reminder` entry in its log. Returns (case, late) for those reminded."""
     reminded = []
@@ -371,7 +375,7 @@ def remind(on: dt.date, days: int = REMINDER_DAYS) -> list[tuple[DisciplinaryCas
 
 # --- pieces of the file ------------------------------------------------------------------------
 
-def add_document(user, case: DisciplinaryCase, upload) -> CaseDocument:
+def do_add_document(user, case: DisciplinaryCase, upload) -> CaseDocument:
     """A piece added by the office (checked by its content, as every upload: concours/registration.py),
     and its digest in the case's log."""
     if upload is None:

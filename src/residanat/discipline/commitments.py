@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from residanat.accounts.roles import Role
 from residanat.accounts.authority import holds, is_director_of, is_ministry
 from residanat.formats import day_text
-from residanat.payroll.forms_files import do_set_pay_terms
+from residanat.payroll.services import do_set_pay_terms
 from residanat.payroll.models import PayLine, PayrollRun, PayTerms
 from residanat.referential.models import UnderstaffedListing
 from residanat.rules import commitments as rules
@@ -30,8 +31,12 @@ OPEN_END = dt.date(9999, 12, 31)
 NOT_RECEIVED = ("resident.salary_outside",)
 
 
-class CommitmentRefused(Exception):
-    pass
+class CommitmentRefused(ValidationError):
+    """The operation is not allowed: the message says why. A ValidationError, the one refusal type
+    of common/actions.py, so that a page shows it as any other."""
+
+    def __str__(self) -> str:
+        return " ".join(self.messages)
 
 
 class PeriodOverlaps(CommitmentRefused):
@@ -133,6 +138,20 @@ def do_add_service(user, commitment: Commitment, establishment, start: dt.date, 
                                             end_date=end)
 
 
+@transaction.atomic
+def do_start_posted_service(user, commitment: Commitment, establishment, start: dt.date) -> None:
+    """D93 art. 27: the period of service owed under the commitment starts at the posting (a final
+    deployment run, whose service checked it); a period still open elsewhere (a specialist of the
+    transfer movement) ends the day before. The same posting again changes nothing."""
+    if not may_keep(user, commitment):
+        raise CommitmentRefused(_("Vous ne tenez pas les engagements de ce résident."))
+    for period in commitment.services.filter(end_date__isnull=True, start_date__lt=start):
+        period.end_date = start - dt.timedelta(days=1)
+        period.save(update_fields=["end_date"])
+    if not commitment.services.filter(start_date=start, establishment=establishment).exists():
+        CommitmentService.objects.create(commitment=commitment, establishment=establishment, start_date=start)
+
+
 @dataclass
 class SumsReceived:
     months: list[tuple[dt.date, Decimal]]  # (month paid, amount), regular and adjustment lines
@@ -190,11 +209,11 @@ def _locked(commitment: Commitment, *states) -> Commitment:
 
 
 @transaction.atomic
-def approve_release(user, commitment: Commitment, on: dt.date, approval_ref: str, salary: Decimal | None = None,
+def do_approve_release(user, commitment: Commitment, on: dt.date, approval_ref: str, salary: Decimal | None = None,
                     salary_source: str = "") -> Buyback:
     """The administration's express approval of a release: the sums received plus an equal amount
     are owed; the commitment is released once the payment is recorded. The sums received include
-    the salary paid outside this system (art. 27 bis bis), entered now or later (`record_salary`)."""
+    the salary paid outside this system (art. 27 bis bis), entered now or later (`do_record_salary`)."""
     commitment = _locked(commitment, State.IN_PROGRESS)
     if not may_approve_release(user, commitment):
         raise CommitmentRefused(_("Le dégagement demande l'accord exprès de l'administration envers laquelle "
@@ -220,7 +239,7 @@ def _priced(buyback: Buyback, returned_on: dt.date | None = None) -> Buyback:
 
 
 @transaction.atomic
-def record_salary(user, buyback: Buyback, salary: Decimal, source: str) -> Buyback:
+def do_record_salary(user, buyback: Buyback, salary: Decimal, source: str) -> Buyback:
     """The salary a committed trainee civil servant received outside this system, entered with
     the document it comes from (D93 art. 27 bis bis): counted in the sums received, and what is
     owed priced again. Not once the payment is recorded."""
@@ -234,7 +253,7 @@ def record_salary(user, buyback: Buyback, salary: Decimal, source: str) -> Buyba
 
 
 @transaction.atomic
-def record_payment(user, buyback: Buyback, on: dt.date, payment_ref: str) -> Buyback:
+def do_record_payment(user, buyback: Buyback, on: dt.date, payment_ref: str) -> Buyback:
     buyback = Buyback.objects.select_for_update().select_related("commitment", "commitment__status").get(pk=buyback.pk)
     if not may_keep(user, buyback.commitment):
         raise CommitmentRefused(_("Vous ne tenez pas les engagements de ce résident."))
@@ -261,7 +280,7 @@ def record_payment(user, buyback: Buyback, on: dt.date, payment_ref: str) -> Buy
     return buyback
 
 
-def record_breach(user, commitment: Commitment, reason: str, on: dt.date, decision_ref: str,
+def do_record_breach(user, commitment: Commitment, reason: str, on: dt.date, decision_ref: str,
                   returned_on: dt.date | None = None, salary: Decimal | None = None, salary_source: str = "") -> Buyback:
     """A voluntary dropout or a definitive exclusion: double the sums received, or for a civil
     servant 8 years of service from their return (art. 32 bis)."""
@@ -269,10 +288,10 @@ def record_breach(user, commitment: Commitment, reason: str, on: dt.date, decisi
         commitment = _locked(commitment, State.IN_PROGRESS)
         if not may_keep(user, commitment):
             raise CommitmentRefused(_("Vous ne tenez pas les engagements de ce résident."))
-        return breach(user, commitment, reason, on, decision_ref, returned_on, salary, salary_source)
+        return do_break_commitment(user, commitment, reason, on, decision_ref, returned_on, salary, salary_source)
 
 
-def breach(user, commitment: Commitment, reason: str, on: dt.date, decision_ref: str,
+def do_break_commitment(user, commitment: Commitment, reason: str, on: dt.date, decision_ref: str,
            returned_on: dt.date | None = None, salary: Decimal | None = None, salary_source: str = "") -> Buyback:
     """The breach itself, for a commitment already locked and checked (a definitive exclusion
     records it from the disciplinary decision; the salary paid outside is then entered later)."""
@@ -285,7 +304,7 @@ def breach(user, commitment: Commitment, reason: str, on: dt.date, decision_ref:
 
 
 @transaction.atomic
-def record_early_leave(user, buyback: Buyback, left_on: dt.date) -> Buyback:
+def do_record_early_leave(user, buyback: Buyback, left_on: dt.date) -> Buyback:
     """A civil servant who leaves their administration before the service owed: the repayment
     applies (double the sums received)."""
     buyback = Buyback.objects.select_for_update().select_related("commitment", "commitment__status").get(pk=buyback.pk)

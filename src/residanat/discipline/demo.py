@@ -20,6 +20,7 @@ from django.db import transaction
 from residanat.accounts.models import User
 from residanat.people.demo import PersonMaker
 from residanat.people.models import TraineeStatus
+from residanat.people.services import do_start_status
 from residanat.referential.models import Establishment, Faculty, HospitalCentre, HospitalService, Specialty
 from residanat.rules.discipline import TEMPORARY, Sanction
 
@@ -51,26 +52,26 @@ def load_discipline_demo() -> None:
               .order_by("pk")[9])
     faculty = intern.faculty or Faculty.objects.filter(hospital_centres=ibn_rochd).order_by("pk").first()
     _nomination(faculty, intern.service)
-    case = cases.open_case(director, intern, "Absences répétées et non justifiées aux gardes de septembre 2026 "
+    case = cases.do_open_case(director, intern, "Absences répétées et non justifiées aux gardes de septembre 2026 "
                                              "(démo).", D(2026, 9, 14))
-    cases.request_explanation(director, case, D(2026, 9, 15))
-    cases.record_head_opinion(director, case, "Trois gardes non assurées sans prévenir (démo).", D(2026, 9, 16))
-    cases.open_file(director, case, D(2026, 9, 21))
-    cases.refer_to_committee(director, case, D(2026, 9, 22), rapporteur="Pr Nadia Chraibi", seed="demo-2026-09-22")
-    cases.set_hearing(director, case, D(2026, 9, 29), dt.time(9, 30), "Salle du conseil, direction du CHU Ibn Rochd")
+    cases.do_request_explanation(director, case, D(2026, 9, 15))
+    cases.do_record_head_opinion(director, case, "Trois gardes non assurées sans prévenir (démo).", D(2026, 9, 16))
+    cases.do_open_file(director, case, D(2026, 9, 21))
+    cases.do_refer_to_committee(director, case, D(2026, 9, 22), rapporteur="Pr Nadia Chraibi", seed="demo-2026-09-22")
+    cases.do_set_hearing(director, case, D(2026, 9, 29), dt.time(9, 30), "Salle du conseil, direction du CHU Ibn Rochd")
     exclusion = Sanction(TEMPORARY, D(2026, 10, 12), D(2026, 11, 11))
-    cases.record_opinion(director, case, exclusion, D(2026, 10, 5))
-    cases.sign_decision(ministry, case, exclusion, D(2026, 10, 8), EXCLUSION_REF)
+    cases.do_record_opinion(director, case, exclusion, D(2026, 10, 5))
+    cases.do_sign_decision(ministry, case, exclusion, D(2026, 10, 8), EXCLUSION_REF)
 
     resident = (TraineeStatus.objects.filter(kind=Kind.RESIDENT, hospital_centre=ibn_rochd, end_date__isnull=True)
                 .order_by("pk").first())
     if resident is not None:
-        late = cases.open_case(director, resident, "Refus réitéré d'assurer l'astreinte du service (démo).",
+        late = cases.do_open_case(director, resident, "Refus réitéré d'assurer l'astreinte du service (démo).",
                                D(2026, 10, 20))
-        cases.request_explanation(director, late, D(2026, 10, 21))
-        cases.open_file(director, late, D(2026, 10, 28))
-        cases.refer_to_committee(director, late, D(2026, 11, 2), rapporteur="Pr Karim Lahlou", seed="demo-2026-11-02")
-        cases.set_hearing(director, late, D(2026, 11, 16), dt.time(10, 0), "Salle du conseil, direction du CHU Ibn Rochd")
+        cases.do_request_explanation(director, late, D(2026, 10, 21))
+        cases.do_open_file(director, late, D(2026, 10, 28))
+        cases.do_refer_to_committee(director, late, D(2026, 11, 2), rapporteur="Pr Karim Lahlou", seed="demo-2026-11-02")
+        cases.do_set_hearing(director, late, D(2026, 11, 16), dt.time(10, 0), "Salle du conseil, direction du CHU Ibn Rochd")
 
 
 @transaction.atomic
@@ -110,8 +111,8 @@ def load_commitments_demo() -> None:
     ibn_rochd = HospitalCentre.objects.get(code="chu-ibn-rochd")
     faculty = Faculty.objects.filter(hospital_centres=ibn_rochd).order_by("pk").first()
     former = PersonMaker(seed=2028, serial_from=20_000).make()
-    status = TraineeStatus.objects.create(
-        person=former, kind=Kind.RESIDENT, track="medicine", faculty=faculty, hospital_centre=ibn_rochd,
+    status = do_start_status(
+        former, by=None, kind=Kind.RESIDENT, track="medicine", faculty=faculty, hospital_centre=ibn_rochd,
         specialty=Specialty.objects.filter(track="medicine").order_by("pk").first(),
         start_date=D(2019, 11, 1), end_date=D(2023, 10, 31), end_reason=TraineeStatus.EndReason.COMPLETED,
         decision_ref="Arrêté de nomination (démo)")
@@ -126,4 +127,4 @@ def load_commitments_demo() -> None:
     leaving = Commitment.objects.filter(status__hospital_centre=ibn_rochd, status__end_date__isnull=True,
                                         state=Commitment.State.IN_PROGRESS).order_by("pk").first()
     if leaving is not None:
-        commitments.approve_release(director, leaving, D(2026, 11, 20), "Accord du directeur n° 2026-41 (démo)")
+        commitments.do_approve_release(director, leaving, D(2026, 11, 20), "Accord du directeur n° 2026-41 (démo)")

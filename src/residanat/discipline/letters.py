@@ -3,7 +3,7 @@ the day the file was opened and the right to a defender, D93 art. 32, RD68 ch. 1
 decision (the sanction, its dates, who pronounced it and on which opinion). Numbered and
 verifiable like every document; the same facts give back the same document.
 
-A convocation is issued when the hearing is fixed (cases.set_hearing), so its issue date in the
+A convocation is issued when the hearing is fixed (cases.do_set_hearing), so its issue date in the
 register is that day, before the hearing; downloading it again gives that document back. None is
 issued once the hearing's day has passed: it would be dated after the hearing it convenes to."""
 

@@ -20,13 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from residanat.accounts.roles import Role
 from residanat.accounts.authority import is_ministry
 from residanat.documents import kinds
 from residanat.documents.http import document_language, issued_pdf_response
+from residanat.common.actions import perform
 from residanat.common.feedback import report_form_errors
 from residanat.common.forms import date_field
 from residanat.people.models import Person, TraineeStatus
@@ -72,7 +72,7 @@ def open_case(request, status_pk):
         raise PermissionDenied
     form = OpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        case = cases.open_case(request.user, status, form.cleaned_data["facts"], timezone.localdate())
+        case = cases.do_open_case(request.user, status, form.cleaned_data["facts"], timezone.localdate())
         messages.success(request, _("Dossier ouvert."))
         return redirect("discipline:case", case.pk)
     return render(request, "discipline/open.html", {"status": status, "form": form,
@@ -113,26 +113,25 @@ def _sanction(data) -> rules.Sanction:
 
 
 STEPS = {
-    "explanation": lambda user, case, d: cases.request_explanation(user, case, d["on"]),
-    "answer": lambda user, case, d: cases.answer_explanation(user, case, d["text"], d["on"]),
-    "head": lambda user, case, d: cases.record_head_opinion(user, case, d["text"], d["on"]),
-    "file": lambda user, case, d: cases.open_file(user, case, d["on"]),
-    "refer": lambda user, case, d: cases.refer_to_committee(
+    "explanation": lambda user, case, d: cases.do_request_explanation(user, case, d["on"]),
+    "answer": lambda user, case, d: cases.do_answer_explanation(user, case, d["text"], d["on"]),
+    "head": lambda user, case, d: cases.do_record_head_opinion(user, case, d["text"], d["on"]),
+    "file": lambda user, case, d: cases.do_open_file(user, case, d["on"]),
+    "refer": lambda user, case, d: cases.do_refer_to_committee(
         user, case, d["on"], inquiry=d["inquiry"], rapporteur=d["rapporteur"] or None,
         council={"chiefs": _names(d["chiefs"]), "own_head": d["own_head"], "defender": d["defender"] or None,
                  "representatives": _names(d["representatives"])} if case.regime == rules.RD68 else None),
-    "hearing": lambda user, case, d: cases.set_hearing(user, case, d["on"], d["time"], d["place"]),
-    "opinion": lambda user, case, d: cases.record_opinion(user, case, _sanction(d), d["on"]),
-    "sign": lambda user, case, d: cases.sign_decision(user, case, _sanction(d), d["on"], d["ref"]),
+    "hearing": lambda user, case, d: cases.do_set_hearing(user, case, d["on"], d["time"], d["place"]),
+    "opinion": lambda user, case, d: cases.do_record_opinion(user, case, _sanction(d), d["on"]),
+    "sign": lambda user, case, d: cases.do_sign_decision(user, case, _sanction(d), d["on"], d["ref"]),
 }
 
 
 @login_required
-@never_cache
 def case_detail(request, pk):
     case = _case(request, pk)
     if case.status.person.user_id == request.user.pk and case.file_opened_on:
-        cases.record_file_read(request.user, case)  # D93 art. 32, RD68 ch. 10: the reading is logged
+        cases.do_record_file_read(request.user, case)  # D93 art. 32, RD68 ch. 10: the reading is logged
     return _case_page(request, case, StepForm(initial={"on": timezone.localdate()}))
 
 
@@ -164,13 +163,9 @@ def case_step(request, pk, step):
     if not form.is_valid():
         report_form_errors(request, form)
         return _case_page(request, case, form, open_step=step, status=400)
-    try:
-        STEPS[step](request.user, case, form.cleaned_data)
-    except cases.CaseRefused as refusal:
+    if not perform(request, STEPS[step], request.user, case, form.cleaned_data, success=_("Étape enregistrée.")):
         # Shown again with what was typed, so that one wrong field does not cost the others.
-        messages.error(request, str(refusal))
         return _case_page(request, _case(request, pk), form, open_step=step, status=400)
-    messages.success(request, _("Étape enregistrée."))
     return redirect(reverse("discipline:case", args=[case.pk]))
 
 
@@ -178,17 +173,12 @@ def case_step(request, pk, step):
 @require_POST
 def document_add(request, pk):
     case = _case(request, pk)
-    try:
-        cases.add_document(request.user, case, request.FILES.get("file"))
-    except cases.CaseRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, _("Pièce jointe au dossier."))
+    perform(request, cases.do_add_document, request.user, case, request.FILES.get("file"),
+            success=_("Pièce jointe au dossier."))
     return redirect("discipline:case", case.pk)
 
 
 @login_required
-@never_cache
 def document(request, pk, doc_pk):
     """A piece of the file: to those who read the case, and to the person once the file is opened
     to them (each reading logged, like the file's)."""
@@ -197,13 +187,12 @@ def document(request, pk, doc_pk):
     if case.status.person.user_id == request.user.pk:
         if not case.file_opened_on:
             raise Http404
-        cases.record_file_read(request.user, case)
+        cases.do_record_file_read(request.user, case)
     return FileResponse(piece.file.open("rb"), as_attachment=True, filename=piece.original_name,
                         content_type=piece.content_type)
 
 
 @login_required
-@never_cache
 def letter(request, pk, kind):
     if kind not in letters.KINDS:
         raise Http404

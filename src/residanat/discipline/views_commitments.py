@@ -17,12 +17,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from residanat.accounts.authority import is_ministry
 from residanat.documents import kinds
 from residanat.documents.http import document_language, issued_pdf_response
+from residanat.common.actions import perform
 from residanat.common.feedback import report_form_errors
 from residanat.common.forms import date_field
 from residanat.people.models import TraineeStatus
@@ -79,13 +79,10 @@ def commitment_new(request, status_pk):
         raise PermissionDenied
     form = CommitmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            commitment = commitments.do_record_commitment(request.user, status, **form.cleaned_data)
-        except commitments.CommitmentRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, _("Engagement enregistré."))
-            return redirect("discipline:commitment", commitment.pk)
+        recorded = perform(request, commitments.do_record_commitment, request.user, status, **form.cleaned_data,
+                           success=_("Engagement enregistré."))
+        if recorded:
+            return redirect("discipline:commitment", recorded.result.pk)
     return render(request, "discipline/commitments/new.html", {"status": status, "form": form})
 
 
@@ -124,7 +121,6 @@ def _detail(request, commitment, failed=None, failed_form=None, status=200):
 
 
 @login_required
-@never_cache
 def commitment_detail(request, pk):
     return _detail(request, _commitment(request, pk))
 
@@ -136,7 +132,7 @@ def _service(user, commitment, data):
 def _salary(user, commitment, data):
     if data["salary"] is None:
         raise commitments.CommitmentRefused(_("Saisissez le montant du traitement perçu."))
-    return commitments.record_salary(user, _buyback(commitment), data["salary"], data["salary_source"])
+    return commitments.do_record_salary(user, _buyback(commitment), data["salary"], data["salary_source"])
 
 
 def _buyback(commitment):
@@ -148,14 +144,14 @@ def _buyback(commitment):
 
 ACTIONS = {
     "service": _service,
-    "release": lambda user, c, d: commitments.approve_release(user, c, d["on"], d["ref"], d["salary"],
+    "release": lambda user, c, d: commitments.do_approve_release(user, c, d["on"], d["ref"], d["salary"],
                                                               d["salary_source"]),
-    "payment": lambda user, c, d: commitments.record_payment(user, _buyback(c), d["on"], d["ref"]),
-    "breach": lambda user, c, d: commitments.record_breach(user, c, d["reason"] or Buyback.Reason.DROPOUT, d["on"],
+    "payment": lambda user, c, d: commitments.do_record_payment(user, _buyback(c), d["on"], d["ref"]),
+    "breach": lambda user, c, d: commitments.do_record_breach(user, c, d["reason"] or Buyback.Reason.DROPOUT, d["on"],
                                                            d["ref"], d["returned_on"], d["salary"],
                                                            d["salary_source"]),
     "salary": lambda user, c, d: _salary(user, c, d),
-    "left": lambda user, c, d: commitments.record_early_leave(user, _buyback(c), d["on"]),
+    "left": lambda user, c, d: commitments.do_record_early_leave(user, _buyback(c), d["on"]),
 }
 
 
@@ -172,17 +168,12 @@ def commitment_action(request, pk, action):
     if action in ("release", "breach") and not (form.cleaned_data["ref"] or "").strip():
         messages.error(request, _("Saisissez la référence de l'accord ou de la décision."))
         return _detail(request, commitment, action, form, status=400)
-    try:
-        ACTIONS[action](request.user, commitment, form.cleaned_data)
-    except commitments.CommitmentRefused as refusal:
-        messages.error(request, str(refusal))
+    if not perform(request, ACTIONS[action], request.user, commitment, form.cleaned_data, success=_("Enregistré.")):
         return _detail(request, commitment, action, form, status=400)
-    messages.success(request, _("Enregistré."))
     return redirect("discipline:commitment", commitment.pk)
 
 
 @login_required
-@never_cache
 def commitment_statement(request, pk):
     # The commitments through which the statement is read (kinds.readers, the register's rule too).
     commitment = get_object_or_404(kinds.readers(statements.STATEMENT).rows(request.user).select_related(

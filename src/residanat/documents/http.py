@@ -35,15 +35,21 @@ def issued_pdf_response(document, *, inline: bool = False, filename: str | None 
         return document_response(stored.read(), filename, "application/pdf", inline=inline)
 
 
-def document_language(request, data=None, *, field: str = "lang", default: str | None = None) -> str:
-    """The language, fr or ar, in which a document is issued. The one rule:
+def document_language(request=None, data=None, *, field: str = "lang", value: str | None = None,
+                      default: str | None = None) -> str:
+    """The language, fr or ar, in which a document is issued. The one rule, for a page and for the
+    service that issues the document alike:
 
-    1. the form's `field` (`lang`; read from `data`, a POST, else from the query string) when it
+    1. the language asked: `value` when the caller holds it (a service's argument), else the form's
+       `field` (`lang`; read from `data`, a POST, else from the request's query string), when it
        names fr or ar, case and region ignored ("AR", "ar-MA" → ar);
-    2. else `default` when the page has one (discipline's letters and statements: fr);
-    3. else the page's language (the request's active language): ar when it is Arabic, fr otherwise.
+    2. else `default` when the document has one (discipline's letters and statements, the
+       published lists: fr);
+    3. else the page's language (the active language): ar when it is Arabic, fr otherwise.
     """
-    asked = ((request.GET if data is None else data).get(field) or "").lower()[:2]
+    if value is None and request is not None:
+        value = (request.GET if data is None else data).get(field)
+    asked = (value or "").lower()[:2]
     if asked in DOCUMENT_LANGUAGES:
         return asked
     if default is not None:

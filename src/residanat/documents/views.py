@@ -1,7 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 
 from residanat.ratelimits import limit_per_address
 
@@ -36,7 +35,6 @@ def verify(request):
 
 
 @login_required
-@never_cache
 def download(request, pk):
     # Who reads a document depends on its kind (kinds.readable, decision 0021); 404 otherwise, so an
     # id reveals nothing.

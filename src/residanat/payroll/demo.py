@@ -28,7 +28,7 @@ from residanat.rules.rib import check, with_key
 
 from .models import BankAccount, Payer, PayrollRun, PayTerms, TerritorialGroup
 from .rates import do_enter_rate_order, do_set_health_group
-from .runs import approve_run, close_run, compute_run, open_run
+from .runs import do_approve_run, do_close_run, do_compute_run, do_open_run
 
 D = dt.date
 Kind = TraineeStatus.Kind
@@ -102,8 +102,8 @@ def _bank_accounts(officer) -> None:
 
 
 def _closed(month, payer, officer, approver, **unit) -> PayrollRun:
-    run = compute_run(open_run(officer, month, payer, **unit), officer)
-    return close_run(approve_run(run, approver), officer)
+    run = do_compute_run(do_open_run(officer, month, payer, **unit), officer)
+    return do_close_run(do_approve_run(run, approver), officer)
 
 
 @transaction.atomic
@@ -127,7 +127,7 @@ def load_payroll_demo() -> list:
         _closed(month, Payer.CHU, chu_officer, director, hospital_centre=ibn_rochd)
     key, value, valid_from, order_ref = RATE_ORDER
     do_enter_rate_order(ministry, key, value, valid_from, None, order_ref)
-    compute_run(open_run(officer, CURRENT, Payer.MSPS), officer)
-    compute_run(open_run(officer, CURRENT, Payer.GST, health_group=casablanca_settat), officer)
-    compute_run(open_run(chu_officer, CURRENT, Payer.CHU, hospital_centre=ibn_rochd), chu_officer)
+    do_compute_run(do_open_run(officer, CURRENT, Payer.MSPS), officer)
+    do_compute_run(do_open_run(officer, CURRENT, Payer.GST, health_group=casablanca_settat), officer)
+    do_compute_run(do_open_run(chu_officer, CURRENT, Payer.CHU, hospital_centre=ibn_rochd), chu_officer)
     return accounts

@@ -15,11 +15,11 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 from django.utils import timezone, translation
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from residanat.documents import kinds
+from residanat.documents.http import DOCUMENT_LANGUAGES, document_language
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import already_issued, issue_pdf, render_pdf_bytes
 from residanat.documents.readers import Readers
@@ -35,7 +35,6 @@ from .transfer import TransferOrder, transfer_order
 # summary of their CHU's run on the run's page, and in the register the summaries they issued.
 RUN_SUMMARY = kinds.register("payroll_run_summary", gettext_lazy("Synthèse de la paie mensuelle"),
                              readers=Readers(READERS))
-LANGUAGES = ("fr", "ar")
 ZERO = Decimal("0.00")
 # Who pays a line (rules/payroll.py): the run's payer, or for a resident paid a salary outside the
 # stipends, the hospital centre (a trainee civil servant under the commitment, D93 art. 27 ¶2) or the
@@ -44,13 +43,6 @@ LINE_PAYERS = {
     "MSPS": Payer.MSPS.label, "CHU": Payer.CHU.label, "GST": Payer.GST.label,
     "ADMINISTRATION": gettext_lazy("administration du résident (D93 art. 27, 27 bis)"),
 }
-
-
-def language_of(value: str | None) -> str:
-    """`?lang=fr|ar`, else the page's language."""
-    if value in LANGUAGES:
-        return value
-    return "ar" if (get_language() or "").startswith("ar") else "fr"
 
 
 # 1500 → "1 500,00": the one way an amount is written (residanat/formats).
@@ -64,7 +56,7 @@ def who(user) -> str:
 def payer_names(run: PayrollRun) -> dict:
     """The payer's name in both languages, for the letterhead (French left, Arabic right)."""
     names = {}
-    for language in LANGUAGES:
+    for language in DOCUMENT_LANGUAGES:
         with translation.override(language):
             names[language] = str(run.payer_name(language))
     return names
@@ -146,7 +138,7 @@ def summary_title(run: PayrollRun, language: str) -> str:
 
 def summary_pdf(run: PayrollRun, language: str, by) -> bytes:
     """The summary's PDF: issued (numbered) once the run is closed, provisional before."""
-    language = language_of(language)
+    language = document_language(value=language)
     facts = summary_facts(run, language)
     title = summary_title(run, language)
     template = "documents/payroll_summary.html"

@@ -70,7 +70,7 @@ class OpenRunForm(forms.Form):
         return month
 
     def unit(self) -> dict:
-        """open_run's arguments for the chosen payer."""
+        """do_open_run's arguments for the chosen payer."""
         key = self.cleaned_data["payer"]
         unit = self.units[key]
         if isinstance(unit, HospitalCentre):

@@ -18,13 +18,14 @@ from django.utils.translation import gettext_lazy
 
 from residanat.documents import kinds
 from residanat.documents.attestations import identity_facts
+from residanat.documents.http import document_language
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import already_issued, issue_pdf, render_pdf_bytes
 from residanat.documents.readers import Readers
 from residanat.people.models import Person, TraineeStatus
 
 from . import authority
-from .documents import ZERO, language_of, money, run_facts
+from .documents import ZERO, money, run_facts
 from .models import BankAccount, PayLine, PayrollRun
 
 # The payroll's readers, on the lines of the runs their payer's scope reaches (a CHU's officer and
@@ -169,7 +170,7 @@ def payslip_title(slip: Payslip, language: str) -> str:
 
 
 def payslip_pdf(slip: Payslip, language: str, by) -> bytes:
-    language = language_of(language)
+    language = document_language(value=language)
     facts = payslip_facts(slip, language)
     title = payslip_title(slip, language)
     template = "documents/payroll_payslip.html"
@@ -204,7 +205,7 @@ class OwnPayslip:
 
     @property
     def payer(self) -> str:
-        return self.run.payer_name(language_of(None))
+        return self.run.payer_name(document_language())
 
 
 def own_payslips(user) -> list[OwnPayslip]:

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
@@ -33,8 +34,12 @@ ZERO = Decimal("0.00")
 SALARY_OUTSIDE = "resident.salary_outside"
 
 
-class PayrollRefused(Exception):
-    """An action the state, the scope or the four-eyes rule does not allow; the message says why."""
+class PayrollRefused(ValidationError):
+    """An action the state, the scope or the four-eyes rule does not allow; the message says why. A
+    ValidationError, the one refusal type of common/actions.py, so that a page shows it as any other."""
+
+    def __str__(self) -> str:
+        return " ".join(self.messages)
 
 
 def month_key(day: dt.date) -> str:
@@ -71,7 +76,7 @@ def last_closed(payer_key: str, before: dt.date | None = None) -> PayrollRun | N
 
 
 @transaction.atomic
-def open_run(user, month: dt.date, payer: str, hospital_centre=None, health_group=None) -> PayrollRun:
+def do_open_run(user, month: dt.date, payer: str, hospital_centre=None, health_group=None) -> PayrollRun:
     if not authority.operates(user, payer, getattr(hospital_centre, "pk", None)):
         raise PayrollRefused(_("Vous ne tenez pas la paie de ce payeur."))
     month = month.replace(day=1)
@@ -293,7 +298,7 @@ def _insert(rows: list[tuple]) -> None:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
 
-def compute_run(run: PayrollRun, user) -> PayrollRun:
+def do_compute_run(run: PayrollRun, user) -> PayrollRun:
     if not authority.operates(user, run.payer, run.hospital_centre_id):
         raise PayrollRefused(_("Vous ne tenez pas la paie de ce payeur."))
     with transaction.atomic():
@@ -365,7 +370,7 @@ def _signed(run: PayrollRun, state: str) -> PayrollRun:
 
 
 @transaction.atomic
-def approve_run(run: PayrollRun, user) -> PayrollRun:
+def do_approve_run(run: PayrollRun, user) -> PayrollRun:
     if not authority.approves(user, run):
         raise PayrollRefused(_("Vous ne pouvez pas approuver la paie de ce payeur."))
     run = _signed(run, PayrollRun.State.COMPUTED)
@@ -377,7 +382,7 @@ def approve_run(run: PayrollRun, user) -> PayrollRun:
 
 
 @transaction.atomic
-def close_run(run: PayrollRun, user) -> PayrollRun:
+def do_close_run(run: PayrollRun, user) -> PayrollRun:
     if not authority.operates(user, run.payer, run.hospital_centre_id):
         raise PayrollRefused(_("Vous ne tenez pas la paie de ce payeur."))
     run = _signed(run, PayrollRun.State.APPROVED)

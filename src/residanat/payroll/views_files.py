@@ -4,7 +4,7 @@ health groups.
 
 Thin, as the other pages: find the row through the staff's scope (404 outside it; a trainee gets
 404 on pay files, their payslips are their own pages), refuse the payroll to whoever does not read
-it and the forms to whoever may not act (403), parse, call the service of forms_files.py or
+it and the forms to whoever may not act (403), parse, call the service of services.py or
 rates.py, and show its refusal on the field it names."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,17 +23,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from residanat.accounts.authority import is_ministry
+from residanat.common.actions import perform
 from residanat.people.models import TraineeStatus
 from residanat.referential.models import Region
 from residanat.rules.rib import grouped
 
 from . import authority
-from .forms_files import (BankAccountForm, HealthGroupForm, PayTermsForm, RateOrderForm, StipendStopForm,
-                          applicable_terms, do_record_stipend_stop, do_set_bank_account, do_set_pay_terms,
-                          errors_to_form, facts_of, may_change_pay, may_record_stop, pay_file_statuses,
-                          payer_of_status, terms_in_force)
+from .forms_files import BankAccountForm, HealthGroupForm, PayTermsForm, RateOrderForm, StipendStopForm
 from .models import BankAccount, Payer, PayLine, PayrollRun, PayTerms, RateOrder, StipendStop, TerritorialGroup
 from .rates import do_enter_rate_order, do_set_health_group, key_label, rate_rows
+from .services import (applicable_terms, do_record_stipend_stop, do_set_bank_account, do_set_pay_terms, facts_of,
+                       may_change_pay, may_record_stop, pay_file_statuses, payer_of_status, terms_in_force)
 
 LINES_PER_PAGE = 25
 
@@ -136,15 +136,11 @@ def _changer(request, status_pk) -> TraineeStatus:
 def pay_terms(request, status_pk):
     status = _changer(request, status_pk)
     form = PayTermsForm(request.POST, status=status)
-    if form.is_valid():
-        try:
-            _terms, changed = do_set_pay_terms(status, request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Éléments de paie enregistrés ; la prochaine paie en tient compte.")
-                             if changed else _("Éléments de paie inchangés."))
-            return redirect(file_url(status.pk))
+    if form.is_valid() and perform(
+            request, do_set_pay_terms, status, request.user, **form.cleaned_data, form=form,
+            success=lambda result: _("Éléments de paie enregistrés ; la prochaine paie en tient compte.")
+            if result[1] else _("Éléments de paie inchangés.")):
+        return redirect(file_url(status.pk))
     return _render_file(request, status, terms_form=form)
 
 
@@ -153,15 +149,10 @@ def pay_terms(request, status_pk):
 def bank_account(request, status_pk):
     status = _changer(request, status_pk)
     form = BankAccountForm(request.POST)
-    if form.is_valid():
-        try:
-            do_set_bank_account(status.person, request.user, form.cleaned_data["holder"], form.cleaned_data["rib"],
-                                status=status)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Compte bancaire enregistré."))
-            return redirect(file_url(status.pk))
+    if form.is_valid() and perform(request, do_set_bank_account, status.person, request.user,
+                                   form.cleaned_data["holder"], form.cleaned_data["rib"], status=status, form=form,
+                                   success=_("Compte bancaire enregistré.")):
+        return redirect(file_url(status.pk))
     return _render_file(request, status, bank_form=form)
 
 
@@ -172,16 +163,12 @@ def stipend_stop_new(request, status_pk):
     if not may_record_stop(request.user, status):
         raise PermissionDenied
     form = StipendStopForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            do_record_stipend_stop(status, request.user, data["start"], data["end"], data["decision_ref"])
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Exclusion temporaire enregistrée : l'indemnité n'est pas due pendant cette "
-                                        "période ; un mois déjà clôturé sera régularisé par la prochaine paie."))
-            return redirect(file_url(status.pk))
+    if form.is_valid() and perform(
+            request, do_record_stipend_stop, status, request.user, form.cleaned_data["start"],
+            form.cleaned_data["end"], form.cleaned_data["decision_ref"], form=form,
+            success=_("Exclusion temporaire enregistrée : l'indemnité n'est pas due pendant cette période ; un mois "
+                      "déjà clôturé sera régularisé par la prochaine paie.")):
+        return redirect(file_url(status.pk))
     return _render_file(request, status, stop_form=form)
 
 
@@ -228,21 +215,17 @@ def rate_order_new(request):
     form = RateOrderForm(request.POST, language=_language())
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            order = do_enter_rate_order(request.user, data["key"], data["value"], data["valid_from"],
-                                        data["valid_to"], data["order_ref"])
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            if order.valid_from < timezone.localdate().replace(day=1):
-                messages.success(request, _("Arrêté enregistré, avec effet au %(date)s : la prochaine paie de chaque "
-                                            "payeur paiera les rappels des mois déjà clôturés.")
-                                 % {"date": f"{order.valid_from:%d/%m/%Y}"})
-            else:
-                messages.success(request, _("Arrêté enregistré, avec effet au %(date)s.")
-                                 % {"date": f"{order.valid_from:%d/%m/%Y}"})
+        if perform(request, do_enter_rate_order, request.user, data["key"], data["value"], data["valid_from"],
+                   data["valid_to"], data["order_ref"], form=form, success=_rate_order_entered):
             return redirect("payroll:rates")
     return _render_rates(request, form=form)
+
+
+def _rate_order_entered(order) -> str:
+    if order.valid_from < timezone.localdate().replace(day=1):
+        return _("Arrêté enregistré, avec effet au %(date)s : la prochaine paie de chaque payeur paiera les rappels "
+                 "des mois déjà clôturés.") % {"date": f"{order.valid_from:%d/%m/%Y}"}
+    return _("Arrêté enregistré, avec effet au %(date)s.") % {"date": f"{order.valid_from:%d/%m/%Y}"}
 
 
 # --- the territorial health groups -------------------------------------------------------------
@@ -268,17 +251,15 @@ def health_group_edit(request, region_pk):
     form = HealthGroupForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            _group, changed = do_set_health_group(request.user, region, data["name_fr"], data["name_ar"],
-                                                  data["powers_from"], data["decree_ref"])
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
+
+        def saved(result) -> str:
+            changed = result[1]
             if changed and group is not None and group.powers_from != data["powers_from"]:
-                messages.success(request, _("Groupement enregistré. La date de prise de fonctions a changé : les "
-                                            "prochaines paies du ministère et du groupement régularisent les mois "
-                                            "déjà clôturés (RD68 ch. 14)."))
-            else:
-                messages.success(request, _("Groupement enregistré.") if changed else _("Groupement inchangé."))
+                return _("Groupement enregistré. La date de prise de fonctions a changé : les prochaines paies du "
+                         "ministère et du groupement régularisent les mois déjà clôturés (RD68 ch. 14).")
+            return _("Groupement enregistré.") if changed else _("Groupement inchangé.")
+
+        if perform(request, do_set_health_group, request.user, region, data["name_fr"], data["name_ar"],
+                   data["powers_from"], data["decree_ref"], form=form, success=saved):
             return redirect("payroll:health-groups")
     return render(request, "payroll/files/health_group_form.html", {"region": region, "group": group, "form": form})

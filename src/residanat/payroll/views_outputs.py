@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.cache import never_cache
 
 from residanat.documents.http import document_language, document_response
 
@@ -19,7 +18,7 @@ from .models import PayrollRun
 
 
 def _payer(run: PayrollRun) -> str:
-    return documents.payer_names(run)[documents.language_of(None)]
+    return documents.payer_names(run)[document_language()]
 
 
 def _run(request, pk) -> PayrollRun:
@@ -31,7 +30,6 @@ def _run(request, pk) -> PayrollRun:
 
 
 @login_required
-@never_cache
 def run_transfer(request, pk):
     """The transfer file of an approved or closed run; before, a page that says why not (409)."""
     run = _run(request, pk)
@@ -43,7 +41,6 @@ def run_transfer(request, pk):
 
 
 @login_required
-@never_cache
 def run_withheld(request, pk):
     """Who the transfer file leaves out and why: no valid RIB, a negative net to recover, nothing due."""
     run = _run(request, pk)
@@ -58,7 +55,6 @@ def run_withheld(request, pk):
 
 
 @login_required
-@never_cache
 def run_summary(request, pk):
     run = _run(request, pk)
     language = document_language(request)
@@ -74,7 +70,6 @@ def my_payslips(request):
 
 
 @login_required
-@never_cache
 def payslip(request, run_pk, person_pk):
     try:
         slip = payslips.find_payslip(request.user, run_pk, person_pk)

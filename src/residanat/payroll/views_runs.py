@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from residanat.formats import amount_text, isolate
 from residanat.people.models import Person
+from residanat.common.actions import perform
 from residanat.common.feedback import report_form_errors
 
 from . import authority, runs
@@ -123,16 +124,14 @@ def run_open(request):
         report_form_errors(request, form)
         return redirect("payroll:index")
     try:
-        run = runs.open_run(request.user, form.cleaned_data["month"], **form.unit())
-    except runs.PayrollRefused as refusal:
-        messages.error(request, str(refusal))
-        return redirect("payroll:index")
+        opened = perform(request, runs.do_open_run, request.user, form.cleaned_data["month"], **form.unit(),
+                         success=lambda run: _("Paie de %(month)s ouverte : calculez-la.")
+                         % {"month": f"{run.month:%m/%Y}"})
     except IntegrityError:
         # Two officers opening the same month at once: the database keeps one (its constraints).
         messages.error(request, _("Cette paie vient d'être ouverte par une autre personne."))
         return redirect("payroll:index")
-    messages.success(request, _("Paie de %(month)s ouverte : calculez-la.") % {"month": f"{run.month:%m/%Y}"})
-    return _back(run)
+    return _back(opened.result) if opened else redirect("payroll:index")
 
 
 # --- one run -----------------------------------------------------------------------------------
@@ -208,12 +207,7 @@ def _act(request, pk, allowed, action, done):
     run = _run(request, pk)
     if not allowed(request.user, run):
         raise PermissionDenied
-    try:
-        run = action(run, request.user)
-    except runs.PayrollRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, done(run))
+    perform(request, action, run, request.user, success=done)
     return _back(run)
 
 
@@ -224,7 +218,7 @@ def _operates(user, run) -> bool:
 @login_required
 @require_POST
 def run_compute(request, pk):
-    return _act(request, pk, _operates, runs.compute_run,
+    return _act(request, pk, _operates, runs.do_compute_run,
                 lambda run: _("Paie calculée : %(n)s stagiaires, %(total)s MAD.") % {
                     "n": run.trainees, "total": isolate(amount_text(run.total))})
 
@@ -232,13 +226,13 @@ def run_compute(request, pk):
 @login_required
 @require_POST
 def run_approve(request, pk):
-    return _act(request, pk, authority.approves, runs.approve_run, lambda run: _("Paie approuvée."))
+    return _act(request, pk, authority.approves, runs.do_approve_run, lambda run: _("Paie approuvée."))
 
 
 @login_required
 @require_POST
 def run_close(request, pk):
-    return _act(request, pk, _operates, runs.close_run,
+    return _act(request, pk, _operates, runs.do_close_run,
                 lambda run: _("Paie clôturée : elle ne changera plus."))
 
 

@@ -19,6 +19,6 @@ class Command(BaseCommand):
         try:
             raw, code = enrolment.do_issue_enrolment_code(user, by=None)
         except enrolment.EnrolmentRefused as refusal:
-            raise CommandError(str(refusal)) from refusal
+            raise CommandError(" ".join(refusal.messages)) from refusal
         until = timezone.localtime(code.expires_at).strftime("%d/%m/%Y %H:%M")
         self.stdout.write(f"{raw}  (for {username}, valid until {until}, once)")

@@ -3,7 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from residanat.discipline.cases import REMINDER_DAYS, remind
+from residanat.discipline.cases import REMINDER_DAYS, do_remind_opinions
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         on = options["on"] or timezone.localdate()
-        for case, late in remind(on, options["days"]):
+        for case, late in do_remind_opinions(on, options["days"]):
             centre = case.status.hospital_centre or "—"
             state = "LATE" if late else "due"
             self.stdout.write(f"{centre}: case {case.pk} ({case.status.person.full_name}) opinion {state} "
