@@ -78,8 +78,6 @@ NAMING_ALLOWED: dict[str, str] = {
     "choice/rounds.py:run_due_rounds": "choice/, the one allocation pipeline (issue 21 item 3)",
     "deployment/services.py:do_run": "deployment's allocation, the one allocation pipeline (issue 21 item 3)",
     "concours/services.py:import_posts": "the one import pipeline (issue 21 item 4)",
-    "deployment/posts_import.py:import_posts": "the one import pipeline (issue 21 item 4)",
-    "deployment/services.py:import_candidates": "the one import pipeline (issue 21 item 4)",
 }
 
 # Which modules are service modules: the domain apps' and the ground floor's modules that change

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from residanat.accounts.roles import Role
 from residanat.deployment import services
+from residanat.deployment.candidates_import import import_candidates
 from residanat.deployment.models import Campaign, Candidate, Run, Unplaced
 from residanat.discipline.models import CommitmentService
 from residanat.matching.couples import check
@@ -229,13 +230,13 @@ def test_the_merit_list_import_checks_every_row_before_writing():
     b = w.specialist(w.surgery, rank=None)
     bad = (f"cin;categorie;specialite;promotion;rang\n{a.person.national_id};nouveau;{w.anaesthesia.code};2024;1\n"
            f"{b.person.national_id};nouveau;{w.surgery.code};;1\nXX000000;mutation;{w.surgery.code};;3\n")
-    result = services.import_candidates(w.campaign, bad.encode(), w.ministry, dry_run=False)
+    result = import_candidates(w.campaign, bad.encode(), w.ministry, dry_run=False)
     assert {(e.row, e.column) for e in result.errors} == {(3, "promotion"), (3, "rang"), (4, "cin")}
     a.refresh_from_db()
     assert a.rank is None
     good = (f"cin;categorie;specialite;promotion;rang\n{a.person.national_id};nouveau;{w.anaesthesia.code};2024;2\n"
             f"{b.person.national_id};nouveau;{w.surgery.code};2024;1\n")
-    result = services.import_candidates(w.campaign, good.encode(), w.ministry, dry_run=False)
+    result = import_candidates(w.campaign, good.encode(), w.ministry, dry_run=False)
     assert result.ok and result.updated == 2
     assert list(w.campaign.candidates.order_by("rank").values_list("pk", flat=True)) == [b.pk, a.pk]
 

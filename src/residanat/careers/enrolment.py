@@ -19,13 +19,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop as N_
 
 from residanat.documents.excel import Sheet, workbook_bytes
-from residanat.documents.spreadsheet import (CellError, ImportResult, RowError, blank, key_of, parse_bool, parse_date,
-                                             read_table)
+from residanat.documents.imports import Column, TableImport, run_import
+from residanat.documents.spreadsheet import CellError, ImportResult, RowError, key_of, parse_bool, parse_date
 from residanat.people.identity import (cin_problem, country_problem, find_person, normalise_identifier,
                                        passport_problem, same_name)
 from residanat.people.models import Person, TraineeStatus
@@ -52,7 +52,6 @@ COLUMNS = {
     "study_year": ("annee_etudes", "annee_detudes", "annee"),
     "repeat": ("redoublement", "redoublant"),
 }
-ALIASES = {alias: key for key, aliases in COLUMNS.items() for alias in (key, *aliases)}
 HELP = {
     "national_id": (N_("CIN (étudiants marocains)"), "BK123456"),
     "passport_number": (N_("Numéro de passeport (étudiants étrangers)"), ""),
@@ -187,42 +186,16 @@ def _parse(key: str, value):
     return text
 
 
-def _positions(header_row, header, result) -> dict[str, int]:
-    position = {}
-    for index, name in enumerate(header):
-        key = ALIASES.get(key_of(name))
-        if key is None:
-            continue  # other columns (a row number, remarks) are ignored
-        if key in position:
-            result.errors.append(RowError(header_row, key, _("colonne en double")))
-        position[key] = index
-    for key in REQUIRED:
-        if key not in position:
-            result.errors.append(RowError(header_row, key, _("colonne absente de l'en-tête")))
+def _check_header(header_row, keys, position, context, result) -> None:
     if "national_id" not in position and "passport_number" not in position:
         result.errors.append(RowError(header_row, "national_id",
                                       _("il faut une colonne national_id ou passport_number")))
-    return position
 
 
-def _read_row(row, values, position, result) -> EnrolmentRow | None:
-    errors_before = len(result.errors)
-    read = {}
-    for key, index in position.items():
-        value = values[index] if index < len(values) else None
-        if blank(value):
-            continue
-        try:
-            read[key] = _parse(key, value)
-        except CellError as exc:
-            result.errors.append(RowError(row, key, str(exc)))
-    failed = {e.column for e in result.errors[errors_before:]}
-
-    def error(key, message):
-        result.errors.append(RowError(row, key, message))
-
+def _read_row(row, context, result) -> EnrolmentRow | None:
+    read, error = row.values, row.error
     for key in REQUIRED:
-        if key not in read and key not in failed:
+        if key not in read and key not in row.failed:
             error(key, _("valeur obligatoire"))
     nationality = read.get("nationality", "MA")
     national_id, passport = read.get("national_id") or None, read.get("passport_number") or None
@@ -239,31 +212,32 @@ def _read_row(row, values, position, result) -> EnrolmentRow | None:
         error("national_id", problem)
     if passport and (problem := passport_problem(passport)):
         error("passport_number", problem)
-    if len(result.errors) > errors_before:
+    if row.has_errors:
         return None
     identity = {name: read.get(name, "") for name in PERSON_FIELDS}
     identity.update(national_id=national_id, passport_number=passport, nationality=nationality,
                     birth_date=read.get("birth_date"))
-    return EnrolmentRow(row, identity, read["track"], read["study_year"], read.get("repeat"))
+    return _match(EnrolmentRow(row.number, identity, read["track"], read["study_year"], read.get("repeat")),
+                  context["seen"], result)
 
 
-def _match(parsed: EnrolmentRow, seen: dict, result: EnrolmentResult) -> None:
+def _match(parsed: EnrolmentRow, seen: dict, result: EnrolmentResult) -> EnrolmentRow | None:
     identity = parsed.identity
     key, person = find_person(identity)
     column = "national_id" if identity["national_id"] else "passport_number"
     if key in seen:
         result.errors.append(RowError(parsed.row, column, _("la même personne figure déjà ligne %(row)s")
                                       % {"row": seen[key]}))
-        return
+        return None
     seen[key] = parsed.row
     if person is not None:
         if not same_name(person, identity):
             result.errors.append(RowError(parsed.row, "last_name", _(
                 "%(id)s est enregistré sous le nom %(name)s : corrigez le nom ou l'identifiant")
                 % {"id": identity["national_id"] or identity["passport_number"], "name": person.full_name}))
-            return
+            return None
         parsed.person = person
-    result.rows.append(parsed)
+    return parsed
 
 
 def _judge(parsed: EnrolmentRow, result: EnrolmentResult) -> None:
@@ -298,42 +272,48 @@ def check_can_import(faculty, by) -> None:
         raise PermissionDenied(_("Seul le décanat de la faculté importe ses inscriptions."))
 
 
+def _before(context, result) -> None:
+    check_can_import(context["faculty"], context["by"])
+    if result.end_date < result.start_date:
+        raise ValidationError(_("La fin de l'année universitaire précède son début."))
+    context["centre"] = hospital_centre_of(context["faculty"])
+    if context["centre"] is None:
+        raise ValidationError(_("La %(faculty)s n'est rattachée à aucun centre hospitalier : ses externes n'ont pas "
+                                "d'affectation (D93 art. 1).") % {"faculty": context["faculty"]})
+    context["seen"] = {}
+
+
+def _judge_all(rows, context, result) -> None:
+    result.rows = rows
+    for parsed in rows:
+        _judge(parsed, result)
+
+
+def _parse_column(key):
+    return lambda value, context: _parse(key, value)
+
+
+ENROLMENT = TableImport(
+    columns=tuple(Column(key, aliases, _parse_column(key), required=key in REQUIRED) for key, aliases in COLUMNS.items()),
+    result=lambda context, dry_run: EnrolmentResult(context["faculty"], context["academic_year"], context["start_date"],
+                                                    context["end_date"], dry_run),
+    before=_before, check_header=_check_header, read_row=_read_row, check_table=_judge_all,
+    write=lambda rows, context, result: _write(result, context["centre"], context["by"]),
+    duplicate_column=gettext_lazy("colonne en double"),
+    empty=gettext_lazy("le fichier ne contient aucune ligne d'étudiant"),
+    no_rows=gettext_lazy("le fichier ne contient aucune ligne d'étudiant"),
+)
+
+
 def do_import_enrolment(faculty, file, *, academic_year: int, start_date: dt.date, end_date: dt.date, by,
                         dry_run: bool = True, file_name: str = "") -> EnrolmentResult:
     """Read the faculty's enrolment list (columns of `COLUMNS`), check every row, then write the
     extern statuses in one transaction, or none (dry run: rolled back)."""
-    check_can_import(faculty, by)
-    if end_date < start_date:
-        raise ValidationError(_("La fin de l'année universitaire précède son début."))
-    centre = hospital_centre_of(faculty)
-    if centre is None:
-        raise ValidationError(_("La %(faculty)s n'est rattachée à aucun centre hospitalier : ses externes n'ont pas "
-                                "d'affectation (D93 art. 1).") % {"faculty": faculty})
-    result = EnrolmentResult(faculty, academic_year, start_date, end_date, dry_run)
-    try:
-        table = read_table(file)
-    except ValueError as exc:
-        result.errors.append(RowError(1, "", str(exc)))
-        return result
-    table = [(n, values) for n, values in table if not all(blank(v) for v in values)]
-    if len(table) < 2:
-        result.errors.append(RowError(1, "", _("le fichier ne contient aucune ligne d'étudiant")))
-        return result
-    position = _positions(*table[0], result)
-    if result.errors:
-        return result
-    seen: dict[tuple, int] = {}
-    for row, values in table[1:]:
-        parsed = _read_row(row, values, position, result)
-        if parsed is not None:
-            _match(parsed, seen, result)
-    if result.errors:
-        result.rows = []
-        return result
-    for parsed in result.rows:
-        _judge(parsed, result)
-    _write(result, centre, by, file_name or getattr(file, "name", "") or "")
-    return result
+    data = file if isinstance(file, bytes) else file.read()
+    context = {"faculty": faculty, "academic_year": academic_year, "start_date": start_date, "end_date": end_date,
+               "by": by}
+    return run_import(ENROLMENT, file_name or getattr(file, "name", "") or "", data, context=context,
+                      commit=not dry_run)
 
 
 def _status_values(parsed: EnrolmentRow, result: EnrolmentResult, centre) -> dict:
@@ -352,34 +332,25 @@ def _write_row(parsed: EnrolmentRow, result: EnrolmentResult, centre, by) -> Non
         values=_status_values(parsed, result, centre), by=by, reason=REASON)
 
 
-def _write(result: EnrolmentResult, centre, by, file_name: str) -> None:
+def _write(result: EnrolmentResult, centre, by) -> None:
     counts = result.counts
-    try:
-        with transaction.atomic():
-            for parsed in result.rows:
-                if parsed.ignored:
-                    parsed.outcome = "ignored"
-                    counts["ignored"] += 1
-                    continue
-                _write_row(parsed, result, centre, by)
-                counts[parsed.outcome] += 1
-                counts["externs"] += 1
-                counts["flagged"] += parsed.flagged
-                counts["repeats"] += parsed.is_repeat
-            counts["rows"] = len(result.rows)
-            limit = EnrolmentImport._meta.get_field("file_name").max_length
-            result.record = EnrolmentImport.objects.create(
-                faculty=result.faculty, academic_year=result.academic_year, start_date=result.start_date,
-                end_date=result.end_date, file_name=file_name[-limit:], rows=counts["rows"],
-                statuses_created=counts["created"], imported_by=by)
-            if result.dry_run:
-                transaction.set_rollback(True)
-    except IntegrityError as exc:
-        result.errors.append(RowError(1, "", _("l'enregistrement a échoué (%(error)s) : rien n'a été écrit, "
-                                               "vérifiez à nouveau le fichier") % {"error": exc}))
-        result.rows, result.record = [], None
-    if result.dry_run:
-        result.record = None
+    for parsed in result.rows:
+        if parsed.ignored:
+            parsed.outcome = "ignored"
+            counts["ignored"] += 1
+            continue
+        _write_row(parsed, result, centre, by)
+        counts[parsed.outcome] += 1
+        counts["externs"] += 1
+        counts["flagged"] += parsed.flagged
+        counts["repeats"] += parsed.is_repeat
+    counts["rows"] = len(result.rows)
+    limit = EnrolmentImport._meta.get_field("file_name").max_length
+    record = EnrolmentImport.objects.create(
+        faculty=result.faculty, academic_year=result.academic_year, start_date=result.start_date,
+        end_date=result.end_date, file_name=result.file_name[-limit:], rows=counts["rows"],
+        statuses_created=counts["created"], imported_by=by)
+    result.record = None if result.dry_run else record
 
 
 # --- the template ----------------------------------------------------------------------------------

@@ -15,10 +15,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from residanat.accounts.roles import Role
 from residanat.documents.excel import Sheet, workbook_bytes
-from residanat.documents.spreadsheet import ImportResult, RowError, blank, key_of, read_table
+from residanat.documents.imports import Column, TableImport, run_import
+from residanat.documents.spreadsheet import ImportResult, RowError, blank
 from residanat.people.identity import normalise_identifier
 from residanat.people.models import TraineeStatus
 from residanat.referential.models import Faculty, HospitalCentre, HospitalService
@@ -149,15 +151,14 @@ def hospital_centre_of(faculty) -> HospitalCentre | None:
 
 # --- the batch of the dean's proposal (D93 art. 5) -------------------------------------------------
 
-# Header keys (case, accents and spaces ignored) and the column each one fills.
-BATCH_COLUMNS = {
-    "identifier": "identifier", "identifiant": "identifier", "cin": "identifier", "national_id": "identifier",
-    "passeport": "identifier", "passport_number": "identifier",
-    "establishment_code": "establishment_code", "code_etablissement": "establishment_code",
-    "etablissement": "establishment_code",
-    "service_code": "service_code", "code_service": "service_code",
-    "service": "service",
-}
+# The columns of the dean's proposal, with the other header names read as the same column (case,
+# accents and spaces ignored).
+BATCH_COLUMNS = (
+    Column("identifier", ("identifiant", "cin", "national_id", "passeport", "passport_number")),
+    Column("establishment_code", ("code_etablissement", "etablissement")),
+    Column("service_code", ("code_service",)),
+    Column("service"),
+)
 
 
 @dataclass
@@ -182,20 +183,6 @@ def _identifier(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return normalise_identifier(value)
-
-
-def _table(rows) -> list[tuple[int, dict]]:
-    """The rows as (line number, {column: text}), from a file (bytes or file-like) or from a list
-    of dicts (numbered from 2, as under a header row)."""
-    if isinstance(rows, (list, tuple)):
-        return [(n, {BATCH_COLUMNS.get(key_of(k), key_of(k)): v for k, v in r.items()}) for n, r in enumerate(rows, 2)]
-    table = [(n, values) for n, values in read_table(rows) if not all(blank(v) for v in values)]
-    if not table:
-        return []
-    _row, header = table[0]
-    names = [BATCH_COLUMNS.get(key_of(h), key_of(h)) for h in header]
-    return [(n, {name: values[i] if i < len(values) else None for i, name in enumerate(names) if name})
-            for n, values in table[1:]]
 
 
 def _service(values: dict, row: int, centre, errors: list) -> HospitalService | None:
@@ -270,56 +257,62 @@ def _check_batch(faculty, hospital_centre, label, start, end, committee_opinion)
         raise ValidationError(problems)
 
 
+def _before(context, result) -> None:
+    if not acts_for_faculty(context["by"], context["faculty"]):
+        raise PermissionDenied(_("Seul le décanat de la faculté propose l'affectation de ses externes (D93 art. 5)."))
+    _check_batch(context["faculty"], context["hospital_centre"], context["label"], context["start"], context["end"],
+                 context["committee_opinion"])
+    context["seen"] = {}
+
+
+def _batch_line(row, context, result) -> BatchLine | None:
+    faculty, start, end, seen = context["faculty"], context["start"], context["end"], context["seen"]
+    identifier = _identifier(row.cell("identifier"))
+    if not identifier:
+        row.error("identifier", _("CIN ou passeport obligatoire"))
+    status = _status(identifier, row.number, faculty, start, end, result.errors) if identifier else None
+    service = _service(row.raw, row.number, context["hospital_centre"], result.errors)
+    if status is None or service is None:
+        return None
+    if status.pk in seen:
+        row.error("identifier", _("externe déjà affecté ligne %(row)s de la même proposition") % {"row": seen[status.pk]})
+        return None
+    seen[status.pk] = row.number
+    if (busy := _overlapping_rotation(status, start, end)) is not None:
+        row.error("identifier", _("déjà en stage au service %(service)s du %(start)s au %(end)s")
+                  % {"service": busy.service, "start": f"{busy.start_date:%d/%m/%Y}", "end": f"{busy.end_date:%d/%m/%Y}"})
+        return None
+    return BatchLine(row.number, identifier, status, service)
+
+
+def _write_batch(lines, context, result: BatchProposal) -> None:
+    result.lines = lines
+    result.batch = ExternAssignmentBatch.objects.create(
+        faculty=context["faculty"], hospital_centre=context["hospital_centre"], label=context["label"].strip(),
+        start_date=context["start"], end_date=context["end"], committee_opinion=context["committee_opinion"].strip(),
+        proposed_by=context["by"])
+    ExternAssignment.objects.bulk_create(
+        ExternAssignment(batch=result.batch, status=line.status, service=line.service) for line in lines)
+
+
+BATCH = TableImport(
+    columns=BATCH_COLUMNS, result=lambda context, dry_run: BatchProposal(dry_run=dry_run),
+    before=_before, read_row=_batch_line, write=_write_batch,
+    empty=gettext_lazy("le fichier ne contient aucune ligne d'externe"),
+    no_rows=gettext_lazy("le fichier ne contient aucune ligne d'externe"),
+)
+
+
 def do_propose_extern_batch(faculty, hospital_centre, label, start, end, committee_opinion, rows, by) -> BatchProposal:
     """D93 art. 5: the dean's office proposes, after the pedagogical committee's opinion, one
     service per extern for `start`–`end`. `rows`: a spreadsheet (bytes or file) with the columns
     identifier (CIN or passport) and service (establishment_code + service_code, or one column
     "service" as "establishment/service"), or a list of dicts with those keys. Every row is checked
     first; on any error nothing is written and `result.errors` names the row and the column."""
-    if not acts_for_faculty(by, faculty):
-        raise PermissionDenied(_("Seul le décanat de la faculté propose l'affectation de ses externes (D93 art. 5)."))
-    _check_batch(faculty, hospital_centre, label, start, end, committee_opinion)
-    result = BatchProposal()
-    try:
-        table = _table(rows)
-    except ValueError as exc:
-        result.errors.append(RowError(1, "", str(exc)))
-        return result
-    if not table:
-        result.errors.append(RowError(1, "", _("le fichier ne contient aucune ligne d'externe")))
-        return result
-    seen: dict[int, int] = {}
-    for row, values in table:
-        identifier = _identifier(values.get("identifier"))
-        if not identifier:
-            result.errors.append(RowError(row, "identifier", _("CIN ou passeport obligatoire")))
-        status = _status(identifier, row, faculty, start, end, result.errors) if identifier else None
-        service = _service(values, row, hospital_centre, result.errors)
-        if status is None or service is None:
-            continue
-        if status.pk in seen:
-            result.errors.append(RowError(row, "identifier", _("externe déjà affecté ligne %(row)s de la même "
-                                                                "proposition") % {"row": seen[status.pk]}))
-            continue
-        seen[status.pk] = row
-        if (busy := _overlapping_rotation(status, start, end)) is not None:
-            result.errors.append(RowError(row, "identifier", _(
-                "déjà en stage au service %(service)s du %(start)s au %(end)s")
-                % {"service": busy.service, "start": f"{busy.start_date:%d/%m/%Y}",
-                   "end": f"{busy.end_date:%d/%m/%Y}"}))
-            continue
-        result.lines.append(BatchLine(row, identifier, status, service))
-    if result.errors:
-        result.lines = []
-        return result
-    with transaction.atomic():
-        batch = ExternAssignmentBatch.objects.create(
-            faculty=faculty, hospital_centre=hospital_centre, label=label.strip(), start_date=start, end_date=end,
-            committee_opinion=committee_opinion.strip(), proposed_by=by)
-        ExternAssignment.objects.bulk_create(
-            ExternAssignment(batch=batch, status=line.status, service=line.service) for line in result.lines)
-    result.batch = batch
-    return result
+    data = rows if isinstance(rows, (bytes, list, tuple)) else rows.read()
+    context = {"faculty": faculty, "hospital_centre": hospital_centre, "label": label, "start": start, "end": end,
+               "committee_opinion": committee_opinion, "by": by}
+    return run_import(BATCH, getattr(rows, "name", ""), data, context=context, commit=True)
 
 
 def do_assign_extern_batch(batch: ExternAssignmentBatch, by) -> ExternAssignmentBatch:

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from residanat.common.actions import perform
-from residanat.common.uploads import forget_previewed, keep_previewed, previewed, upload_problem
+from residanat.common.import_page import ImportFlow, import_page
+from residanat.common.uploads import upload_problem
 from residanat.documents.excel import XLSX_CONTENT_TYPE
 from residanat.documents.http import document_response
 from residanat.people.models import TraineeStatus
@@ -116,61 +117,34 @@ def externs(request):
 
 # --- the enrolment import --------------------------------------------------------------------------
 
-def _import_context(request, form, **extra):
-    return {"form": form, "result": None, "token": "", "file_name": "", "columns": list(COLUMNS),
-            "imports": rules.visible_imports(request.user).select_related("faculty", "imported_by")[:10],
-            **extra}
-
-
-def _run_import(request, params, data, name, dry_run):
+def _run_import(request, name, data, params, commit):
     faculty = get_object_or_404(rules.faculties_of_dean(request.user), pk=params["faculty"])
     return do_import_enrolment(
         faculty, data, academic_year=params["academic_year"], start_date=dt.date.fromisoformat(params["start_date"]),
-        end_date=dt.date.fromisoformat(params["end_date"]), by=request.user, dry_run=dry_run, file_name=name)
+        end_date=dt.date.fromisoformat(params["end_date"]), by=request.user, dry_run=not commit, file_name=name)
+
+
+def _import_params(data) -> dict:
+    return {"faculty": data["faculty"].pk, "academic_year": data["academic_year"],
+            "start_date": data["start_date"].isoformat(), "end_date": data["end_date"].isoformat()}
 
 
 @login_required
 def enrolment_import(request):
-    """Upload → dry run (errors with row and column, or the counts per track and year and the
-    flagged rows) → confirm → one atomic write of exactly the previewed file."""
+    """Upload -> dry run (errors with row and column, or the counts per track and year and the
+    flagged rows) -> confirm -> one atomic write of exactly the previewed file."""
     _must_act_for_a_faculty(request.user)
-    if request.method == "POST" and request.POST.get("action") == "confirm":
-        stored, params = previewed(request, IMPORT_KEY), request.session.get(f"{IMPORT_KEY}:params")
-        if stored is None or params is None:
-            return redirect("careers:enrolment-import")
-        name, data = stored
-        try:
-            result = _run_import(request, params, data, name, dry_run=False)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("careers:enrolment-import")
-        if result.ok:
-            forget_previewed(request, IMPORT_KEY)
-            messages.success(request, _("%(externs)s externes enregistrés (%(created)s créés, %(updated)s modifiés, "
-                                        "%(unchanged)s inchangés), %(ignored)s lignes ignorées.") % result.counts)
-            return redirect(f"{reverse('careers:externs')}?year={params['academic_year']}&faculty={params['faculty']}")
-        return render(request, "careers/externs/import.html",
-                      _import_context(request, EnrolmentImportForm(request.user), result=result, file_name=name))
-    form = EnrolmentImportForm(request.user, request.POST or None, request.FILES or None)
-    context = _import_context(request, form)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if problem := upload_problem(upload):
-            form.add_error("file", problem)
-        else:
-            data = form.cleaned_data
-            params = {"faculty": data["faculty"].pk, "academic_year": data["academic_year"],
-                      "start_date": data["start_date"].isoformat(), "end_date": data["end_date"].isoformat()}
-            content = upload.read()
-            try:
-                result = _run_import(request, params, content, upload.name, dry_run=True)
-            except ValidationError as error:
-                form.add_error(None, error.messages)
-            else:
-                request.session[f"{IMPORT_KEY}:params"] = params
-                token = keep_previewed(request, IMPORT_KEY, upload.name, content, result.ok)
-                context.update(result=result, token=token, file_name=upload.name)
-    return render(request, "careers/externs/import.html", context)
+    flow = ImportFlow(
+        key="careers:enrolment_import", template="careers/externs/import.html",
+        form=lambda data, files: EnrolmentImportForm(request.user, data, files), params=_import_params,
+        run=lambda name, data, params, commit: _run_import(request, name, data, params, commit),
+        done=lambda result, params: f"{reverse('careers:externs')}?year={params['academic_year']}"
+                                    f"&faculty={params['faculty']}",
+        success=lambda result: _("%(externs)s externes enregistrés (%(created)s créés, %(updated)s modifiés, "
+                                 "%(unchanged)s inchangés), %(ignored)s lignes ignorées.") % result.counts)
+    return import_page(request, flow, {
+        "columns": list(COLUMNS),
+        "imports": rules.visible_imports(request.user).select_related("faculty", "imported_by")[:10]})
 
 
 @login_required

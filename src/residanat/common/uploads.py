@@ -39,25 +39,27 @@ def upload_problem(upload, extensions=SPREADSHEET_EXTENSIONS, wrong_kind: str = 
     return ""
 
 
-def keep_previewed(request, key: str, name: str, data: bytes, ok: bool) -> str:
+def keep_previewed(request, key: str, name: str, data: bytes, ok: bool, params: dict | None = None) -> str:
     """Keep the previewed file under `key` when it can be written (else forget any file kept
-    there); return its token, for the confirmation form to send back."""
+    there), with what else the confirmation needs (`params`, JSON); return its token, for the
+    confirmation form to send back."""
     token = hashlib.sha256(data).hexdigest()
     if ok:
-        request.session[key] = {"token": token, "name": name, "data": base64.b64encode(data).decode("ascii")}
+        request.session[key] = {"token": token, "name": name, "data": base64.b64encode(data).decode("ascii"),
+                                "params": params or {}}
     else:
         request.session.pop(key, None)
     return token
 
 
-def previewed(request, key: str) -> tuple[str, bytes] | None:
-    """The (name, bytes) of the file kept under `key`, when the confirmation sends back its token;
-    else None, with a message to upload the file again."""
+def previewed(request, key: str) -> tuple[str, bytes, dict] | None:
+    """The (name, bytes, params) of the file kept under `key`, when the confirmation sends back its
+    token; else None, with a message to upload the file again."""
     stored = request.session.get(key)
     if not stored or stored["token"] != request.POST.get("token"):
         messages.error(request, _("Le fichier prévisualisé n'est plus disponible : déposez-le à nouveau."))
         return None
-    return stored["name"], base64.b64decode(stored["data"])
+    return stored["name"], base64.b64decode(stored["data"]), stored.get("params") or {}
 
 
 def forget_previewed(request, key: str) -> None:

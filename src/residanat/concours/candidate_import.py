@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from residanat.documents.excel import Sheet, workbook_bytes
-from residanat.documents.spreadsheet import (CellError, ImportResult, RowError, blank, cell_text, key_of, parse_bool,
-                                             parse_date, read_table)
+from residanat.documents import imports
+from residanat.documents.spreadsheet import (CellError, ImportResult, RowError, cell_text, key_of, parse_bool,
+                                             parse_date)
 from residanat.people.identity import (cin_problem, country_problem, find_person, normalise_identifier,
                                        passport_problem, same_name)
 from residanat.people.models import Person
@@ -221,88 +222,39 @@ def check_can_import(competition: Competition, by) -> None:
         raise ValidationError(problem)
 
 
-def do_import_candidates(competition: Competition, file, by, dry_run: bool = True) -> CandidatesImport:
-    """Read candidates from a spreadsheet (the columns of `columns_for(competition.kind)`), check
-    every row, then write them all in one transaction, or none (dry run: rolled back)."""
-    result = CandidatesImport(competition, dry_run)
-    check_can_import(competition, by)
-    try:
-        table = read_table(file)
-    except ValueError as exc:
-        result.errors.append(RowError(1, "", str(exc)))
-        return result
-    table = [(n, values) for n, values in table if not all(blank(v) for v in values)]
-    if not table:
-        result.errors.append(RowError(1, "", _("le fichier est vide")))
-        return result
-    header_row, header = table[0]
-    position = _positions(competition, header_row, header, result)
-    if result.errors:
-        return result
-    if len(table) == 1:
-        result.errors.append(RowError(header_row, "", _("le fichier ne contient aucune ligne de candidat")))
-        return result
-    faculties = {f.code.lower(): f for f in Faculty.objects.all()}
-    seen: dict[tuple, int] = {}
-    for row, values in table[1:]:
-        parsed = _read_row(competition, row, values, position, faculties, result)
-        if parsed is not None:
-            _match(competition, parsed, seen, result)
-    if result.errors:
-        result.rows = []
-        return result
-    _write(competition, result, by)
-    return result
+def _before(context, result) -> None:
+    check_can_import(context["competition"], context["by"])
+    context.update(faculties={f.code.lower(): f for f in Faculty.objects.all()}, seen={})
 
 
-def _positions(competition, header_row, header, result) -> dict[str, int]:
+def _columns(context) -> list[imports.Column]:
+    return [imports.Column(c.key, parse=lambda value, context, c=c: _parse(c, value, context["faculties"]),
+                           required=c.key in ("nom", "prenom", "filiere"))
+            for c in columns_for(context["competition"].kind)]
+
+
+def _check_header(header_row, keys, position, context, result) -> None:
+    competition = context["competition"]
     wanted = {c.key for c in columns_for(competition.kind)}
-    position = {}
-    for index, name in enumerate(header):
-        key = key_of(name)
-        if not key:
-            continue
+    for key in keys:
         if key in BY_KEY and key not in wanted:
             result.errors.append(RowError(header_row, key, _("colonne sans objet pour un concours de type « %(kind)s »")
                                           % {"kind": competition.get_kind_display()}))
-        elif key in position:
-            result.errors.append(RowError(header_row, key, _("colonne en double")))
-        elif key in BY_KEY:
-            position[key] = index
-        # Other columns (a row number, remarks) are ignored.
-    for key in ("nom", "prenom", "filiere"):
-        if key not in position:
-            result.errors.append(RowError(header_row, key, _("colonne absente de l'en-tête")))
     if "cin" not in position and "passeport" not in position:
         result.errors.append(RowError(header_row, "cin", _("il faut au moins une colonne cin ou passeport")))
-    return position
 
 
-def _read_row(competition, row, values, position, faculties, result) -> ImportRow | None:
-    errors_before = len(result.errors)
-    read = {}
-    for key, index in position.items():
-        column = BY_KEY[key]
-        value = values[index] if index < len(values) else None
-        if blank(value):
-            continue
-        try:
-            read[key] = _parse(column, value, faculties)
-        except CellError as exc:
-            result.errors.append(RowError(row, key, str(exc)))
-
-    def error(key, message):
-        result.errors.append(RowError(row, key, message))
-
+def _read_row(row, context, result) -> ImportRow | None:
+    competition, read, error = context["competition"], row.values, row.error
     for key in ("nom", "prenom", "filiere"):
-        if key not in read and not any(e.row == row and e.column == key for e in result.errors):
+        if key not in read and key not in row.failed:
             error(key, _("valeur obligatoire"))
     nationality = read.get("nationalite", "MA")
     national_id = normalise_identifier(read.get("cin")) or None
     passport = normalise_identifier(read.get("passeport")) or None
     if nationality == "MA":
         if national_id is None:
-            if "cin" not in [e.column for e in result.errors if e.row == row]:
+            if "cin" not in row.failed:
                 error("cin", _("la CIN est obligatoire pour un candidat marocain"))
         elif problem := cin_problem(national_id):
             error("cin", problem)
@@ -327,11 +279,11 @@ def _read_row(competition, row, values, position, faculties, result) -> ImportRo
                 # D93 art. 21 2°: no year of practice asked of a veterinary doctor.
                 column.target == "practice_since"
                 and not registration.practice_required(competition, read.get("diplome", ""))):
-            if not any(e.row == row and e.column == column.key for e in result.errors):
+            if column.key not in row.failed:
                 error(column.key, _("valeur obligatoire pour la voie « %(route)s »") % {"route": Route(route).label})
     if "diploma_country" in relevant:
         facts.setdefault("diploma_country", "MA")
-    if len(result.errors) > errors_before:
+    if row.has_errors:
         return None
     identity = {
         "national_id": national_id, "passport_number": passport, "nationality": nationality,
@@ -339,10 +291,11 @@ def _read_row(competition, row, values, position, faculties, result) -> ImportRo
         "first_name_ar": read.get("prenom_ar", ""), "birth_date": read.get("date_naissance"),
         "email": read.get("courriel", ""), "phone": read.get("telephone", ""),
     }
-    return ImportRow(row, identity, {"route": route, "track": read["filiere"], **facts})
+    return _match(competition, ImportRow(row.number, identity, {"route": route, "track": read["filiere"], **facts}),
+                  context["seen"], result)
 
 
-def _match(competition, parsed: ImportRow, seen: dict, result: CandidatesImport) -> None:
+def _match(competition, parsed: ImportRow, seen: dict, result: CandidatesImport) -> ImportRow | None:
     identity = parsed.identity
     key, person = find_person(identity)
     column = "cin" if identity["national_id"] else "passeport"
@@ -350,59 +303,68 @@ def _match(competition, parsed: ImportRow, seen: dict, result: CandidatesImport)
         what = _("la même CIN") if column == "cin" else _("le même passeport")
         result.errors.append(RowError(parsed.row, column, _("%(what)s figure déjà ligne %(row)s")
                                       % {"what": what, "row": seen[key]}))
-        return
+        return None
     seen[key] = parsed.row
     if person is not None:
         existing = Candidate.objects.filter(competition=competition, person=person).first()
         if existing is not None:
             result.errors.append(RowError(parsed.row, column, _("déjà candidat à ce concours (n° %(number)s)")
                                           % {"number": existing.number}))
-            return
+            return None
         if same_name(person, identity) is False:
             result.warnings.append(RowError(parsed.row, "nom", _(
                 "personne déjà enregistrée sous le nom %(name)s : son dossier est repris tel quel")
                 % {"name": person.full_name}))
         parsed.person = person
-    result.rows.append(parsed)
+    return parsed
 
 
-def _write(competition: Competition, result: CandidatesImport, by) -> None:
+def _write(rows, context, result: CandidatesImport) -> None:
     from .eligibility import check_candidate
 
-    reason = "Import des candidats par la faculté"
-    try:
-        with transaction.atomic():
-            locked = registration.lock_competition(competition)
-            check_can_import(locked, by)  # the state may have moved since the file was read
-            numbers = registration.next_candidate_numbers(locked, len(result.rows))
-            for parsed, number in zip(result.rows, numbers):
-                person = parsed.person
-                if person is None:
-                    values = {name: parsed.identity[name] for name in PERSON_FIELDS}
-                    person = Person(**values)
-                    person._history_user = by
-                    person._change_reason = reason
-                    person.save()
-                    result.counts["new_persons"] += 1
-                else:
-                    result.counts["existing_persons"] += 1
-                candidate = Candidate(competition=locked, person=person, number=number, self_registered=False,
-                                      registered_by=by, **parsed.candidacy)
-                candidate._history_user = by
-                candidate._change_reason = reason
-                candidate.save()
-                check_candidate(candidate)
-                parsed.number, parsed.state = number, candidate.state
-                parsed.failures = list(candidate.eligibility)
-                result.counts[candidate.state] += 1
-            result.counts["rows"] = len(result.rows)
-            if result.dry_run:
-                transaction.set_rollback(True)
-    except IntegrityError as exc:
-        # Someone registered the same person meanwhile: nothing was written, say so.
-        result.errors.append(RowError(1, "", _("l'enregistrement a échoué (%(error)s) : rien n'a été écrit, "
-                                               "vérifiez à nouveau le fichier") % {"error": exc}))
-        result.rows = []
+    by, reason = context["by"], "Import des candidats par la faculté"
+    locked = registration.lock_competition(context["competition"])
+    check_can_import(locked, by)  # the state may have moved since the file was read
+    numbers = registration.next_candidate_numbers(locked, len(rows))
+    for parsed, number in zip(rows, numbers):
+        person = parsed.person
+        if person is None:
+            person = Person(**{name: parsed.identity[name] for name in PERSON_FIELDS})
+            person._history_user = by
+            person._change_reason = reason
+            person.save()
+            result.counts["new_persons"] += 1
+        else:
+            result.counts["existing_persons"] += 1
+        candidate = Candidate(competition=locked, person=person, number=number, self_registered=False,
+                              registered_by=by, **parsed.candidacy)
+        candidate._history_user = by
+        candidate._change_reason = reason
+        candidate.save()
+        check_candidate(candidate)
+        parsed.number, parsed.state = number, candidate.state
+        parsed.failures = list(candidate.eligibility)
+        result.counts[candidate.state] += 1
+    result.rows = rows
+    result.counts["rows"] = len(rows)
+
+
+# Every row is checked (required columns, identity numbers, dates, yes/no answers, faculty codes,
+# duplicates within the file, people already candidates) before anything is written.
+CANDIDATES = imports.TableImport(
+    columns=_columns, result=lambda context, dry_run: CandidatesImport(context["competition"], dry_run),
+    before=_before, check_header=_check_header, read_row=_read_row, write=_write,
+    duplicate_column=gettext_lazy("colonne en double"),
+    no_rows=gettext_lazy("le fichier ne contient aucune ligne de candidat"),
+)
+
+
+def do_import_candidates(competition: Competition, file, by, dry_run: bool = True) -> CandidatesImport:
+    """Read candidates from a spreadsheet (the columns of `columns_for(competition.kind)`), check
+    every row, then write them all in one transaction, or none (dry run: rolled back)."""
+    data = file if isinstance(file, bytes) else file.read()
+    return imports.run_import(CANDIDATES, getattr(file, "name", ""), data,
+                              context={"competition": competition, "by": by}, commit=not dry_run)
 
 
 # --- the template ------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ from django.utils.translation import gettext_lazy
 from residanat.documents.excel import Sheet, workbook_bytes
 from residanat.documents.http import document_language
 from residanat.documents.pdf import render_pdf_bytes
-from residanat.documents.spreadsheet import ImportResult, blank, read_table
+from residanat.documents.imports import Column, TableImport, run_import
+from residanat.documents.spreadsheet import ImportResult, blank
 from residanat.referential.data import normalise_name
 from residanat.referential.models import Faculty, Specialty
 
@@ -271,6 +272,10 @@ class TableProblem:
             where.append(_("colonne %(column)s") % {"column": self.column})
         return f"{', '.join(where)} : {self.message}" if where else self.message
 
+    @property
+    def row(self) -> int | None:
+        return self.line
+
     def as_dict(self) -> dict:
         return {"line": self.line, "column": self.column, "message": self.message}
 
@@ -373,37 +378,11 @@ def parse_seats(raw) -> tuple[int | None, str]:
     return int(number), ""
 
 
-def read_posts_table(data: bytes, competition_slug: str = "", dry_run: bool = True) -> PostsTableImport:
-    """Read and check every row of a filled template (xlsx, or CSV separated by `;`, `,` or tabs).
-    Writes nothing: the rows and the problems, each naming its row and column."""
-    result = PostsTableImport(competition_slug, dry_run)
-    try:
-        table = read_table(data)
-    except ValueError as exc:
-        result.errors.append(TableProblem(None, "", str(exc)))
-        return result
-    table = [(n, values) for n, values in table if not all(blank(v) for v in values)]
-    if not table:
-        result.errors.append(TableProblem(1, "", _("le fichier est vide")))
-        return result
-    header_line, header = table[0]
-    position: dict[str, int] = {}
-    for index, title in enumerate(header):
-        key = header_key(title)
-        if key in COLUMNS and key not in position:
-            position[key] = index
-    for column in REQUIRED_COLUMNS:
-        if column not in position:
-            result.errors.append(TableProblem(header_line, column, _("colonne absente de l'en-tête (attendu : %(columns)s)")
-                                              % {"columns": ", ".join(COLUMNS)}))
-    if result.errors:
-        return result
-
+def _lookups(context, result) -> None:
     specialties = list(Specialty.objects.all())
     if not specialties:
         result.errors.append(TableProblem(None, "", _("le référentiel n'a aucune spécialité")))
-        return result
-    by_code = {(s.group, s.code): s for s in specialties}
+        return
     groups_of_code: dict[str, list[str]] = {}
     for s in specialties:
         groups_of_code.setdefault(s.code, []).append(s.group)
@@ -411,71 +390,85 @@ def read_posts_table(data: bytes, competition_slug: str = "", dry_run: bool = Tr
     tracks.update({normalise_name(str(label)): v for v, label in Specialty.TrackChoice.choices})
     groups = {normalise_name(v): v for v in Group.values}
     groups.update({normalise_name(str(label)): v for v, label in Group.choices})
-    open_names = ", ".join(s.name_fr for s in specialties if s.public_administration_open) or "—"
-    seen: dict[tuple[str, int | None], int] = {}
+    context.update(by_code={(s.group, s.code): s for s in specialties}, groups_of_code=groups_of_code, tracks=tracks,
+                   groups=groups, seen={},
+                   open_names=", ".join(s.name_fr for s in specialties if s.public_administration_open) or "—")
 
-    def cell(values, column):
-        index = position.get(column)
-        return values[index] if index is not None and index < len(values) else None
 
-    def error(line, column, message):
-        result.errors.append(TableProblem(line, column, message))
-
-    for line, values in table[1:]:
-        before = len(result.errors)
-        raw_group = cell(values, "groupe")
-        group = groups.get(normalise_name(str(raw_group or "")))
-        if blank(raw_group):
-            error(line, "groupe", _("groupe manquant"))
-        elif group is None:
-            error(line, "groupe", _("groupe « %(value)s » inconnu (attendu : %(codes)s)")
-                  % {"value": raw_group, "codes": ", ".join(Group.values)})
-        raw_track = cell(values, "filiere")
-        if group and not blank(raw_track):
-            track = tracks.get(normalise_name(str(raw_track)))
-            if track != group_track(group):
-                error(line, "filiere", _("« %(value)s » : la filière du groupe %(group)s est %(track)s")
-                      % {"value": raw_track, "group": group, "track": group_track(group)})
-        raw_code = cell(values, "specialite_code")
-        code = "" if blank(raw_code) else str(raw_code).strip()
-        specialty = None
-        if group and code:
-            specialty = by_code.get((group, code))
-            if specialty is None:
-                elsewhere = groups_of_code.get(code)
-                if elsewhere:
-                    error(line, "specialite_code", _("la spécialité %(code)s est du groupe %(groups)s, pas du groupe %(group)s")
-                          % {"code": code, "groups": ", ".join(elsewhere), "group": group})
-                else:
-                    codes = [c for g, c in by_code if g == group]
-                    close = difflib.get_close_matches(code, codes, 1, 0.6)
-                    hint = (" " + _("(la plus proche dans le groupe : %(code)s)") % {"code": close[0]}) if close else ""
-                    error(line, "specialite_code", _("code de spécialité « %(code)s » inconnu") % {"code": code} + hint)
-        seats = {}
-        for column, seat_type in SEAT_COLUMNS.items():
-            number, problem = parse_seats(cell(values, column))
-            if problem:
-                error(line, column, problem)
+def _read_row(row, context, result: PostsTableImport) -> None:
+    line, cell, error, by_code = row.number, row.cell, row.error, context["by_code"]
+    raw_group = cell("groupe")
+    group = context["groups"].get(normalise_name(str(raw_group or "")))
+    if blank(raw_group):
+        error("groupe", _("groupe manquant"))
+    elif group is None:
+        error("groupe", _("groupe « %(value)s » inconnu (attendu : %(codes)s)")
+              % {"value": raw_group, "codes": ", ".join(Group.values)})
+    raw_track = cell("filiere")
+    if group and not blank(raw_track):
+        track = context["tracks"].get(normalise_name(str(raw_track)))
+        if track != group_track(group):
+            error("filiere", _("« %(value)s » : la filière du groupe %(group)s est %(track)s")
+                  % {"value": raw_track, "group": group, "track": group_track(group)})
+    raw_code = cell("specialite_code")
+    code = "" if blank(raw_code) else str(raw_code).strip()
+    specialty = None
+    if group and code:
+        specialty = by_code.get((group, code))
+        if specialty is None:
+            elsewhere = context["groups_of_code"].get(code)
+            if elsewhere:
+                error("specialite_code", _("la spécialité %(code)s est du groupe %(groups)s, pas du groupe %(group)s")
+                      % {"code": code, "groups": ", ".join(elsewhere), "group": group})
             else:
-                seats[seat_type] = number
-        if group and (not code or specialty) and seats.get(SeatType.PUBLIC_ADMINISTRATION) \
-                and not seat_open(SeatType.PUBLIC_ADMINISTRATION, specialty):
-            what = specialty.name_fr if specialty else _("le contingent d'un groupe")
-            error(line, "administration_publique",
-                  _("D93 art. 27 bis : pas de postes pour les candidats d'une administration publique dans "
-                    "%(what)s ; seulement en %(names)s") % {"what": what, "names": open_names})
-        if group and (not code or specialty):
-            key = (group, specialty.pk if specialty else None)
-            if key in seen:
-                what = code or _("contingent du groupe %(group)s") % {"group": group}
-                error(line, "specialite_code", _("%(what)s figure déjà ligne %(line)s") % {"what": what, "line": seen[key]})
-            else:
-                seen[key] = line
-        if len(result.errors) == before:
-            result.rows.append(TableRow(line, group, specialty, seats, str(cell(values, "specialite") or "")))
-    if not result.errors and not any(row.total for row in result.rows):
+                codes = [c for g, c in by_code if g == group]
+                close = difflib.get_close_matches(code, codes, 1, 0.6)
+                hint = (" " + _("(la plus proche dans le groupe : %(code)s)") % {"code": close[0]}) if close else ""
+                error("specialite_code", _("code de spécialité « %(code)s » inconnu") % {"code": code} + hint)
+    seats = {}
+    for column, seat_type in SEAT_COLUMNS.items():
+        number, problem = parse_seats(cell(column))
+        if problem:
+            error(column, problem)
+        else:
+            seats[seat_type] = number
+    if group and (not code or specialty) and seats.get(SeatType.PUBLIC_ADMINISTRATION) \
+            and not seat_open(SeatType.PUBLIC_ADMINISTRATION, specialty):
+        what = specialty.name_fr if specialty else _("le contingent d'un groupe")
+        error("administration_publique",
+              _("D93 art. 27 bis : pas de postes pour les candidats d'une administration publique dans "
+                "%(what)s ; seulement en %(names)s") % {"what": what, "names": context["open_names"]})
+    if group and (not code or specialty):
+        key, seen = (group, specialty.pk if specialty else None), context["seen"]
+        if key in seen:
+            what = code or _("contingent du groupe %(group)s") % {"group": group}
+            error("specialite_code", _("%(what)s figure déjà ligne %(line)s") % {"what": what, "line": seen[key]})
+        else:
+            seen[key] = line
+    if not row.has_errors:
+        # The lines read are shown even beside another line's errors.
+        result.rows.append(TableRow(line, group, specialty, seats, str(cell("specialite") or "")))
+
+
+def _something_to_import(rows, context, result: PostsTableImport) -> None:
+    if not any(row.total for row in result.rows):
         result.errors.append(TableProblem(None, "", _("le fichier ne répartit aucun poste : rien à importer")))
-    return result
+
+
+# Reading the template back; `services.do_import_posts_table` adds who may import and the write.
+POSTS_TABLE = TableImport(
+    columns=tuple(Column(name, required=name in REQUIRED_COLUMNS) for name in COLUMNS),
+    result=lambda context, dry_run: PostsTableImport(context["slug"], dry_run),
+    before=_lookups, read_row=_read_row, check_table=_something_to_import, header_key=header_key,
+    missing_column=gettext_lazy("colonne absente de l'en-tête (attendu : %(columns)s)"),
+    file_row=None, problem=TableProblem,
+)
+
+
+def read_posts_table(data: bytes, competition_slug: str = "", dry_run: bool = True) -> PostsTableImport:
+    """Read and check every row of a filled template (xlsx, or CSV separated by `;`, `,` or tabs).
+    Writes nothing: the rows and the problems, each naming its row and column."""
+    return run_import(POSTS_TABLE, "", data, context={"slug": competition_slug}, commit=not dry_run)
 
 
 def file_kind(name: str, data: bytes) -> str | None:

@@ -7,7 +7,6 @@ changed score goes through a new, motivated version of the merit list (concours/
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -18,7 +17,8 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from residanat.documents.excel import Sheet, workbook_bytes
-from residanat.documents.spreadsheet import NO, YES, ImportResult, RowError, blank, read_table
+from residanat.documents.imports import Column, TableImport, run_import
+from residanat.documents.spreadsheet import NO, YES, ImportResult, RowError, blank
 
 from .models import Candidate, Competition, CompetitionTest, Score
 
@@ -27,7 +27,6 @@ SCORE_ENTRY_STATES = (State.REGISTRATION_CLOSED, State.SCORES_ENTERED)
 AFTER_DELIBERATION = (State.DELIBERATED, State.PUBLISHED)
 # Score.value has two decimal places.
 SCORE_PLACES = 2
-COLUMNS = ("numero", "note", "absent")
 
 
 # --- checks shared by one score and an import --------------------------------------------------
@@ -169,144 +168,116 @@ class ScoresImport(ImportResult):
         ("rows", "created", "updated", "unchanged", "absent", "missing"), 0))
 
 
-def _header_key(text) -> str:
-    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
-    return text.strip().lower().replace("°", "").replace(" ", "_")
-
-
-def do_import_scores(competition: Competition, test: CompetitionTest, file, by, dry_run: bool = True) -> ScoresImport:
-    """Read one test's scores from a spreadsheet (columns "numero", "note", optional "absent";
-    other columns ignored). Every row is checked first; a single error and nothing is written.
-    The dry run returns the preview; the commit writes every row in one transaction."""
-    result = ScoresImport(competition, test, dry_run)
+def _before(context, result: ScoresImport) -> None:
+    competition, test = context["competition"], context["test"]
     if test.competition_id != competition.pk:
         raise ValidationError(_("L'épreuve « %(test)s » n'appartient pas à ce concours.") % {"test": test})
-    check_can_enter_scores(competition, by)
-    try:
-        table = read_table(file)
-    except ValueError as exc:
-        result.errors.append(RowError(1, "", str(exc)))
-        return result
-    if not table:
-        result.errors.append(RowError(1, "", _("le fichier est vide")))
-        return result
-    header_row, header = table[0]
-    position = {}
-    for index, name in enumerate(header):
-        key = _header_key(name)
-        if key in COLUMNS and key not in position:
-            position[key] = index
-    for column in ("numero", "note"):
-        if column not in position:
-            result.errors.append(RowError(header_row, column, _("colonne absente de l'en-tête")))
-    if result.errors:
-        return result
+    check_can_enter_scores(competition, context["by"])
+    context.update(
+        candidates={c.number: c for c in Candidate.objects.filter(competition=competition).select_related("person")},
+        existing={s.candidate_id: s for s in Score.objects.filter(test=test, candidate__competition=competition)},
+        seen={})
 
-    candidates = {c.number: c for c in Candidate.objects.filter(competition=competition).select_related("person")}
-    existing = {s.candidate_id: s for s in Score.objects.filter(test=test, candidate__competition=competition)}
-    seen: dict[str, int] = {}
-    planned: list[tuple[Candidate, Decimal | None, bool, ScoreRow]] = []
 
-    def cell(values, column):
-        index = position.get(column)
-        return values[index] if index is not None and index < len(values) else None
+def _read_row(row, context, result: ScoresImport):
+    """(candidate, value, absent, preview) of a line, or None with its errors."""
+    raw_number, raw_note, raw_absent = row.cell("numero"), row.cell("note"), row.cell("absent")
+    number = "" if blank(raw_number) else str(raw_number).strip()
+    if isinstance(raw_number, float) and raw_number.is_integer():
+        number = str(int(raw_number))
+    candidate, seen = None, context["seen"]
+    if not number:
+        row.error("numero", _("numéro de candidat manquant"))
+    elif number in seen:
+        row.error("numero", _("le candidat %(number)s figure déjà ligne %(row)s") % {"number": number, "row": seen[number]})
+    else:
+        seen[number] = row.number
+        candidate = context["candidates"].get(number)
+        if candidate is None:
+            row.error("numero", _("aucun candidat n° %(number)s dans ce concours") % {"number": number})
+        elif problem := candidate_problem(candidate):
+            row.error("numero", problem)
+    absent_text = "" if blank(raw_absent) else str(raw_absent).strip().lower()
+    if isinstance(raw_absent, (int, float)) and not isinstance(raw_absent, bool):
+        absent_text = str(int(raw_absent)) if float(raw_absent).is_integer() else str(raw_absent)
+    absent = raw_absent is True or absent_text in YES
+    readable = raw_absent is True or raw_absent is False or absent_text in YES or absent_text in NO
+    if not readable:
+        row.error("absent", _("« %(value)s » : répondez oui ou non (ou 1/0, x)") % {"value": raw_absent})
+    value = None
+    if not readable:
+        pass  # whether a note is due depends on the unreadable "absent": one error is enough
+    elif absent:
+        if not blank(raw_note):
+            row.error("note", _("un candidat absent n'a pas de note"))
+    elif blank(raw_note):
+        row.error("note", _("note manquante (ou indiquez absent : oui)"))
+    else:
+        value = parse_number(raw_note)
+        if value is None:
+            row.error("note", _("« %(value)s » n'est pas un nombre") % {"value": raw_note})
+        elif problem := value_problem(value, context["test"]):
+            row.error("note", problem)
+    if row.has_errors or candidate is None:
+        return None
+    before = context["existing"].get(candidate.pk)
+    if before is None:
+        previous, change = "", "created"
+    else:
+        previous = "absent" if before.absent else show(before.value)
+        same = before.absent == absent and (absent or before.value == value)
+        change = "unchanged" if same else "updated"
+    return candidate, value, absent, ScoreRow(row.number, number, candidate.person.full_name, value, absent,
+                                              previous, change)
 
-    for row, values in table[1:]:
-        if all(blank(v) for v in values):
-            continue
-        errors_before = len(result.errors)
-        raw_number, raw_note, raw_absent = cell(values, "numero"), cell(values, "note"), cell(values, "absent")
-        number = "" if blank(raw_number) else str(raw_number).strip()
-        if isinstance(raw_number, float) and raw_number.is_integer():
-            number = str(int(raw_number))
-        candidate = None
-        if not number:
-            result.errors.append(RowError(row, "numero", _("numéro de candidat manquant")))
-        elif number in seen:
-            result.errors.append(RowError(row, "numero", _("le candidat %(number)s figure déjà ligne %(row)s")
-                                          % {"number": number, "row": seen[number]}))
-        else:
-            seen[number] = row
-            candidate = candidates.get(number)
-            if candidate is None:
-                result.errors.append(RowError(row, "numero", _("aucun candidat n° %(number)s dans ce concours")
-                                              % {"number": number}))
-            else:
-                problem = candidate_problem(candidate)
-                if problem:
-                    result.errors.append(RowError(row, "numero", problem))
-        absent_text = "" if blank(raw_absent) else str(raw_absent).strip().lower()
-        if isinstance(raw_absent, (int, float)) and not isinstance(raw_absent, bool):
-            absent_text = str(int(raw_absent)) if float(raw_absent).is_integer() else str(raw_absent)
-        absent = raw_absent is True or absent_text in YES
-        readable = raw_absent is True or raw_absent is False or absent_text in YES or absent_text in NO
-        if not readable:
-            result.errors.append(RowError(row, "absent", _("« %(value)s » : répondez oui ou non (ou 1/0, x)")
-                                          % {"value": raw_absent}))
-        value = None
-        if not readable:
-            pass  # whether a note is due depends on the unreadable "absent": one error is enough
-        elif absent:
-            if not blank(raw_note):
-                result.errors.append(RowError(row, "note", _("un candidat absent n'a pas de note")))
-        elif blank(raw_note):
-            result.errors.append(RowError(row, "note", _("note manquante (ou indiquez absent : oui)")))
-        else:
-            value = parse_number(raw_note)
-            if value is None:
-                result.errors.append(RowError(row, "note", _("« %(value)s » n'est pas un nombre")
-                                              % {"value": raw_note}))
-            else:
-                problem = value_problem(value, test)
-                if problem:
-                    result.errors.append(RowError(row, "note", problem))
-        if len(result.errors) > errors_before or candidate is None:
-            continue
-        before = existing.get(candidate.pk)
-        if before is None:
-            previous, change = "", "created"
-        else:
-            previous = "absent" if before.absent else show(before.value)
-            same = before.absent == absent and (absent or before.value == value)
-            change = "unchanged" if same else "updated"
-        preview = ScoreRow(row, number, candidate.person.full_name, value, absent, previous, change)
-        result.rows.append(preview)
-        planned.append((candidate, value, absent, preview))
 
-    if result.errors:
-        result.rows = []
-        return result
+def _count(planned, context, result: ScoresImport) -> None:
+    result.rows = [preview for *_rest, preview in planned]
     counts = result.counts
     counts["rows"] = len(result.rows)
     for preview in result.rows:
         counts[preview.change] += 1
         counts["absent"] += preview.absent
-    sitting = {c.pk for c in candidates.values() if candidate_problem(c) is None}
-    counts["missing"] = len(sitting - {c.pk for c, *rest in planned} - set(existing))
-    if not dry_run:
-        _write(competition, test, planned, existing, by)
-    return result
+    sitting = {c.pk for c in context["candidates"].values() if candidate_problem(c) is None}
+    counts["missing"] = len(sitting - {c.pk for c, *rest in planned} - set(context["existing"]))
 
 
-def _write(competition, test, planned, existing, by):
+def _write(planned, context, result: ScoresImport) -> None:
+    competition, test, by = context["competition"], context["test"], context["by"]
     now = timezone.now()
     reason = _("Import des notes de l'épreuve %(test)s") % {"test": test.code}
-    with transaction.atomic():
-        # The state may have moved since the file was checked: check again under the lock.
-        locked = Competition.objects.select_for_update().get(pk=competition.pk)
-        check_can_enter_scores(locked, by)
-        new, changed = [], []
-        for candidate, value, absent, preview in planned:
-            if preview.change == "unchanged":
-                continue
-            score = existing.get(candidate.pk) or Score(candidate=candidate, test=test)
-            score.value, score.absent, score.entered_by, score.entered_at = value, absent, by, now
-            (changed if score.pk else new).append(score)
-        if new:
-            bulk_create_with_history(new, Score, default_user=by, default_change_reason=reason)
-        if changed:
-            bulk_update_with_history(changed, Score, ["value", "absent", "entered_by", "entered_at"],
-                                     default_user=by, default_change_reason=reason)
+    # The state may have moved since the file was checked: check again under the lock.
+    locked = Competition.objects.select_for_update().get(pk=competition.pk)
+    check_can_enter_scores(locked, by)
+    new, changed = [], []
+    for candidate, value, absent, preview in planned:
+        if preview.change == "unchanged":
+            continue
+        score = context["existing"].get(candidate.pk) or Score(candidate=candidate, test=test)
+        score.value, score.absent, score.entered_by, score.entered_at = value, absent, by, now
+        (changed if score.pk else new).append(score)
+    if new:
+        bulk_create_with_history(new, Score, default_user=by, default_change_reason=reason)
+    if changed:
+        bulk_update_with_history(changed, Score, ["value", "absent", "entered_by", "entered_at"],
+                                 default_user=by, default_change_reason=reason)
+
+
+# One test's scores: columns "numero", "note", optional "absent"; other columns ignored.
+SCORES = TableImport(
+    columns=(Column("numero", required=True), Column("note", required=True), Column("absent")),
+    result=lambda context, dry_run: ScoresImport(context["competition"], context["test"], dry_run),
+    before=_before, read_row=_read_row, check_table=_count, write=_write,
+)
+
+
+def do_import_scores(competition: Competition, test: CompetitionTest, file, by, dry_run: bool = True) -> ScoresImport:
+    """Read one test's scores from a spreadsheet (see `SCORES`). Every row is checked first; a
+    single error and nothing is written. The dry run returns the preview; the commit writes every
+    row in one transaction."""
+    data = file if isinstance(file, bytes) else file.read()
+    return run_import(SCORES, getattr(file, "name", ""), data, context={"competition": competition, "test": test,
+                                                                        "by": by}, commit=not dry_run)
 
 
 def scores_template(competition: Competition, test: CompetitionTest) -> bytes:

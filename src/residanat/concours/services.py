@@ -324,52 +324,64 @@ def _record_posts_change(competition: Competition, by, reason: str) -> None:
     competition.save()
 
 
-def do_import_posts_table(competition: Competition, file, by, dry_run: bool = True):
-    """Replace the competition's posts with those of a filled template (xlsx or CSV, see
-    `posts_template`). Every row is checked first and each problem names its row and column; with
-    one problem nothing is written. The dry run takes the same path and rolls back, so its counts
-    are exact. Returns a `PostsTableImport` (the shape of `PostsImport.as_dict()`)."""
+def _check_posts_table(context, result) -> None:
+    from .posts_template import POSTS_TABLE, TableProblem
+
+    _check_can_change_posts(context["competition"], context["by"])
+    if context["competition"].state not in POSTS_EDITABLE_STATES:
+        result.errors.append(TableProblem(None, "", _posts_not_editable(context["competition"])))
+        return
+    POSTS_TABLE.before(context, result)
+
+
+def _replace_posts(rows, context, result) -> None:
     from django.utils.translation import gettext as _
 
-    from .posts_template import TableProblem, read_posts_table
+    from .posts_template import TableProblem
 
-    _check_can_change_posts(competition, by)
+    locked = Competition.objects.select_for_update().get(pk=context["competition"].pk)
+    if locked.state not in POSTS_EDITABLE_STATES:  # moved since the check above
+        result.errors.insert(0, TableProblem(None, "", _posts_not_editable(locked)))
+        return
+    wanted = result.wanted()
+    existing = {(a.seat_type, a.group, a.specialty_id): a for a in locked.allocations.all()}
+    stale = [a.pk for key, a in existing.items() if key not in wanted]
+    PostAllocation.objects.filter(pk__in=stale).delete()
+    result.counts["deleted"] = len(stale)
+    for (seat_type, group, specialty_id), seats in wanted.items():
+        allocation = existing.get((seat_type, group, specialty_id))
+        if allocation is None:
+            PostAllocation.objects.create(competition=locked, seat_type=seat_type, group=group,
+                                          track=_group_track(group), specialty_id=specialty_id, seats=seats)
+            result.counts["created"] += 1
+        elif allocation.seats != seats or allocation.track != _group_track(group):
+            # The figure no longer is the letter's: its line no longer says where it comes from.
+            allocation.seats, allocation.track, allocation.source_line = seats, _group_track(group), None
+            allocation.save()
+            result.counts["updated"] += 1
+        else:
+            result.counts["unchanged"] += 1
+    if not result.dry_run and any(result.counts[k] for k in ("created", "updated", "deleted")):
+        _record_posts_change(locked, context["by"], _(
+            "Répartition des postes importée d'un tableau : %(created)s créées, %(updated)s modifiées, "
+            "%(deleted)s supprimées, %(unchanged)s inchangées.") % result.counts)
+
+
+def do_import_posts_table(competition: Competition, file, by, dry_run: bool = True):
+    """Replace the competition's posts with those of a filled template (xlsx or CSV, see
+    `posts_template.POSTS_TABLE`). Every row is checked first and each problem names its row and
+    column; with one problem nothing is written. The dry run takes the same path and rolls back, so
+    its counts are exact. Returns a `PostsTableImport` (the shape of `PostsImport.as_dict()`)."""
+    from dataclasses import replace
+
+    from residanat.documents.imports import run_import
+
+    from .posts_template import POSTS_TABLE
+
+    declaration = replace(POSTS_TABLE, before=_check_posts_table, write=_replace_posts)
     data = file if isinstance(file, bytes) else file.read()
-    result = read_posts_table(data, competition.slug, dry_run)
-    if competition.state not in POSTS_EDITABLE_STATES:
-        result.errors.insert(0, TableProblem(None, "", _posts_not_editable(competition)))
-    if not result.ok:
-        return result
-    with transaction.atomic():
-        locked = Competition.objects.select_for_update().get(pk=competition.pk)
-        if locked.state not in POSTS_EDITABLE_STATES:  # moved since the check above
-            result.errors.insert(0, TableProblem(None, "", _posts_not_editable(locked)))
-            return result
-        wanted = result.wanted()
-        existing = {(a.seat_type, a.group, a.specialty_id): a for a in locked.allocations.all()}
-        stale = [a.pk for key, a in existing.items() if key not in wanted]
-        PostAllocation.objects.filter(pk__in=stale).delete()
-        result.counts["deleted"] = len(stale)
-        for (seat_type, group, specialty_id), seats in wanted.items():
-            allocation = existing.get((seat_type, group, specialty_id))
-            if allocation is None:
-                PostAllocation.objects.create(competition=locked, seat_type=seat_type, group=group,
-                                              track=_group_track(group), specialty_id=specialty_id, seats=seats)
-                result.counts["created"] += 1
-            elif allocation.seats != seats or allocation.track != _group_track(group):
-                # The figure no longer is the letter's: its line no longer says where it comes from.
-                allocation.seats, allocation.track, allocation.source_line = seats, _group_track(group), None
-                allocation.save()
-                result.counts["updated"] += 1
-            else:
-                result.counts["unchanged"] += 1
-        if dry_run:
-            transaction.set_rollback(True)
-        elif any(result.counts[k] for k in ("created", "updated", "deleted")):
-            _record_posts_change(locked, by, _(
-                "Répartition des postes importée d'un tableau : %(created)s créées, %(updated)s modifiées, "
-                "%(deleted)s supprimées, %(unchanged)s inchangées.") % result.counts)
-    return result
+    return run_import(declaration, getattr(file, "name", ""), data,
+                      context={"competition": competition, "slug": competition.slug, "by": by}, commit=not dry_run)
 
 
 def _group_track(group: str) -> str:
@@ -400,7 +412,9 @@ def do_import_posts_file(competition: Competition, name: str, data: bytes, by, d
     _check_can_change_posts(competition, by)
     kind = file_kind(name, data)
     if kind == "table":
-        return do_import_posts_table(competition, data, by, dry_run=dry_run)
+        result = do_import_posts_table(competition, data, by, dry_run=dry_run)
+        result.file_name = name
+        return result
     if kind != "letter":
         raise ValueError(_("Déposez la lettre du ministère (.txt) ou le modèle rempli (.xlsx ou .csv)."))
     text, problems = _decode_letter(data)
@@ -413,6 +427,7 @@ def do_import_posts_file(competition: Competition, name: str, data: bytes, by, d
             _record_posts_change(locked, by, _(
                 "Répartition des postes importée de la lettre « %(name)s » : %(created)s créées, %(updated)s "
                 "modifiées, %(deleted)s supprimées, %(unchanged)s inchangées.") % {"name": name, **result.counts})
+    result.file_name = name
     return result
 
 

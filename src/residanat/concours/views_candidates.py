@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from residanat.common.actions import perform
-from residanat.common.uploads import forget_previewed, keep_previewed, previewed, upload_problem
+from residanat.common.import_page import ImportFlow, import_page
 from residanat.documents.excel import XLSX_CONTENT_TYPE, Sheet, workbook_response
 from residanat.documents.http import document_language, document_response, issued_pdf_response
 from residanat.formats import day_text
@@ -222,59 +222,23 @@ def candidates_export(request, slug):
 
 # --- import ------------------------------------------------------------------------------------
 
-def _import_key(competition) -> str:
-    return f"candidates_import:{competition.pk}"
-
-
 @login_required
 def candidates_import(request, slug):
-    """Upload → dry run (every error with its row and column, or the preview with numbers and
-    eligibility) → confirm → one atomic write. The previewed file is kept in the session, so what
-    is written is exactly what was shown."""
+    """Upload -> dry run (every error with its row and column, or the preview with numbers and
+    eligibility) -> confirm -> one atomic write."""
     competition = changeable_competition(request, slug)
-    key = _import_key(competition)
     editable = competition.state == State.REGISTRATION_OPEN
-    context = {"competition": competition, "editable": editable, "form": ImportForm(), "result": None,
-               "token": "", "file_name": "", "columns": columns_for(competition.kind)}
-    if request.method == "POST" and editable:
-        if request.POST.get("action") == "confirm":
-            stored = previewed(request, key)
-            if stored is None:
-                return redirect("concours:candidates_import", slug=competition.slug)
-            name, data = stored
-            try:
-                result = do_import_candidates(competition, data, request.user, dry_run=False)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                return redirect("concours:candidates_import", slug=competition.slug)
-            if result.ok:
-                forget_previewed(request, key)
-                messages.success(request, _(
-                    "%(rows)s candidats inscrits (%(eligible)s recevables, %(ineligible)s non recevables à titre "
-                    "provisoire).") % result.counts)
-                return redirect("concours:candidates", slug=competition.slug)
-            context.update(result=result, file_name=name)
-        else:
-            form = ImportForm(request.POST, request.FILES)
-            context["form"] = form
-            if form.is_valid():
-                upload = form.cleaned_data["file"]
-                problem = upload_problem(upload)
-                if problem:
-                    form.add_error("file", problem)
-                else:
-                    data = upload.read()
-                    try:
-                        result = do_import_candidates(competition, data, request.user, dry_run=True)
-                    except ValidationError as error:
-                        messages.error(request, " ".join(error.messages))
-                    else:
-                        token = keep_previewed(request, key, upload.name, data, result.ok)
-                        context.update(result=result, token=token, file_name=upload.name)
-    elif not editable:
-        messages.info(request, _("Les candidats ne s'importent que pendant les inscriptions (état actuel : %(state)s).")
-                      % {"state": competition.get_state_display()})
-    return render(request, "concours/candidates/import.html", context)
+    flow = ImportFlow(
+        key=f"candidates_import:{competition.pk}", template="concours/candidates/import.html", form=ImportForm,
+        run=lambda name, data, params, commit: do_import_candidates(competition, data, request.user,
+                                                                    dry_run=not commit),
+        done=lambda result, params: reverse("concours:candidates", args=[competition.slug]),
+        success=lambda result: _("%(rows)s candidats inscrits (%(eligible)s recevables, %(ineligible)s non "
+                                 "recevables à titre provisoire).") % result.counts,
+        closed="" if editable else _("Les candidats ne s'importent que pendant les inscriptions (état actuel : "
+                                     "%(state)s).") % {"state": competition.get_state_display()})
+    return import_page(request, flow, {"competition": competition, "editable": editable,
+                                       "columns": columns_for(competition.kind)})
 
 
 @login_required

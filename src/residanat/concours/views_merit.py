@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from residanat.common.actions import Refusal, perform, show_on_form
 from residanat.common.feedback import report_error
-from residanat.common.uploads import forget_previewed, keep_previewed, previewed, upload_problem
+from residanat.common.import_page import ImportFlow, import_page
 from residanat.documents import kinds
 from residanat.documents.excel import XLSX_CONTENT_TYPE, workbook_response
 from residanat.documents.http import document_language, document_response, issued_pdf_response
@@ -222,55 +222,22 @@ def _cell_response(request, competition, cell, *, status, total=None):
 
 # --- scores import -------------------------------------------------------------------------------
 
-def _import_key(competition, test) -> str:
-    return f"scores_import:{competition.pk}:{test.pk}"
-
-
 @login_required
 def scores_import(request, slug, code):
-    """Upload → dry run (every error with its row and column) → confirm → one atomic write.
-    The previewed file is kept in the session, so what is written is exactly what was shown."""
+    """Upload -> dry run (every error with its row and column) -> confirm -> one atomic write."""
     competition = changeable_competition(request, slug)
     test = _test(competition, code)
-    key = _import_key(competition, test)
-    context = {"competition": competition, "test": test, "editable": competition.state in SCORE_ENTRY_STATES,
-               "form": ImportForm(), "result": None, "token": "", "file_name": ""}
-    if request.method == "POST" and context["editable"]:
-        if request.POST.get("action") == "confirm":
-            stored = previewed(request, key)
-            if stored is None:
-                return redirect("concours:scores_import", slug=competition.slug, code=test.code)
-            name, data = stored
-            try:
-                result = do_import_scores(competition, test, data, request.user, dry_run=False)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                return redirect("concours:scores_import", slug=competition.slug, code=test.code)
-            if result.ok:
-                forget_previewed(request, key)
-                counts = result.counts
-                messages.success(request, _(
-                    "Notes de « %(test)s » importées : %(created)s nouvelles, %(updated)s modifiées, "
-                    "%(unchanged)s inchangées.") % {"test": test.name, **counts})
-                return redirect("concours:scores", slug=competition.slug)
-            context.update(result=result, file_name=name)
-        else:
-            upload = request.FILES.get("file")
-            problem = upload_problem(upload)
-            if problem:
-                messages.error(request, problem)
-            else:
-                data = upload.read()
-                try:
-                    result = do_import_scores(competition, test, data, request.user, dry_run=True)
-                except ValidationError as error:
-                    messages.error(request, " ".join(error.messages))
-                else:
-                    token = keep_previewed(request, key, upload.name, data, result.ok)
-                    context.update(result=result, token=token, file_name=upload.name)
-    elif not context["editable"]:
-        messages.info(request, _("Les notes ne se saisissent qu'entre la clôture des inscriptions et la délibération."))
-    return render(request, "concours/merit/scores_import.html", context)
+    editable = competition.state in SCORE_ENTRY_STATES
+    flow = ImportFlow(
+        key=f"scores_import:{competition.pk}:{test.pk}", template="concours/merit/scores_import.html", form=ImportForm,
+        run=lambda name, data, params, commit: do_import_scores(competition, test, data, request.user,
+                                                                dry_run=not commit),
+        done=lambda result, params: reverse("concours:scores", args=[competition.slug]),
+        success=lambda result: _("Notes de « %(test)s » importées : %(created)s nouvelles, %(updated)s modifiées, "
+                                 "%(unchanged)s inchangées.") % {"test": test.name, **result.counts},
+        closed="" if editable else _(
+            "Les notes ne se saisissent qu'entre la clôture des inscriptions et la délibération."))
+    return import_page(request, flow, {"competition": competition, "test": test, "editable": editable})
 
 
 @login_required

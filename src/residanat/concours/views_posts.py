@@ -8,16 +8,18 @@ visible), parse the request and call `services` (`do_save_post_allocation`,
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from residanat.common.actions import Refusal, perform
-from residanat.common.uploads import forget_previewed, keep_previewed, previewed, upload_problem
+from residanat.common.import_page import ImportFlow, confirm_import, import_page
 from residanat.documents.excel import XLSX_CONTENT_TYPE
 from residanat.documents.http import document_language, document_response
 from residanat.referential.models import Specialty
@@ -178,13 +180,35 @@ def posts_add(request, slug):
 
 # --- upload: the ministry's letter or the template, preview then confirm -------------------------
 
-def _upload_key(competition) -> str:
-    return f"posts_import:{competition.pk}"
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Fichier"), widget=forms.ClearableFileInput(attrs={
+        "accept": ".txt,.tsv,.csv,.xlsx,text/plain,text/csv,"
+                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}))
 
 
-def _upload_problem(upload) -> str:
-    return upload_problem(upload, UPLOAD_EXTENSIONS,
-                          _("Déposez la lettre du ministère (.txt) ou le modèle rempli (.xlsx ou .csv)."))
+def _flow(request, competition) -> ImportFlow:
+    def run(name, data, params, commit):
+        result = do_import_posts_file(competition, name, data, request.user, dry_run=not commit)
+        # The letter and the template are shown alike (`preview_of`); the heading says which it was.
+        result.kind, result.preview = file_kind(name, data), preview_of(result)
+        return result
+
+    editable = competition.state in POSTS_EDITABLE_STATES
+    return ImportFlow(
+        key=f"posts_import:{competition.pk}", template="concours/posts/upload.html", form=UploadForm, run=run,
+        done=lambda result, params: reverse("concours:posts", args=[competition.slug]),
+        success=lambda result: _(
+            "Répartition importée de « %(name)s » : %(created)s créées, %(updated)s modifiées, %(deleted)s "
+            "supprimées, %(unchanged)s inchangées.") % {"name": result.file_name, **result.counts},
+        closed="" if editable or request.method == "POST" else _(
+            "La répartition ne se modifie qu'à l'état brouillon ou postes validés."),
+        extensions=UPLOAD_EXTENSIONS,
+        wrong_kind=_("Déposez la lettre du ministère (.txt) ou le modèle rempli (.xlsx ou .csv)."),
+        refusals=(ValueError,), page=reverse("concours:posts_upload", args=[competition.slug]), back_on_refusal=True)
+
+
+def _context(competition) -> dict:
+    return {"competition": competition, "editable": competition.state in POSTS_EDITABLE_STATES}
 
 
 def preview_of(result) -> dict:
@@ -213,6 +237,7 @@ def preview_of(result) -> dict:
             block["pool"]["total"] = sum(block["pool"].get(key, 0) for key in seat_keys)
     for problem in data["errors"] + data["warnings"]:
         problem.setdefault("column", "")
+        problem["row"] = problem["line"]
     data["columns"] = [SEAT_HEADERS[key] for key in shown]
     data["total_cells"] = [totals[key] for key in shown]
     data["total"] = sum(totals.values())
@@ -220,38 +245,12 @@ def preview_of(result) -> dict:
     return data
 
 
-def _preview_page(request, competition, result, kind, name, token):
-    return render(request, "concours/posts/upload.html", {
-        "competition": competition, "editable": competition.state in POSTS_EDITABLE_STATES,
-        "result": result, "preview": preview_of(result), "kind": kind, "file_name": name, "token": token,
-    })
-
-
 @login_required
 def posts_upload(request, slug):
     """GET: the upload form. POST: the file checked in full without writing anything, shown as the
-    preview (totals, groups, warnings, errors with their line); the previewed file is kept in the
-    session, so what the confirmation writes is exactly what was shown."""
+    preview (totals, groups, warnings, errors with their line)."""
     competition = _changeable(request, slug)
-    editable = competition.state in POSTS_EDITABLE_STATES
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        problem = _upload_problem(upload)
-        if problem:
-            messages.error(request, problem)
-            return redirect("concours:posts_upload", slug=competition.slug)
-        data = upload.read()
-        kind = file_kind(upload.name, data)
-        try:
-            result = do_import_posts_file(competition, upload.name, data, request.user, dry_run=True)
-        except ValueError as error:
-            messages.error(request, str(error))
-            return redirect("concours:posts_upload", slug=competition.slug)
-        token = keep_previewed(request, _upload_key(competition), upload.name, data, result.ok)
-        return _preview_page(request, competition, result, kind, upload.name, token if result.ok else "")
-    if not editable:
-        messages.info(request, _("La répartition ne se modifie qu'à l'état brouillon ou postes validés."))
-    return render(request, "concours/posts/upload.html", {"competition": competition, "editable": editable})
+    return import_page(request, _flow(request, competition), _context(competition))
 
 
 @login_required
@@ -259,22 +258,7 @@ def posts_upload(request, slug):
 def posts_confirm(request, slug):
     """Write the previewed file, checked again in full, in one transaction."""
     competition = _changeable(request, slug)
-    stored = previewed(request, _upload_key(competition))
-    if stored is None:
-        return redirect("concours:posts_upload", slug=competition.slug)
-    name, data = stored
-    try:
-        result = do_import_posts_file(competition, name, data, request.user, dry_run=False)
-    except ValueError as error:
-        messages.error(request, str(error))
-        return redirect("concours:posts_upload", slug=competition.slug)
-    forget_previewed(request, _upload_key(competition))
-    if not result.ok:
-        return _preview_page(request, competition, result, file_kind(name, data), name, "")
-    messages.success(request, _(
-        "Répartition importée de « %(name)s » : %(created)s créées, %(updated)s modifiées, %(deleted)s supprimées, "
-        "%(unchanged)s inchangées.") % {"name": name, **result.counts})
-    return redirect("concours:posts", slug=competition.slug)
+    return confirm_import(request, _flow(request, competition), _context(competition))
 
 
 # --- downloads -----------------------------------------------------------------------------------

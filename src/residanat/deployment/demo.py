@@ -15,6 +15,7 @@ from residanat.people.models import TraineeStatus
 from residanat.referential.models import Faculty, HospitalCentre, Specialty
 
 from . import services
+from .candidates_import import import_candidates
 from .models import Campaign, Candidate, Run
 from .posts_import import import_posts
 
@@ -59,7 +60,7 @@ def load_deployment_demo(maker, ministry_user, specialist_user) -> None:
     rng.shuffle(order)
     lines = ["cin;categorie;specialite;promotion;rang"]
     lines += [f"{p.national_id};{kind};{code};{cohort};{rank}" for (p, kind, code, cohort), rank in zip(rows, order)]
-    result = services.import_candidates(campaign, "\n".join(lines).encode(), ministry_user, dry_run=False)
+    result = import_candidates(campaign, "\n".join(lines).encode(), ministry_user, dry_run=False)
     assert result.ok, result.error_messages()
 
     candidates = list(campaign.candidates.select_related("specialty").order_by("rank"))

@@ -12,115 +12,117 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from residanat.accounts.authority import is_ministry
-from residanat.documents.spreadsheet import ImportResult, RowError, blank, key_of, read_table
+from residanat.documents.imports import Column, TableImport, run_import
+from residanat.documents.spreadsheet import ImportResult, RowError, blank, key_of
 from residanat.referential.models import Establishment, HealthDelegation, Specialty
 
 from .models import Campaign, DeploymentPost, Purpose
 
-COLUMNS = ("delegation", "etablissement", "specialite", "promotion", "motif", "priorite", "postes")
 # A purpose may be written as its code or its French label; blank stays blank (unexplained).
 PURPOSES = {**{p.value: p.value for p in Purpose}, **{key_of(p.label): p.value for p in Purpose}}
 
 
 @dataclass
-class PostsImport(ImportResult):
+class CampaignImport(ImportResult):
+    """What an import into a campaign read and wrote (or would write: `dry_run`)."""
+
     dry_run: bool
     errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass
+class PostsImport(CampaignImport):
     rows: int = 0
     seats: int = 0
     replaced: int = 0
 
 
-def import_posts(campaign: Campaign, data: bytes, by, *, dry_run: bool) -> PostsImport:
-    if not is_ministry(by):
-        raise PermissionDenied
-    result = PostsImport(dry_run=dry_run)
-    refused = None if campaign.state == Campaign.State.DRAFT else _(
-        "la campagne n'est plus en préparation : ses postes sont arrêtés")
-    opened = open_table(data, result, COLUMNS, refused)
-    if opened is None:
-        return result
-    posts = _check(*opened, result)
-    if result.errors:
-        return result
-    with transaction.atomic():
-        result.replaced = campaign.posts.count()
-        campaign.posts.all().delete()
-        DeploymentPost.objects.bulk_create([DeploymentPost(campaign=campaign, **p) for p in posts])
-        if dry_run:
-            transaction.set_rollback(True)
-    return result
+def _refused(campaign: Campaign) -> str | None:
+    if campaign.state != Campaign.State.DRAFT:
+        return _("la campagne n'est plus en préparation : ses postes sont arrêtés")
+    return None
 
 
-def open_table(data: bytes, result, columns, refused: str | None = None):
-    """The rows of an uploaded table and where each expected column is, or None with the reason
-    in `result.errors` (the operation refused, an unreadable or empty file, a missing column)."""
-    if refused:
-        result.errors.append(RowError(0, "", refused))
-        return None
-    try:
-        table = read_table(data)
-    except ValueError as exc:
-        result.errors.append(RowError(0, "", str(exc)))
-        return None
-    if not table:
-        result.errors.append(RowError(1, "", _("fichier vide")))
-        return None
-    header = [key_of(h) for h in table[0][1]]
-    for column in columns:
-        if column not in header:
-            result.errors.append(RowError(1, column, _("colonne manquante")))
-    if result.errors:
-        return None
-    return table, {name: header.index(name) for name in columns}
+def _lookups(context) -> None:
+    """What the lines are checked against, read once."""
+    context.update(delegations={d.name_fr: d for d in HealthDelegation.objects.select_related("province")},
+                   establishments={e.code: e for e in Establishment.objects.all()},
+                   find_specialty=specialty_finder(), seen=Counter())
 
 
-def _check(table, col, result: PostsImport) -> list[dict]:
-    delegations = {d.name_fr: d for d in HealthDelegation.objects.select_related("province")}
-    establishments = {e.code: e for e in Establishment.objects.all()}
-    find_specialty = specialty_finder()
-    posts, seen = [], Counter()
-    for line, values in table[1:]:
-        cell = {name: (values[i] if i < len(values) else None) for name, i in col.items()}
-        if all(blank(v) for v in cell.values()):
-            continue
-        result.rows += 1
-
-        def error(column, message):
-            result.errors.append(RowError(line, column, message))
-
-        delegation = delegations.get(str(cell["delegation"] or "").strip())
-        if delegation is None:
-            error("delegation", _("délégation inconnue : « %(value)s »") % {"value": cell["delegation"] or ""})
-        establishment = establishments.get(str(cell["etablissement"] or "").strip())
-        if establishment is None:
-            error("etablissement", _("établissement inconnu : « %(value)s »") % {"value": cell["etablissement"] or ""})
-        elif delegation is not None and establishment.province_id != delegation.province_id:
-            error("etablissement", _("%(establishment)s n'est pas dans la province de %(delegation)s")
+def _read_row(row, context, result: PostsImport) -> dict | None:
+    result.rows += 1
+    cell = row.cell
+    delegation = context["delegations"].get(str(cell("delegation") or "").strip())
+    if delegation is None:
+        row.error("delegation", _("délégation inconnue : « %(value)s »") % {"value": cell("delegation") or ""})
+    establishment = context["establishments"].get(str(cell("etablissement") or "").strip())
+    if establishment is None:
+        row.error("etablissement", _("établissement inconnu : « %(value)s »") % {"value": cell("etablissement") or ""})
+    elif delegation is not None and establishment.province_id != delegation.province_id:
+        row.error("etablissement", _("%(establishment)s n'est pas dans la province de %(delegation)s")
                   % {"establishment": establishment.name_fr, "delegation": delegation.name_fr})
-        specialty = find_specialty(cell["specialite"], lambda message: error("specialite", message))
-        cohort = _integer(cell["promotion"], "promotion", error, low=1990, high=2100)
-        seats = _integer(cell["postes"], "postes", error, low=1, high=999)
-        priority = _integer(cell["priorite"], "priorite", error, low=1, high=3, default=DeploymentPost.Priority.NORMAL)
-        purpose = "" if blank(cell["motif"]) else PURPOSES.get(key_of(cell["motif"]))
-        if purpose is None:
-            error("motif", _("motif inconnu : « %(value)s » (attendu : %(choices)s, ou vide)")
-                  % {"value": cell["motif"], "choices": ", ".join(p.value for p in Purpose)})
-        if None in (delegation, establishment, specialty, cohort, seats, priority, purpose):
-            continue
-        key = (establishment.pk, specialty.pk, cohort, purpose)
-        seen[key] += 1
-        if seen[key] > 1:
-            error("etablissement", _("ligne en double (même établissement, spécialité, promotion et motif)"))
-            continue
-        posts.append({"delegation": delegation, "establishment": establishment, "specialty": specialty,
-                      "cohort": cohort, "purpose": purpose, "priority": priority, "seats": seats})
-        result.seats += seats
-    return posts
+    specialty = context["find_specialty"](cell("specialite"), lambda message: row.error("specialite", message))
+    cohort = integer(row, "promotion", low=1990, high=2100)
+    seats = integer(row, "postes", low=1, high=999)
+    priority = integer(row, "priorite", low=1, high=3, default=DeploymentPost.Priority.NORMAL)
+    purpose = "" if blank(cell("motif")) else PURPOSES.get(key_of(cell("motif")))
+    if purpose is None:
+        row.error("motif", _("motif inconnu : « %(value)s » (attendu : %(choices)s, ou vide)")
+                  % {"value": cell("motif"), "choices": ", ".join(p.value for p in Purpose)})
+    if None in (delegation, establishment, specialty, cohort, seats, priority, purpose):
+        return None
+    key = (establishment.pk, specialty.pk, cohort, purpose)
+    context["seen"][key] += 1
+    if context["seen"][key] > 1:
+        row.error("etablissement", _("ligne en double (même établissement, spécialité, promotion et motif)"))
+        return None
+    result.seats += seats
+    return {"delegation": delegation, "establishment": establishment, "specialty": specialty,
+            "cohort": cohort, "purpose": purpose, "priority": priority, "seats": seats}
+
+
+def _write(posts, context, result: PostsImport) -> None:
+    campaign = context["campaign"]
+    result.replaced = campaign.posts.count()
+    campaign.posts.all().delete()
+    DeploymentPost.objects.bulk_create([DeploymentPost(campaign=campaign, **p) for p in posts])
+
+
+def ministry_table(names, result, refused, lookups, read_row, write) -> TableImport:
+    """A table the Ministry imports into a campaign: every column required, the file's problems
+    on row 0. `result(dry_run)` makes the import's result; `refused(campaign)` says why the
+    campaign takes no such file now (None when it does); `lookups(context)` reads what the lines
+    are checked against."""
+    def before(context, result_) -> None:
+        if not is_ministry(context["by"]):
+            raise PermissionDenied
+        if problem := refused(context["campaign"]):
+            result_.errors.append(RowError(0, "", problem))
+        lookups(context)
+
+    return TableImport(columns=tuple(Column(name, required=True) for name in names),
+                       result=lambda context, dry_run: result(dry_run=dry_run), before=before, read_row=read_row,
+                       write=write, missing_column=gettext_lazy("colonne manquante"), empty=gettext_lazy("fichier vide"),
+                       file_row=0)
+
+
+def run_for_campaign(declaration: TableImport, campaign: Campaign, data: bytes, by, *, dry_run: bool,
+                     file_name: str = ""):
+    return run_import(declaration, file_name, data, context={"campaign": campaign, "by": by}, commit=not dry_run)
+
+
+# The file replaces the campaign's posts as a whole.
+POSTS = ministry_table(("delegation", "etablissement", "specialite", "promotion", "motif", "priorite", "postes"),
+                       PostsImport, _refused, _lookups, _read_row, _write)
+
+
+def import_posts(campaign: Campaign, data: bytes, by, *, dry_run: bool, file_name: str = "") -> PostsImport:
+    return run_for_campaign(POSTS, campaign, data, by, dry_run=dry_run, file_name=file_name)
 
 
 def specialty_finder():
@@ -142,18 +144,20 @@ def specialty_finder():
     return find
 
 
-def _integer(value, column, error, *, low, high, default=None):
+def integer(row, column, *, low, high, default=None):
+    """The cell of `column` as a whole number between `low` and `high` (`default` when blank)."""
+    value = row.cell(column)
     if blank(value):
         if default is not None:
             return default
-        error(column, _("valeur obligatoire"))
+        row.error(column, _("valeur obligatoire"))
         return None
     try:
         number = int(float(str(value).strip().replace(",", ".")))
     except ValueError:
-        error(column, _("« %(value)s » n'est pas un nombre") % {"value": value})
+        row.error(column, _("« %(value)s » n'est pas un nombre") % {"value": value})
         return None
     if not low <= number <= high:
-        error(column, _("%(value)s hors des bornes %(low)s–%(high)s") % {"value": number, "low": low, "high": high})
+        row.error(column, _("%(value)s hors des bornes %(low)s–%(high)s") % {"value": number, "low": low, "high": high})
         return None
     return number

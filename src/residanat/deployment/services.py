@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,13 +22,10 @@ from residanat.allocation.seats import do_take_counted_seats
 from residanat.allocation.wishes import distinct, do_replace_wish_list, outside
 from residanat.discipline.commitments import do_start_posted_service
 from residanat.discipline.models import Commitment
-from residanat.documents.spreadsheet import ImportResult, RowError, blank, key_of
 from residanat.matching.pipeline import Offer, Pair, Program, Wisher, couples_instance
-from residanat.people.identity import normalise_identifier
-from residanat.people.models import Person, TraineeStatus
+from residanat.people.models import TraineeStatus
 
 from .models import Assignment, Campaign, Candidate, Couple, Run, Wish
-from .posts_import import open_table, specialty_finder
 
 State = Campaign.State
 
@@ -80,91 +76,6 @@ def do_propose_candidates(campaign: Campaign, by) -> int:
         present.add(status.person_id)
         added += 1
     return added
-
-
-CANDIDATE_COLUMNS = ("cin", "categorie", "specialite", "promotion", "rang")
-KINDS = {**{k.value: k.value for k in Candidate.Kind}, "nouveau": Candidate.Kind.NEW_SPECIALIST,
-         "mutation": Candidate.Kind.TRANSFER}
-
-
-@dataclass
-class CandidatesImport(ImportResult):
-    dry_run: bool
-    errors: list[RowError] = field(default_factory=list)
-    created: int = 0
-    updated: int = 0
-
-
-def import_candidates(campaign: Campaign, data: bytes, by, *, dry_run: bool) -> CandidatesImport:
-    """The Ministry's list: each person (by CIN) with their category, specialty, cohort and merit
-    rank; a person already proposed gets their rank, others are added."""
-    _must_be_ministry(by)
-    result = CandidatesImport(dry_run=dry_run)
-    refused = _("les affectations de la campagne sont arrêtées") if campaign.state == State.FINAL else None
-    opened = open_table(data, result, CANDIDATE_COLUMNS, refused)
-    if opened is None:
-        return result
-    table, col = opened
-    find_specialty = specialty_finder()
-    people = {p.national_id: p for p in Person.objects.exclude(national_id=None)}
-    rows, ranks, seen = [], {}, set()
-    for line, values in table[1:]:
-        cell = {c: (values[i] if i < len(values) else None) for c, i in col.items()}
-        if all(blank(v) for v in cell.values()):
-            continue
-
-        def error(column, message):
-            result.errors.append(RowError(line, column, message))
-
-        person = people.get(normalise_identifier(str(cell["cin"] or "")))
-        if person is None:
-            error("cin", _("personne inconnue : « %(value)s »") % {"value": cell["cin"] or ""})
-        elif person.pk in seen:
-            error("cin", _("personne en double dans le fichier"))
-        kind = KINDS.get(key_of(cell["categorie"]))
-        if kind is None:
-            error("categorie", _("catégorie inconnue : « %(value)s » (nouveau ou mutation)") % {"value": cell["categorie"]})
-        specialty = find_specialty(cell["specialite"], lambda message: error("specialite", message))
-        cohort = None if blank(cell["promotion"]) else _int(cell["promotion"])
-        if kind == Candidate.Kind.NEW_SPECIALIST and cohort is None:
-            error("promotion", _("un nouveau spécialiste a une promotion (année de fin du résidanat)"))
-        rank = _int(cell["rang"])
-        if rank is None or rank < 1:
-            error("rang", _("rang de mérite obligatoire, entier à partir de 1"))
-        elif rank in ranks:
-            error("rang", _("rang %(rank)s déjà donné ligne %(line)s") % {"rank": rank, "line": ranks[rank]})
-        else:
-            ranks[rank] = line
-        if person is not None:
-            seen.add(person.pk)
-        rows.append((person, kind, specialty, cohort, rank))
-    if result.errors:
-        return result
-    with transaction.atomic():
-        existing = {c.person_id: c for c in campaign.candidates.all()}
-        # Ranks are unique per campaign: clear them first so a new list can reorder everybody.
-        campaign.candidates.update(rank=None)
-        for person, kind, specialty, cohort, rank in rows:
-            candidate = existing.get(person.pk)
-            if candidate is None:
-                Candidate.objects.create(campaign=campaign, person=person, kind=kind, specialty=specialty,
-                                         cohort=cohort if kind == Candidate.Kind.NEW_SPECIALIST else None, rank=rank)
-                result.created += 1
-            else:
-                candidate.kind, candidate.specialty, candidate.rank = kind, specialty, rank
-                candidate.cohort = cohort if kind == Candidate.Kind.NEW_SPECIALIST else None
-                candidate.save()
-                result.updated += 1
-        if dry_run:
-            transaction.set_rollback(True)
-    return result
-
-
-def _int(value):
-    try:
-        return int(float(str(value).strip()))
-    except (TypeError, ValueError):
-        return None
 
 
 # --- wishes and couples --------------------------------------------------------------------------

@@ -24,15 +24,15 @@ from residanat.accounts.roles import Role
 from residanat.accounts.scopes import roles_of
 from residanat.accounts.authority import is_ministry
 from residanat.common.actions import perform
-from residanat.common.uploads import forget_previewed, keep_previewed, previewed, upload_problem
+from residanat.common.import_page import ImportFlow, import_page
 from residanat.documents import kinds
 from residanat.documents.http import document_language, document_response, issued_pdf_response
 from residanat.common.forms import date_field
 
 from . import exports, notices, reports, services
+from .candidates_import import CANDIDATES
 from .models import Campaign, Candidate, Couple, Run
-from .posts_import import COLUMNS as POST_COLUMNS
-from .posts_import import import_posts
+from .posts_import import POSTS, run_for_campaign
 
 
 def _is_staff(user) -> bool:
@@ -125,51 +125,36 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Fichier (Excel .xlsx ou CSV)"))
 
 
-def _import_view(request, campaign, *, key, run, template, columns, done_url):
-    """Upload → dry run (errors with row and column, or the counts) → confirm → one atomic write."""
+# Each import into a campaign: its table, its page, and where a written import leads.
+CAMPAIGN_IMPORTS = {
+    "posts": (POSTS, "deployment/posts_import.html", "deployment:campaign"),
+    "candidates": (CANDIDATES, "deployment/candidates_import.html", "deployment:candidates"),
+}
+
+
+def _import_page(request, year, what):
+    campaign = _staff_campaign(request, year)
     if not is_ministry(request.user):
         raise PermissionDenied
-    context = {"campaign": campaign, "columns": columns}
-    if request.method == "POST" and request.POST.get("action") == "confirm":
-        stored = previewed(request, key)
-        if stored is None:
-            return redirect(request.path)
-        name, data = stored
-        result = run(campaign, data, request.user, dry_run=False)
-        if result.ok:
-            forget_previewed(request, key)
-            messages.success(request, _("Import enregistré."))
-            return redirect(done_url)
-        return render(request, template, {**context, "form": UploadForm(), "result": result, "file_name": name})
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if problem := upload_problem(upload):
-            form.add_error("file", problem)
-        else:
-            content = upload.read()
-            result = run(campaign, content, request.user, dry_run=True)
-            token = keep_previewed(request, key, upload.name, content, result.ok)
-            context.update(result=result, token=token, file_name=upload.name)
-    return render(request, template, {**context, "form": form})
+    declaration, template, done = CAMPAIGN_IMPORTS[what]
+    flow = ImportFlow(
+        key=f"deployment-{what}-{year}", template=template, form=UploadForm,
+        run=lambda name, data, params, commit: run_for_campaign(declaration, campaign, data, request.user,
+                                                                dry_run=not commit, file_name=name),
+        done=lambda result, params: reverse(done, args=[year]), success=lambda result: _("Import enregistré."))
+    return import_page(request, flow, {"campaign": campaign, "columns": [c.name for c in declaration.columns]})
 
 
 @login_required
 @never_cache
 def posts_import(request, year):
-    campaign = _staff_campaign(request, year)
-    return _import_view(request, campaign, key=f"deployment-posts-{year}", run=import_posts,
-                        template="deployment/posts_import.html", columns=POST_COLUMNS,
-                        done_url=reverse("deployment:campaign", args=[year]))
+    return _import_page(request, year, "posts")
 
 
 @login_required
 @never_cache
 def candidates_import(request, year):
-    campaign = _staff_campaign(request, year)
-    return _import_view(request, campaign, key=f"deployment-candidates-{year}", run=services.import_candidates,
-                        template="deployment/candidates_import.html", columns=services.CANDIDATE_COLUMNS,
-                        done_url=reverse("deployment:candidates", args=[year]))
+    return _import_page(request, year, "candidates")
 
 
 class OpenWishesForm(forms.Form):

@@ -75,6 +75,7 @@ class ImportResult:
 
     dry_run: bool
     errors: list
+    file_name: str = ""  # the file read, as uploaded
 
     @property
     def ok(self) -> bool:
