@@ -49,14 +49,10 @@ CROSS_APP_ALLOWED: dict[str, str] = {
     "careers/demo.py": "the demo's careers: ranks, past dates and entry routes of people.TraineeStatus in bulk, "
                        "a head of service's accounts.User and role",
     "concours/demo.py": "links the demo candidate's account and its people.Person",
+    "choice/demo.py": "links the demo laureate's account and its people.Person",
     "deployment/demo.py": "the demo's former residents (people.TraineeStatus) and their discipline.Commitment "
                           "without the pay terms a recorded commitment sets",
     "web/demo.py": "the demo's persons and statuses of every kind, before any service runs",
-    # Temporary: other helpers of issue 21 are rebuilding these modules at the same time.
-    "choice/demo.py": "choice/ is being rebuilt into the one allocation pipeline (issue 21 item 3); links the "
-                      "laureate's account to its person",
-    "concours/candidate_import.py": "being rebuilt into the one import pipeline (issue 21 item 4); its new persons "
-                                    "are to go through people.services.do_create_person there",
 }
 
 # Public writers of service modules that need not be named do_<verb>_<noun>, each with why.
@@ -70,14 +66,9 @@ NAMING_ALLOWED: dict[str, str] = {
     "documents/pdf.py:issue_pdf": "issuing a document (see above)",
     "documents/pdf.py:issue_once": "issuing a document (see above)",
     "documents/pdf.py:issue_public": "issuing a document (see above)",
-    "concours/eligibility.py:check_candidate": "a check that stores its verdict when asked (save=True); its "
-                                               "callers include concours/candidate_import.py, being rebuilt "
-                                               "(issue 21 item 4)",
-    # Temporary: other helpers of issue 21 are rebuilding these modules at the same time.
-    "choice/log.py:append": "choice/, the one allocation pipeline (issue 21 item 3)",
-    "choice/rounds.py:run_due_rounds": "choice/, the one allocation pipeline (issue 21 item 3)",
-    "deployment/services.py:do_run": "deployment's allocation, the one allocation pipeline (issue 21 item 3)",
-    "concours/services.py:import_posts": "the one import pipeline (issue 21 item 4)",
+    "concours/eligibility.py:check_candidate": "a check first, which stores its verdict only when asked "
+                                               "(save=True): the candidates' import and the office's page "
+                                               "call it to read the verdict",
 }
 
 # Which modules are service modules: the domain apps' and the ground floor's modules that change

@@ -200,7 +200,7 @@ def test_a_broken_log_is_never_published(closed):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="entrée 3"):
-        documents.issue_results_pdf(closed.session, "fr", closed.world.dean)
+        documents.do_publish_results(closed.session, "fr", closed.world.dean)
     assert not IssuedDocument.objects.filter(kind=documents.RESULTS_LIST).exists()
     assert not LogEntry.objects.filter(session=closed.session, kind="publication").exists()
 

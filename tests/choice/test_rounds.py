@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from residanat.choice.models import Choice, ChoiceSession, Chooser, Placement, Post
-from residanat.choice.rounds import do_run_round, do_schedule_round, run_due_rounds
+from residanat.choice.rounds import do_run_round, do_schedule_round, do_run_due_rounds
 from residanat.choice.sessions import do_open_wishes
 from residanat.choice.wishes import changes, do_save_wishes
 from tests.choice.world import ChoiceWorld
@@ -105,7 +105,7 @@ def test_scheduled_rounds_run_when_their_time_has_come(world):
     wish(world, 1, "pedia")
     due = do_schedule_round(world.session_, timezone.now() - dt.timedelta(minutes=5), world.dean)
     later = do_schedule_round(world.session_, timezone.now() + dt.timedelta(hours=5), world.dean)
-    assert [r.number for r in run_due_rounds()] == [due.number]
+    assert [r.number for r in do_run_due_rounds()] == [due.number]
     due.refresh_from_db()
     later.refresh_from_db()
     assert due.run_at is not None and later.run_at is None

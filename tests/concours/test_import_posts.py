@@ -13,7 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from residanat.concours.models import Competition, PostAllocation
-from residanat.concours.services import import_posts
+from residanat.concours.services import do_import_posts_letter
 from residanat.referential.models import Faculty
 
 from .conftest import SEED
@@ -52,7 +52,7 @@ def test_seed_dry_run_gives_352_10_362_and_the_four_groups(seed_text):
 
 
 def test_dry_run_writes_nothing_not_even_the_competition():
-    result = import_posts(SEED, SLUG, dry_run=True)
+    result = do_import_posts_letter(SEED, SLUG, dry_run=True)
 
     assert result.ok and result.counts["created"] == 53
     assert not Competition.objects.exists()
@@ -60,7 +60,7 @@ def test_dry_run_writes_nothing_not_even_the_competition():
 
 
 def test_typos_of_the_letter_are_warnings_naming_the_canonical_specialty():
-    result = import_posts(SEED, SLUG, dry_run=True)
+    result = do_import_posts_letter(SEED, SLUG, dry_run=True)
     warnings = {p.line: p.message for p in result.warnings}
 
     assert "'Maladie Infectieuses' read as 'Maladies Infectieuses'" in warnings[57]
@@ -70,7 +70,7 @@ def test_typos_of_the_letter_are_warnings_naming_the_canonical_specialty():
 
 
 def test_spellings_differing_only_in_accents_or_punctuation_are_not_warnings():
-    result = import_posts(SEED, SLUG, dry_run=True)
+    result = do_import_posts_letter(SEED, SLUG, dry_run=True)
 
     # "Epidémiologie Clinique", "Gynécologie Obstétrique", "Traumatologie -Orthopédie"
     assert {53, 84, 90}.isdisjoint(p.line for p in result.warnings)
@@ -78,7 +78,7 @@ def test_spellings_differing_only_in_accents_or_punctuation_are_not_warnings():
 
 
 def test_same_specialty_in_two_groups_is_kept_apart_by_group_and_track():
-    result = import_posts(SEED, SLUG)
+    result = do_import_posts_letter(SEED, SLUG)
     assert result.written
 
     for code, biological, pharmaceutical in (("medical-biological-analyses", 6, 5),
@@ -89,7 +89,7 @@ def test_same_specialty_in_two_groups_is_kept_apart_by_group_and_track():
 
 
 def test_foreign_volunteer_posts_are_stored_as_one_pool_per_group():
-    import_posts(SEED, SLUG)
+    do_import_posts_letter(SEED, SLUG)
 
     pools = PostAllocation.objects.filter(seat_type=PostAllocation.SeatType.FOREIGN_VOLUNTEER)
     assert sorted((a.group, a.specialty_id, a.seats, a.source_line) for a in pools) == [
@@ -114,11 +114,11 @@ def test_wrong_subtotal_exits_2_naming_the_line_and_writes_nothing(tmp_path, edi
 
 
 def test_wrong_subtotal_leaves_the_previous_allocations_untouched(edited_seed):
-    import_posts(SEED, SLUG)
+    do_import_posts_letter(SEED, SLUG)
     competition = Competition.objects.get(slug=SLUG)
     before = rows(competition)
 
-    result = import_posts(edited_seed(SURGICAL_SUBTOTAL, "<b>104</b>", "<b>105</b>"), SLUG)
+    result = do_import_posts_letter(edited_seed(SURGICAL_SUBTOTAL, "<b>104</b>", "<b>105</b>"), SLUG)
 
     assert not result.ok
     assert rows(competition) == before
@@ -134,21 +134,21 @@ def test_command_error_message_names_the_line(tmp_path, edited_seed):
 
 
 def test_wrong_total_is_an_error_and_writes_nothing(edited_seed):
-    result = import_posts(edited_seed(120, "<b>10</b>", "<b>11</b>"), SLUG)
+    result = do_import_posts_letter(edited_seed(120, "<b>10</b>", "<b>11</b>"), SLUG)
 
     assert [p.line for p in result.errors] == [120]
     assert not PostAllocation.objects.exists()
 
 
 def test_letter_summary_disagreeing_with_the_tables_is_an_error(edited_seed):
-    result = import_posts(edited_seed(21, "(09 postes en Médecine", "(08 postes en Médecine"), SLUG)
+    result = do_import_posts_letter(edited_seed(21, "(09 postes en Médecine", "(08 postes en Médecine"), SLUG)
 
     assert [p.line for p in result.errors] == [21, 21]  # 8 + 1 is not 10, and the tables give 9
     assert not PostAllocation.objects.exists()
 
 
 def test_unknown_specialty_is_an_error_naming_the_line(edited_seed):
-    result = import_posts(edited_seed(54, "Gériatrie", "Astrologie Médicale"), SLUG)
+    result = do_import_posts_letter(edited_seed(54, "Gériatrie", "Astrologie Médicale"), SLUG)
 
     assert [p.line for p in result.errors] == [54]
     assert "unknown specialty 'Astrologie Médicale'" in result.errors[0].message
@@ -156,25 +156,25 @@ def test_unknown_specialty_is_an_error_naming_the_line(edited_seed):
 
 
 def test_specialty_of_another_group_is_an_error(edited_seed):
-    result = import_posts(edited_seed(54, "Gériatrie", "Urologie"), SLUG)
+    result = do_import_posts_letter(edited_seed(54, "Gériatrie", "Urologie"), SLUG)
 
     assert [p.line for p in result.errors] == [54]
     assert "spécialités chirurgicales" in result.errors[0].message
 
 
 def test_specialty_listed_twice_in_a_group_is_an_error(edited_seed):
-    result = import_posts(edited_seed(50, "Dermatologie", "Cardiologie"), SLUG)
+    result = do_import_posts_letter(edited_seed(50, "Dermatologie", "Cardiologie"), SLUG)
 
     assert [p.line for p in result.errors] == [50]
     assert "first on line 49" in result.errors[0].message
 
 
 def test_reimport_of_the_same_letter_gives_the_same_rows():
-    import_posts(SEED, SLUG)
+    do_import_posts_letter(SEED, SLUG)
     competition = Competition.objects.get(slug=SLUG)
     first = rows(competition)
 
-    again = import_posts(SEED, SLUG)
+    again = do_import_posts_letter(SEED, SLUG)
 
     assert again.counts == {"created": 0, "updated": 0, "deleted": 0, "unchanged": 53}
     assert rows(competition) == first
@@ -182,18 +182,18 @@ def test_reimport_of_the_same_letter_gives_the_same_rows():
 
 
 def test_reimport_of_a_changed_letter_updates_only_the_changed_rows(edited_seed):
-    import_posts(SEED, SLUG)
+    do_import_posts_letter(SEED, SLUG)
     # Two posts move from dermatology to cardiology: the subtotal stays 214.
     text = edited_seed(49, "5\t\t5", "7\t\t7").replace("- Dermatologie\t5\t\t5", "- Dermatologie\t3\t\t3")
 
-    result = import_posts(text, SLUG)
+    result = do_import_posts_letter(text, SLUG)
 
     assert result.counts == {"created": 0, "updated": 2, "deleted": 0, "unchanged": 51}
     assert PostAllocation.objects.get(specialty__code="cardiology").seats == 7
 
 
 def test_unknown_competition_is_created_from_kind_year_and_city():
-    result = import_posts(SEED, SLUG)
+    result = do_import_posts_letter(SEED, SLUG)
 
     assert result.competition_created
     competition = Competition.objects.get(slug=SLUG)
@@ -205,7 +205,7 @@ def test_unknown_competition_is_created_from_kind_year_and_city():
 
 @pytest.mark.parametrize("slug", ["residanat-2026-atlantis", "concours-2026-casablanca", "casablanca"])
 def test_unknown_competition_whose_slug_is_not_kind_year_known_city_is_an_error(slug):
-    result = import_posts(SEED, slug)
+    result = do_import_posts_letter(SEED, slug)
 
     assert not result.ok
     assert f"no competition {slug}" in result.errors[0].message
@@ -216,7 +216,7 @@ def test_letter_for_another_year_than_the_competition_is_an_error():
     Competition.objects.create(kind="residanat", year=2025, slug=SLUG,
                                faculty=Faculty.objects.get(code="fmp-casablanca"))
 
-    result = import_posts(SEED, SLUG)
+    result = do_import_posts_letter(SEED, SLUG)
 
     assert any("the letter is for 2026" in p.message for p in result.errors)
     assert not PostAllocation.objects.exists()
@@ -228,7 +228,7 @@ def test_posts_cannot_be_replaced_once_registration_is_open():
     competition = CompetitionFactory(slug=SLUG, faculty=Faculty.objects.get(code="fmp-casablanca"),
                                      state=Competition.State.REGISTRATION_OPEN)
 
-    result = import_posts(SEED, SLUG)
+    result = do_import_posts_letter(SEED, SLUG)
 
     assert any("can no longer be replaced" in p.message for p in result.errors)
     assert not competition.allocations.exists()
@@ -247,7 +247,7 @@ def test_residanat_command_accepts_the_hyphenated_name_import_posts():
 def test_database_refuses_a_second_pool_for_the_same_group_and_seat_type():
     from django.db import IntegrityError, transaction
 
-    import_posts(SEED, SLUG)
+    do_import_posts_letter(SEED, SLUG)
     competition = Competition.objects.get(slug=SLUG)
 
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -21,7 +21,7 @@ from residanat.concours.merit import (
 )
 from residanat.concours.models import Candidate, Competition, MeritEntry, MeritList, PostAllocation, Score
 from residanat.concours.scores import do_enter_score
-from residanat.concours.services import import_posts
+from residanat.concours.services import do_import_posts_letter
 from residanat.concours.workflow import do_transition
 from tests.accounts.factories import user_with_role
 from tests.concours.factories import CandidateFactory, CompetitionFactory, CompetitionTestFactory
@@ -85,7 +85,7 @@ def session():
 
 @pytest.mark.usefixtures("referential")
 def test_seats_of_the_real_2026_casablanca_posts(seed_text):
-    result = import_posts(seed_text, "residanat-2026-casablanca")
+    result = do_import_posts_letter(seed_text, "residanat-2026-casablanca")
     assert result.ok, result.errors
     seats = seats_of(Competition.objects.get(slug="residanat-2026-casablanca"))
     assert (seats["contract"], seats["volunteer"], seats["total"]) == (352, 10, 362)

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from residanat.accounts.roles import Role
 from residanat.concours.models import Competition, PostAllocation
 from residanat.concours.posts_template import posts_template
-from residanat.concours.services import import_posts
+from residanat.concours.services import do_import_posts_letter
 from residanat.referential.models import Faculty, HospitalCentre
 from tests.accounts.factories import user_with_role
 from tests.documents.helpers import pdf_text
@@ -33,7 +33,7 @@ def competition(db):
     competition = CompetitionFactory(
         slug=SLUG, faculty=Faculty.objects.get(code="fmp-casablanca"),
         hospital_centre=HospitalCentre.objects.get(code="chu-ibn-rochd"), session_date=dt.date(2026, 6, 15))
-    assert import_posts(SEED, SLUG).ok
+    assert do_import_posts_letter(SEED, SLUG).ok
     return competition
 
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from residanat.accounts.roles import Role
 from residanat.concours.models import Competition, PostAllocation
 from residanat.concours.posts_template import COLUMNS, file_kind, posts_template, read_posts_table
-from residanat.concours.services import do_import_posts_file, do_import_posts_table, import_posts
+from residanat.concours.services import do_import_posts_file, do_import_posts_table, do_import_posts_letter
 from residanat.referential.models import Faculty, Specialty
 from tests.accounts.factories import UserFactory, user_with_role
 
@@ -31,7 +31,7 @@ def admin(db):
 @pytest.fixture
 def competition(admin):
     """The Casablanca résidanat with the 2026 letter's 53 allocations, as a draft."""
-    assert import_posts(SEED, SLUG).ok
+    assert do_import_posts_letter(SEED, SLUG).ok
     return Competition.objects.get(slug=SLUG)
 
 

@@ -34,7 +34,7 @@ def test_a_specialist_reads_their_own_posting_and_nobody_elses():
     user = user_with_role(Role.TRAINEE)
     me, other = w.specialist(w.anaesthesia, rank=1, user=user), w.specialist(w.anaesthesia, rank=2)
     services.do_set_wishes(me, [post.pk], w.ministry)
-    services.do_run(w.campaign, Run.Kind.FINAL, w.ministry)
+    services.do_run_campaign(w.campaign, Run.Kind.FINAL, w.ministry)
     client = token_client(user)
     mine = client.get(f"{API}/specialists/{me.pk}").json()
     assert mine["posting"]["post"] == f"P{post.pk}" and mine["posting"]["wish_order"] == 1

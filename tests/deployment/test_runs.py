@@ -31,7 +31,7 @@ def test_merit_decides_between_singles_who_want_the_same_post():
     services.do_set_wishes(second, [tanger.pk, oujda.pk], w.ministry)
     services.do_set_wishes(first, [tanger.pk], w.ministry)
 
-    run = services.do_run(w.campaign, Run.Kind.WHAT_IF, w.ministry)
+    run = services.do_run_campaign(w.campaign, Run.Kind.WHAT_IF, w.ministry)
 
     assert placed(run) == {first.pk: tanger.pk, second.pk: oujda.pk}
     assert run.method == "serial-dictatorship"
@@ -47,7 +47,7 @@ def test_a_couple_is_posted_in_the_same_province():
     services.do_set_wishes(husband, [surgery_oujda.pk, surgery_tanger.pk], w.ministry)
     services.do_record_couple(wife, husband, w.ministry)
 
-    run = services.do_run(w.campaign, Run.Kind.WHAT_IF, w.ministry)
+    run = services.do_run_campaign(w.campaign, Run.Kind.WHAT_IF, w.ministry)
 
     # Alone, each would have had their first wish (Fès, Oujda): together, Tanger for both.
     assert placed(run) == {wife.pk: ane_tanger.pk, husband.pk: surgery_tanger.pk}
@@ -67,7 +67,7 @@ def test_a_couple_that_cannot_be_placed_together_stays_unassigned_together():
     services.do_set_wishes(surgeon, [surgery_tanger.pk], w.ministry)
     services.do_record_couple(wife, husband, w.ministry)
 
-    run = services.do_run(w.campaign, Run.Kind.WHAT_IF, w.ministry)
+    run = services.do_run_campaign(w.campaign, Run.Kind.WHAT_IF, w.ministry)
 
     got = placed(run)
     assert got[wife.pk] is None and got[husband.pk] is None
@@ -89,7 +89,7 @@ def test_each_specialist_left_without_a_post_gets_the_reason_kept_with_the_run(v
     services.do_set_wishes(late, [ane_tanger.pk], w.ministry)
     services.do_record_couple(wife, husband, w.ministry)
 
-    run = services.do_run(w.campaign, Run.Kind.WHAT_IF, w.ministry)
+    run = services.do_run_campaign(w.campaign, Run.Kind.WHAT_IF, w.ministry)
 
     reasons = {a.candidate_id: a.unplaced_reason for a in run.assignments.all()}
     assert reasons == {best.pk: "", wife.pk: Unplaced.COUPLE_PAIRS_TAKEN, husband.pk: Unplaced.COUPLE_PAIRS_TAKEN,
@@ -101,7 +101,7 @@ def test_each_specialist_left_without_a_post_gets_the_reason_kept_with_the_run(v
     assert "منصب شغله أطباء اختصاصيون أحسن ترتيبًا" in arabic and "زوجان" in arabic
     w.campaign.wishes_deadline, w.campaign.taking_up_date = dt.date(2026, 1, 31), dt.date(2027, 1, 4)
     w.campaign.save()
-    services.do_run(w.campaign, Run.Kind.FINAL, w.ministry)
+    services.do_run_campaign(w.campaign, Run.Kind.FINAL, w.ministry)
     own = drh.get(f"/deploiement/specialiste/{wife.pk}/").content.decode()
     assert "Aucun poste obtenu" in own and "dans chaque paire de postes d&#x27;une même province" in own
 
@@ -116,7 +116,7 @@ def test_no_couple_is_split_and_no_single_loses_to_a_lower_rank_in_a_crowded_cam
     for a, b in ((people[1], people[2]), (people[5], people[12]), (people[7], people[8])):
         services.do_record_couple(a, b, w.ministry)
 
-    run = services.do_run(w.campaign, Run.Kind.WHAT_IF, w.ministry)
+    run = services.do_run_campaign(w.campaign, Run.Kind.WHAT_IF, w.ministry)
 
     instance, _digest, by_id = services.build_instance(w.campaign)
     assignments = {cid: (f"P{a.post_id}" if a.post_id else None)
@@ -135,8 +135,8 @@ def test_the_same_wishes_give_the_same_digest_and_the_same_assignment():
     post = w.post("Tanger", w.anaesthesia, seats=2)
     for rank in (1, 2, 3):
         services.do_set_wishes(w.specialist(w.anaesthesia, rank=rank), [post.pk], w.ministry)
-    first = services.do_run(w.campaign, Run.Kind.WHAT_IF, w.ministry)
-    again = services.do_run(w.campaign, Run.Kind.WHAT_IF, w.ministry)
+    first = services.do_run_campaign(w.campaign, Run.Kind.WHAT_IF, w.ministry)
+    again = services.do_run_campaign(w.campaign, Run.Kind.WHAT_IF, w.ministry)
     assert first.instance_digest == again.instance_digest
     assert placed(first) == placed(again)
 
@@ -147,16 +147,16 @@ def test_the_final_run_fixes_the_postings_and_starts_the_service_period():
     specialist = w.specialist(w.anaesthesia, rank=1)
     services.do_set_wishes(specialist, [post.pk], w.ministry)
 
-    services.do_run(w.campaign, Run.Kind.WHAT_IF, w.ministry)
+    services.do_run_campaign(w.campaign, Run.Kind.WHAT_IF, w.ministry)
     assert not CommitmentService.objects.exists()  # a what-if changes nothing outside itself
-    services.do_run(w.campaign, Run.Kind.FINAL, w.ministry)
+    services.do_run_campaign(w.campaign, Run.Kind.FINAL, w.ministry)
 
     w.campaign.refresh_from_db()
     assert w.campaign.state == Campaign.State.FINAL
     period = CommitmentService.objects.get(commitment=specialist.commitment)
     assert period.establishment == post.establishment and period.start_date == dt.date(2027, 1, 4)
     with pytest.raises(ValidationError):
-        services.do_run(w.campaign, Run.Kind.FINAL, w.ministry)
+        services.do_run_campaign(w.campaign, Run.Kind.FINAL, w.ministry)
     with pytest.raises(ValidationError):
         services.do_set_wishes(specialist, [], w.ministry)
     assert w.campaign.runs.filter(kind=Run.Kind.FINAL).count() == 1
@@ -167,7 +167,7 @@ def test_the_final_run_waits_for_the_wishes_deadline():
     w.campaign.wishes_deadline = dt.date.today() + dt.timedelta(days=3)
     w.campaign.save()
     with pytest.raises(ValidationError, match="date limite"):
-        services.do_run(w.campaign, Run.Kind.FINAL, w.ministry)
+        services.do_run_campaign(w.campaign, Run.Kind.FINAL, w.ministry)
 
 
 def test_a_run_is_refused_while_a_specialist_has_no_merit_rank():
@@ -175,7 +175,7 @@ def test_a_run_is_refused_while_a_specialist_has_no_merit_rank():
     w.post("Tanger", w.anaesthesia)
     w.specialist(w.anaesthesia, rank=None)
     with pytest.raises(ValidationError, match="sans rang"):
-        services.do_run(w.campaign, Run.Kind.WHAT_IF, w.ministry)
+        services.do_run_campaign(w.campaign, Run.Kind.WHAT_IF, w.ministry)
     assert not Run.objects.exists()
 
 
@@ -195,7 +195,7 @@ def test_only_the_ministry_runs_and_records_couples():
     a, b = w.specialist(w.anaesthesia, rank=1), w.specialist(w.surgery, rank=2)
     officer = user_with_role(Role.HIGHER_EDUCATION_OFFICER)
     with pytest.raises(PermissionDenied):
-        services.do_run(w.campaign, Run.Kind.WHAT_IF, officer)
+        services.do_run_campaign(w.campaign, Run.Kind.WHAT_IF, officer)
     with pytest.raises(PermissionDenied):
         services.do_record_couple(a, b, officer)
 
@@ -250,7 +250,7 @@ def test_a_transfer_posting_closes_the_period_served_elsewhere():
     earlier = CommitmentService.objects.create(commitment=mover.commitment, establishment=w.hospital["Oujda"],
                                                start_date=dt.date(2024, 1, 1))
     services.do_set_wishes(mover, [post.pk], w.ministry)
-    services.do_run(w.campaign, Run.Kind.FINAL, w.ministry)
+    services.do_run_campaign(w.campaign, Run.Kind.FINAL, w.ministry)
     earlier.refresh_from_db()
     assert earlier.end_date == dt.date(2027, 1, 3)
     assert mover.commitment.services.get(start_date=dt.date(2027, 1, 4)).establishment == post.establishment
@@ -296,5 +296,5 @@ def test_only_commitments_owed_to_the_ministry_of_health_feed_its_deployment():
                                        specialty=w.anaesthesia, cohort=2024, status=other.status,
                                        commitment=other.commitment, rank=1)
     services.do_set_wishes(entered, [post.pk], w.ministry)
-    services.do_run(w.campaign, Run.Kind.FINAL, w.ministry)
+    services.do_run_campaign(w.campaign, Run.Kind.FINAL, w.ministry)
     assert not CommitmentService.objects.filter(commitment=other.commitment).exists()

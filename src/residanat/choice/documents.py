@@ -104,7 +104,7 @@ def _last_publication(session: ChoiceSession, language: str) -> IssuedDocument |
     return None
 
 
-def issue_results_pdf(session: ChoiceSession, language: str, by) -> IssuedDocument:
+def do_publish_results(session: ChoiceSession, language: str, by) -> IssuedDocument:
     """Publish the final assignment list in `language`: a numbered PDF printing the head of the
     log, and a `publication` entry appended to the log (document number, language, head printed)."""
     language = document_language(value=language, default="fr")
@@ -125,7 +125,7 @@ def issue_results_pdf(session: ChoiceSession, language: str, by) -> IssuedDocume
             facts = results_facts(session, by, language, head=check.head, entries=check.entries)
             document = issue_pdf(template="documents/choice_results.html", facts=facts, kind=RESULTS_LIST,
                                  title=results_title(session, language), language=language, issued_by=by)
-            log.append(session, PUBLICATION, {"document": document.number, "language": language,
+            log.do_append_entry(session, PUBLICATION, {"document": document.number, "language": language,
                                               "head": check.head, "entries": check.entries}, by)
             return document
     except BaseException:
@@ -156,7 +156,7 @@ def publication_failure(session: ChoiceSession, language: str) -> str:
         return _failures.pop((session.pk, document_language(value=language, default="fr")), "")
 
 
-def start_publication(session: ChoiceSession, language: str, by) -> threading.Thread:
+def do_start_publication(session: ChoiceSession, language: str, by) -> threading.Thread:
     language = document_language(value=language, default="fr")
     key = (session.pk, language)
     with _jobs_lock:
@@ -167,7 +167,7 @@ def start_publication(session: ChoiceSession, language: str, by) -> threading.Th
 
         def run():
             try:
-                issue_results_pdf(ChoiceSession.objects.get(pk=key[0]), language, by)
+                do_publish_results(ChoiceSession.objects.get(pk=key[0]), language, by)
             except ValidationError as error:
                 with _jobs_lock:
                     _failures[key] = " ".join(error.messages)

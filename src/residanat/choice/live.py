@@ -73,7 +73,7 @@ def do_record_choice(session: ChoiceSession, chooser: Chooser, post: Post, by, *
             chooser.presence = Presence.SERVED
             chooser.save(update_fields=["presence"])
             do_bump_version(ChoiceSession, session.pk)
-            log.append(session, "choice", _choice_payload(choice), by)
+            log.do_append_entry(session, "choice", _choice_payload(choice), by)
             return choice
     except IntegrityError as exc:
         # The unique "one choice in force" or the capacity check refused it: somebody was faster.
@@ -91,7 +91,7 @@ def do_mark_absent(session: ChoiceSession, chooser: Chooser, by) -> Chooser:
         raise ValidationError(_("Seul le lauréat appelé peut être déclaré absent."))
     Chooser.objects.filter(pk=chooser.pk).update(presence=Presence.ABSENT)
     do_bump_version(ChoiceSession, session.pk)
-    log.append(session, "absent", {"order": first.order, "candidate": first.candidate.number}, by)
+    log.do_append_entry(session, "absent", {"order": first.order, "candidate": first.candidate.number}, by)
     first.presence = Presence.ABSENT
     return first
 
@@ -117,5 +117,5 @@ def do_undo_last(session: ChoiceSession, by, reason: str) -> Choice:
     choice.save(update_fields=["undone_at", "undone_by", "undo_reason"])
     Chooser.objects.filter(pk=choice.chooser_id).update(presence=Presence.WAITING)
     do_bump_version(ChoiceSession, session.pk)
-    log.append(session, "undo", {**_choice_payload(choice), "reason": reason}, by)
+    log.do_append_entry(session, "undo", {**_choice_payload(choice), "reason": reason}, by)
     return choice

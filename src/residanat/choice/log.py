@@ -15,7 +15,7 @@ from residanat.hashchain import GENESIS, entry_hash
 
 from .models import ChoiceSession, LogEntry
 
-def append(session: ChoiceSession, kind: str, payload: dict, actor=None) -> LogEntry:
+def do_append_entry(session: ChoiceSession, kind: str, payload: dict, actor=None) -> LogEntry:
     """Append an entry; the caller's transaction holds the session lock (see `seats.lock_session`)
     so that two writers never chain onto the same entry (the unique constraints would refuse it)."""
     if not transaction.get_connection().in_atomic_block:

@@ -134,7 +134,7 @@ def do_run_round(session: ChoiceSession, by, *, binding: bool = False, scheduled
                                                explanations=True)
     result = allocation.result
     choosers = {w.id: w.item for w in offer.wishers}
-    log.append(session, "final_round" if binding else "simulation_round", {
+    log.do_append_entry(session, "final_round" if binding else "simulation_round", {
         "round": rnd.number, "algorithm": rnd.algorithm, "stable": rnd.stable,
         "assignments": {choosers[cid].candidate.number: code for cid, code in result["assignments"].items()},
         "wish_lists": {choosers[str(cid)].candidate.number: wl.number
@@ -143,7 +143,7 @@ def do_run_round(session: ChoiceSession, by, *, binding: bool = False, scheduled
     return rnd
 
 
-def run_due_rounds(now=None) -> list[Round]:
+def do_run_due_rounds(now=None) -> list[Round]:
     """Every scheduled round whose time has come (the `run_due_rounds` command, from cron)."""
     now = now or timezone.now()
     done = []

@@ -121,7 +121,7 @@ def do_create_session(competition: Competition, by) -> ChoiceSession:
         choosers.append(Chooser(session=session, candidate=entry.candidate, merit_entry=entry, order=order,
                                 seat_type=seat_type_of(entry), tracks=tracks, groups=groups))
     Chooser.objects.bulk_create(choosers)
-    log.append(session, "session_created", {
+    log.do_append_entry(session, "session_created", {
         "competition": competition.slug, "merit_list_version": merit_list.version,
         "posts": {p.code: p.capacity for p in posts},
         "quotas": {q.code: q.capacity for q in session.quotas.all()},
@@ -161,7 +161,7 @@ def do_open_wishes(session: ChoiceSession, deadline, by, live_at=None) -> Choice
     session.live_at = live_at
     session.version += 1  # the public board shows the date: its ETag must move
     session.save(update_fields=["state", "wishes_deadline", "live_at", "version"])
-    log.append(session, "wishes_opened",
+    log.do_append_entry(session, "wishes_opened",
                {"deadline": deadline.isoformat(), "live_at": live_at.isoformat() if live_at else None}, by)
     return session
 
@@ -177,7 +177,7 @@ def do_start_live(session: ChoiceSession, by, place: str = "") -> ChoiceSession:
     session.live_place = place or session.live_place
     session.version += 1
     session.save(update_fields=["state", "live_place", "version"])
-    log.append(session, "live_started", {"place": session.live_place}, by)
+    log.do_append_entry(session, "live_started", {"place": session.live_place}, by)
     return session
 
 
@@ -198,7 +198,7 @@ def do_close_session(session: ChoiceSession, by, note: str = "") -> ChoiceSessio
     session.state = State.CLOSED
     session.version += 1
     session.save(update_fields=["state", "version"])
-    log.append(session, "session_closed", {"absent": absent, "note": note}, by)
+    log.do_append_entry(session, "session_closed", {"absent": absent, "note": note}, by)
     return session
 
 

@@ -83,14 +83,14 @@ def results_pdf(request, slug):
             raise PermissionDenied
         if Chooser.objects.filter(session=session).count() <= documents.SYNC_ROWS:
             try:
-                issued = perform(request, documents.issue_results_pdf, session, language, request.user)
+                issued = perform(request, documents.do_publish_results, session, language, request.user)
             except documents.NotReady:
                 raise Http404 from None
             if not issued:
                 return redirect("choice:results", slug=slug)
             document = issued.result
         else:
-            documents.start_publication(session, language, request.user)
+            documents.do_start_publication(session, language, request.user)
     if document is not None:
         if request.htmx:
             # Ready while the page polled: let the browser fetch the file itself.

@@ -29,6 +29,7 @@ from residanat.documents.spreadsheet import (CellError, ImportResult, RowError, 
 from residanat.people.identity import (cin_problem, country_problem, find_person, normalise_identifier,
                                        passport_problem, same_name)
 from residanat.people.models import Person
+from residanat.people.services import do_create_person
 from residanat.referential.models import Faculty
 
 from . import registration
@@ -329,10 +330,7 @@ def _write(rows, context, result: CandidatesImport) -> None:
     for parsed, number in zip(rows, numbers):
         person = parsed.person
         if person is None:
-            person = Person(**{name: parsed.identity[name] for name in PERSON_FIELDS})
-            person._history_user = by
-            person._change_reason = reason
-            person.save()
+            person = do_create_person(by=by, reason=reason, **{name: parsed.identity[name] for name in PERSON_FIELDS})
             result.counts["new_persons"] += 1
         else:
             result.counts["existing_persons"] += 1

@@ -17,7 +17,7 @@ from residanat.referential.models import Faculty, HospitalCentre
 
 from .eligibility import do_recheck_eligibility
 from .models import Candidate, Competition, CompetitionTest, PostAllocation, Score
-from .services import import_posts
+from .services import do_import_posts_letter
 from .workflow import do_transition
 
 State = Competition.State
@@ -37,7 +37,7 @@ FOREIGN_EVERY = 17
 def load_competitions_demo(maker) -> None:
     """Idempotent: a résidanat already past its draft state is left as it is."""
     if not Competition.objects.filter(slug=RESIDANAT).exclude(state=State.DRAFT).exists():
-        posts = import_posts(LETTER, RESIDANAT)
+        posts = do_import_posts_letter(LETTER, RESIDANAT)
         if posts.errors:
             raise RuntimeError(f"demo posts letter refused: {posts.errors}")
         _run_residanat(Competition.objects.get(slug=RESIDANAT), maker)

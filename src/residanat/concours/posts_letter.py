@@ -2,7 +2,7 @@
 summary figures of the letter, then the tab-separated tables of posts per specialty.
 
 Pure Python (no Django): it parses and checks the arithmetic of the letter; matching the names to
-the referential and writing the posts is `concours.services.import_posts`.
+the referential and writing the posts is `concours.services.do_import_posts_letter`.
 
 The tables, as the ministry sends them (markdown and `<b>` tags kept from the conversion):
 

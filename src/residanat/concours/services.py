@@ -32,7 +32,7 @@ class MatchedLine:
 
 @dataclass
 class PostsImport(ImportResult):
-    """What `import_posts` read, matched, and wrote (or would write: `dry_run`)."""
+    """What `do_import_posts_letter` read, matched, and wrote (or would write: `dry_run`)."""
 
     competition_slug: str
     dry_run: bool
@@ -119,7 +119,7 @@ class PostsImport(ImportResult):
         return "\n".join(out)
 
 
-def import_posts(path_or_text: Path | str, competition_slug: str, dry_run: bool = False) -> PostsImport:
+def do_import_posts_letter(path_or_text: Path | str, competition_slug: str, dry_run: bool = False) -> PostsImport:
     """Read the ministry's letter of posts (a file, or its text), check every figure and match every
     specialty to the referential; if anything is wrong, write nothing and return the errors.
     Otherwise replace the competition's allocations in one transaction (the same letter gives the
@@ -396,12 +396,12 @@ def _decode_letter(data: bytes) -> tuple[str, list[Problem]]:
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
         problems = [Problem(None, "the file is not UTF-8: read as Windows-1252")]
-    # import_posts reads a one-line argument naming an existing file as a path: an upload is text.
+    # do_import_posts_letter reads a one-line argument naming an existing file as a path: an upload is text.
     return (text if "\n" in text else text + "\n"), problems
 
 
 def do_import_posts_file(competition: Competition, name: str, data: bytes, by, dry_run: bool = True):
-    """An uploaded file of posts: the ministry's tab-separated letter (`import_posts`) or the
+    """An uploaded file of posts: the ministry's tab-separated letter (`do_import_posts_letter`) or the
     template (`do_import_posts_table`), told apart by `posts_template.file_kind`. Returns the
     `PostsImport` or the `PostsTableImport`; a written import is a line of the competition's history
     with who made it. Raises ValueError for a file that is neither."""
@@ -420,7 +420,7 @@ def do_import_posts_file(competition: Competition, name: str, data: bytes, by, d
     text, problems = _decode_letter(data)
     with transaction.atomic():
         locked = Competition.objects.select_for_update().get(pk=competition.pk)
-        result = import_posts(text, locked.slug, dry_run=dry_run)
+        result = do_import_posts_letter(text, locked.slug, dry_run=dry_run)
         result.warnings[:0] = problems
         if result.written and any(result.counts[k] for k in ("created", "updated", "deleted")):
             locked.refresh_from_db()

@@ -73,8 +73,8 @@ def load_deployment_demo(maker, ministry_user, specialist_user) -> None:
     specialist.user = specialist_user
     specialist.save(update_fields=["user"])
 
-    services.do_run(campaign, Run.Kind.WHAT_IF, ministry_user)
-    services.do_run(campaign, Run.Kind.FINAL, ministry_user)
+    services.do_run_campaign(campaign, Run.Kind.WHAT_IF, ministry_user)
+    services.do_run_campaign(campaign, Run.Kind.FINAL, ministry_user)
 
 
 def _import(campaign, name, by):

@@ -169,7 +169,7 @@ def build_instance(campaign: Campaign):
     return instance, digest, {w.id: w.item for w in offer.wishers}
 
 
-def do_run(campaign: Campaign, kind: str, by) -> Run:
+def do_run_campaign(campaign: Campaign, kind: str, by) -> Run:
     """A what-if run (any number, while wishes are open or after) or the final one (once; it fixes
     the postings and starts each specialist's period of service)."""
     _must_be_ministry(by)

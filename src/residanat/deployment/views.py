@@ -179,7 +179,7 @@ def campaign_action(request, year, action):
             return redirect("deployment:candidates", year)
     elif action in ("simulation", "definitive"):
         kind = Run.Kind.WHAT_IF if action == "simulation" else Run.Kind.FINAL
-        ran = perform(request, services.do_run, campaign, kind, request.user)
+        ran = perform(request, services.do_run_campaign, campaign, kind, request.user)
         if ran:
             return redirect("deployment:run", year, ran.result.pk)
     else:

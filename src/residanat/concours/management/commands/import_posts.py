@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from residanat.concours.services import import_posts
+from residanat.concours.services import do_import_posts_letter
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         file, dry_run = options["file"], options["dry_run"]
         if not file.is_file():
             raise CommandError(f"{file}: no such file", returncode=2)
-        result = import_posts(file, options["competition"], dry_run=dry_run)
+        result = do_import_posts_letter(file, options["competition"], dry_run=dry_run)
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         else:
