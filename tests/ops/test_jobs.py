@@ -102,3 +102,12 @@ def test_a_job_held_by_a_worker_that_still_beats_is_left_to_it():
     DBTaskResult.objects.get(pk=job.task_id).claim("busy-worker")
     record_worker_beat("busy-worker")
     assert jobs.do_requeue_abandoned() == 0
+
+
+@pytest.mark.django_db
+def test_a_retry_while_another_job_makes_the_same_thing_gives_that_job():
+    failed = Job.objects.create(kind="tests.fail", key="count", label="Compter", state=Job.State.FAILED,
+                                error="non")
+    running = jobs.do_start_job("tests.count", 1, key="count", label="Compter")
+    assert jobs.do_retry_job(failed) == running
+    assert Job.objects.get(pk=failed.pk).state == Job.State.FAILED

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -37,24 +37,31 @@ def do_start_job(kind: str, *args, key: str, label: str, by=None, total: int | N
     """Queue `kind(job, *args)` unless a job for `key` is already queued or running: then that one."""
     if kind not in KINDS:
         raise LookupError(f"no job kind {kind!r}")
-    with transaction.atomic():
-        job = Job.objects.select_for_update().active().filter(key=key).first()
-        if job is not None:
-            return job
-        job = Job.objects.create(kind=kind, args=list(args), key=key, label=label, total=total,
-                                 started_by=by if by is not None and by.is_authenticated else None)
-        _enqueue(job)
+    job = Job.objects.active().filter(key=key).first()
+    if job is not None:
+        return job
+    try:
+        with transaction.atomic():
+            job = Job.objects.create(kind=kind, args=list(args), key=key, label=label, total=total,
+                                     started_by=by if by is not None and by.is_authenticated else None)
+            _enqueue(job)
+    except IntegrityError:  # started by someone else meanwhile (ops_job_one_active_per_key)
+        return Job.objects.active().get(key=key)
     return job
 
 
 def do_retry_job(job: Job) -> Job:
-    """Run a failed job again, from the same arguments (its function reuses what was already made)."""
+    """Run a failed job again, from the same arguments (its function reuses what was already made);
+    if another job for the same key was started since, that one."""
     if job.state != Job.State.FAILED:
         return job
-    with transaction.atomic():
-        Job.objects.filter(pk=job.pk).update(state=Job.State.QUEUED, error="", done=0, step="", finished_at=None)
-        job.refresh_from_db()
-        _enqueue(job)
+    try:
+        with transaction.atomic():
+            Job.objects.filter(pk=job.pk).update(state=Job.State.QUEUED, error="", done=0, step="", finished_at=None)
+            job.refresh_from_db()
+            _enqueue(job)
+    except IntegrityError:
+        return Job.objects.active().get(key=job.key)
     return job
 
 

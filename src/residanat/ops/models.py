@@ -55,6 +55,9 @@ class Job(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
+            # One job at a time makes a given document: two offices clicking at once share it.
+            models.UniqueConstraint(fields=["key"], condition=Q(state__in=["queued", "running"]),
+                                    name="ops_job_one_active_per_key"),
             models.CheckConstraint(condition=Q(total__isnull=True) | Q(done__lte=models.F("total")),
                                    name="ops_job_done_within_total"),
         ]
