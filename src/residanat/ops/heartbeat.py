@@ -2,8 +2,8 @@
 
 No worker runs yet (issue 22 item 2 brings `residanat worker`): until one calls
 `record_heartbeat()`, the health URL reports the worker as absent. The beat lives in the cache,
-which every process of every server shares (the database cache, settings.CACHES), so that any
-server can answer for a worker that runs elsewhere.
+which every process of every server shares (the database cache, or Redis with CACHE_URL), so
+that any server can answer for a worker that runs elsewhere.
 """
 
 import datetime as dt
