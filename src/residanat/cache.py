@@ -1,5 +1,5 @@
-"""The cache: a table of the database, so that every server process reads and writes the same
-values and nothing lives in a process's memory between requests (decision 0022).
+"""The default cache (no CACHE_URL): a table of the database, so that every server process reads
+and writes the same values and nothing lives in a process's memory between requests (decision 0022).
 
 Django's own DatabaseCache increments by reading then writing the value, which loses hits when
 two processes count at once, and rewrites the expiry with the default timeout, which would end a

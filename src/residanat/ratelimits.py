@@ -1,8 +1,8 @@
 """Limits per client address on the public endpoints (issue 20 item 4, decision 0022).
 
-django-ratelimit counts the attempts in the database cache (`residanat.cache`), so every server
-process counts into the same window; the rates are settings (`RESIDANAT_*_RATE`, from the
-environment). Past the limit the answer is a 429 page in the page's language, or JSON under the
+django-ratelimit counts the attempts in the shared cache (the table of `residanat.cache`, or
+Redis with CACHE_URL), so every server process counts into the same window; the rates are
+settings (`RESIDANAT_*_RATE`, from the environment). Past the limit the answer is a 429 page in the page's language, or JSON under the
 API, with Retry-After. The client address is read in one place, `client_address`, also used by
 the login lockout (django-axes).
 """

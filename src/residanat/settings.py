@@ -8,6 +8,8 @@ HTTPS          secure cookies, HSTS and redirect to https (default: on when DEBU
 PUBLIC_URL     the site's public address, printed on documents (e.g. https://residanat.sante.gov.ma)
 EMAIL_URL      outgoing mail, e.g. smtp://user:password@smtp.example.ma:587?tls=1 (or EMAIL_HOST...)
 LOG_FORMAT     "text" (default) or "json": one JSON object a line
+CACHE_URL      a Redis shared by every machine, e.g. redis://cache.internal:6379/0 (default: a table
+               of the database)
 """
 
 import os
@@ -190,16 +192,26 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 # The same client address as the limits below, so that a proxy does not lock everyone at once.
 AXES_CLIENT_IP_CALLABLE = "residanat.ratelimits.client_address"
 
-# The cache is a database table: every server process shares it, none keeps it in memory
-# (residanat/cache.py; `migrate` creates the table). It holds the counters of the limits.
-CACHES = {
-    "default": {
-        "BACKEND": "residanat.cache.DatabaseCache",
-        "LOCATION": "residanat_cache",
-        # Counters of many addresses must not be culled by the default 300 entries.
-        "OPTIONS": {"MAX_ENTRIES": 100_000},
+# The cache holds the counters of the limits (decision 0022) and the worker's heartbeat
+# (residanat.ops.heartbeat): every server process, on every machine, must read the same values.
+# CACHE_URL (redis://host:6379/0) puts it in Redis through Django's own backend, whose incr is
+# Redis's INCRBY, atomic. Without it, a table of the database (residanat/cache.py; `migrate`
+# creates it), not the local memory of each process: that would count the limits once per
+# process and show the worker as absent to every process but its own.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    if urlsplit(CACHE_URL).scheme not in ("redis", "rediss", "unix"):
+        raise RuntimeError(f"CACHE_URL must be a redis://, rediss:// or unix:// address, not {CACHE_URL!r}")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "residanat.cache.DatabaseCache",
+            "LOCATION": "residanat_cache",
+            # Counters of many addresses must not be culled by the default 300 entries.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
     }
-}
 # Public endpoints limited per client address (decision 0022): "<count>/<period>", period s, m, h,
 # d, optionally with a multiplier ("30/10m"). An attempt is a submitted registration form, or a
 # verification asked with a number.
@@ -215,8 +227,9 @@ RESIDANAT_REGISTRATION_RATE = env_rate("REGISTRATION_RATE", "20/h")
 RESIDANAT_VERIFICATION_RATE = env_rate("VERIFICATION_RATE", "60/h")
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_IP_META_KEY = "residanat.ratelimits.client_address"
-# django-ratelimit warns of any cache it does not list; ours increments atomically
-# (residanat.cache.DatabaseCache.incr, tests/web/test_rate_limits.py). Its error for the plain
+# django-ratelimit warns of any cache it does not list; both of ours increment atomically
+# (residanat.cache.DatabaseCache.incr, Redis's INCRBY; tests/web/test_rate_limits.py,
+# tests/ops/test_shared_cache.py). Its error for the plain
 # DatabaseCache and the per-process LocMemCache stays on.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 

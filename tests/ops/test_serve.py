@@ -5,23 +5,17 @@ One server for the module: starting it (collectstatic, then the workers) takes m
 
 import gzip
 import json
-import os
 import re
 import signal
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
-from urllib.parse import quote
 
 import brotli
 import pytest
 from django.conf import settings
 from django.db import connection
 
-from .helpers import free_port
+from .helpers import production_environ, start_server
 
 STATIC_SOURCE = Path(settings.PACKAGE_DIR) / "static"
 # The django_db mark makes pytest-django create the test database, which the server then reads
@@ -29,74 +23,13 @@ STATIC_SOURCE = Path(settings.PACKAGE_DIR) / "static"
 pytestmark = pytest.mark.django_db
 
 
-def database_url(db):
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{db['NAME']}"
-    credentials = quote(db["USER"] or "")
-    if db.get("PASSWORD"):
-        credentials += ":" + quote(db["PASSWORD"])
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{quote(db['NAME'])}"
-
-
-class Server:
-    def __init__(self, process, url, folder):
-        self.process, self.url, self.folder = process, url, folder
-
-    def get(self, path, **headers):
-        request = urllib.request.Request(self.url + path, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, response.headers, response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, error.headers, error.read()
-
-    def stdout(self):
-        return (self.folder / "stdout").read_text()
-
-    def stderr(self):
-        return (self.folder / "stderr").read_text()
-
-
 @pytest.fixture(scope="module")
 def server(django_db_setup, tmp_path_factory):
     assert "test" in str(connection.settings_dict["NAME"])
     folder = tmp_path_factory.mktemp("serve")
-    port = free_port()
-    environ = {key: value for key, value in os.environ.items() if key not in ("DEBUG", "DJANGO_SETTINGS_MODULE")}
-    environ.update({
-        "DJANGO_SETTINGS_MODULE": "residanat.settings",
-        "DATABASE_URL": database_url(connection.settings_dict),
-        "SECRET_KEY": "serve-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        "HTTPS": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "RESIDANAT_VAR": str(folder / "var"),
-        "STATIC_ROOT": str(folder / "static"),
-        "MEDIA_ROOT": str(folder / "media"),
-        "LOG_FORMAT": "json",
-    })
-    with open(folder / "stdout", "w") as out, open(folder / "stderr", "w") as err:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "residanat", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-            env=environ, stdout=out, stderr=err,
-        )
-    running = Server(process, f"http://127.0.0.1:{port}", folder)
-    deadline = time.monotonic() + 120
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"serve stopped with {process.returncode}: {running.stderr()[-2000:]}")
-        try:
-            if running.get("/sante/")[0] == 200:
-                break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"serve did not answer within 120 s: {running.stderr()[-2000:]}")
-        time.sleep(0.5)
+    running = start_server(production_environ(connection.settings_dict, folder), folder, workers=2)
     yield running
-    if process.poll() is None:
-        process.kill()
-        process.wait()
+    running.stop()
 
 
 def test_the_login_page_is_served_by_gunicorn_with_hashed_static_names(server):

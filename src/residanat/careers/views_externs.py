@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -180,17 +180,13 @@ def extern_batch_new(request):
         if problem := upload_problem(data["file"]):
             form.add_error("file", problem)
         else:
-            try:
-                result = rules.do_propose_extern_batch(
-                    data["faculty"], data["hospital_centre"], data["label"], data["start_date"], data["end_date"],
-                    data["committee_opinion"], data["file"].read(), request.user)
-            except ValidationError as error:
-                for name, errors in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                if result.ok:
-                    messages.success(request, _("Proposition enregistrée : %(n)s externes.") % {"n": len(result.lines)})
-                    return redirect("careers:extern-batch", pk=result.batch.pk)
+            proposed = perform(request, rules.do_propose_extern_batch, data["faculty"], data["hospital_centre"],
+                               data["label"], data["start_date"], data["end_date"], data["committee_opinion"],
+                               data["file"].read(), request.user, form=form)
+            result = proposed.result
+            if proposed and result.ok:
+                messages.success(request, _("Proposition enregistrée : %(n)s externes.") % {"n": len(result.lines)})
+                return redirect("careers:extern-batch", pk=result.batch.pk)
     return render(request, "careers/externs/batch_new.html", {"form": form, "result": result})
 
 

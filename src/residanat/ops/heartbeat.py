@@ -1,9 +1,9 @@
 """Where the background worker says it is alive, and where the health URL reads it.
 
 `residanat worker` (ops/management/commands/worker.py) calls `record_heartbeat()`; until one does,
-the health URL reports the worker as absent. The beat lives in the cache,
-which every process of every server shares (the database cache, settings.CACHES), so that any
-server can answer for a worker that runs elsewhere.
+the health URL reports the worker as absent. The beat lives in the cache, which every process of
+every server shares (the database cache, or Redis with CACHE_URL), so that any server can answer
+for a worker that runs elsewhere.
 """
 
 import datetime as dt
