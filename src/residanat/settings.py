@@ -90,7 +90,13 @@ INSTALLED_APPS = [
     "residanat.web",
     "residanat.api",
     "residanat.ops",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background jobs (issue 22 item 2): Django's tasks API, queued in the database (SQLite or
+# PostgreSQL, nothing else to run) and run by `residanat worker` (residanat.ops.jobs).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     # Outermost, so that its line covers redirects, static files and errors alike, with their time.

@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("paie/", include("residanat.payroll.urls")),
     path("discipline/", include("residanat.discipline.urls")),
     path("deploiement/", include("residanat.deployment.urls")),
+    path("taches/", include("residanat.ops.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

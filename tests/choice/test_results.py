@@ -19,6 +19,7 @@ from residanat.documents.models import IssuedDocument
 from tests.accounts.factories import user_with_role
 from tests.choice.world import ChoiceWorld
 from tests.documents.helpers import pdf_text
+from tests.ops.helpers import run_worker
 
 pytestmark = pytest.mark.django_db
 ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -186,7 +187,7 @@ def test_a_long_list_is_published_in_the_background_while_the_page_polls(monkeyp
     assert client.get(f"{url}?lang=ar").status_code == 404  # nothing published, nothing under way
     response = client.post(url, {"lang": "ar"})
     assert response.status_code == 202 and "en préparation" in response.content.decode()
-    documents._jobs[(state.session.pk, "ar")].join(120)
+    run_worker()
     poll = client.get(f"{url}?lang=ar", headers={"HX-Request": "true"})
     assert poll["HX-Redirect"] == f"{url}?lang=ar"
     assert client.get(f"{url}?lang=ar")["Content-Type"] == "application/pdf"
@@ -303,3 +304,17 @@ def test_d93_art_27_last_paragraph_the_notice_says_a_civil_servant_is_paid_by_th
     assert "versée par son administration" in contract and "versée par son administration" in administration
     assert "conserve le traitement" not in administration
     assert "D93 art. 27 bis" in administration and "sur son budget" in administration
+
+
+@pytest.mark.pdf
+@pytest.mark.django_db(transaction=True)  # the worker takes SQLite's exclusive lock: no outer transaction
+def test_a_publication_job_run_again_after_a_worker_stopped_midway_gives_one_document():
+    state = Closed()
+    job = documents.do_start_publication(state.session, "fr", state.world.dean)
+    # The worker stopped after issuing the list, before it could mark its job done: run again.
+    documents._publish_results_job(job, *job.args)
+    run_worker()
+    job.refresh_from_db()
+    assert job.state == job.State.DONE and job.result_url == f"/choix/{state.slug}/resultats/liste.pdf?lang=fr"
+    assert IssuedDocument.objects.filter(kind=documents.RESULTS_LIST).count() == 1
+    assert LogEntry.objects.filter(session=state.session, kind="publication").count() == 1

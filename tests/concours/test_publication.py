@@ -16,6 +16,7 @@ from residanat.documents.models import IssuedDocument
 from tests.accounts.factories import user_with_role
 from tests.concours.merit_world import typical
 from tests.documents.helpers import pdf_text
+from tests.ops.helpers import run_worker
 from tests.referential.factories import FacultyFactory
 
 State = Competition.State
@@ -221,7 +222,7 @@ def test_a_list_is_rendered_once_and_then_served_from_its_stored_copy(published,
 def test_a_long_list_is_prepared_in_the_background_while_the_page_polls(published, monkeypatch):
     started = []
     monkeypatch.setattr(publication, "SYNC_ROWS", 1)
-    monkeypatch.setattr(publication, "start_rendering", lambda *args, **kwargs: started.append(kwargs))
+    monkeypatch.setattr(publication, "do_start_rendering", lambda *args, **kwargs: started.append(kwargs))
     url = f"/concours/{published.competition.slug}/classement/liste.pdf?lang=ar"
     response = Client().get(url)
     assert response.status_code == 202 and started == [{"public": True}]
@@ -235,16 +236,14 @@ def test_a_long_list_is_prepared_in_the_background_while_the_page_polls(publishe
     assert Client().get(url)["Content-Type"] == "application/pdf"
 
 
+@pytest.mark.django_db(transaction=True)  # the worker takes SQLite's exclusive lock: no outer transaction
 def test_the_background_rendering_stores_the_same_document_as_the_request_would():
     world = typical()
     world.publish()
     merit_list = publication.published_merit_list(world.competition)
-    name = publication.start_rendering(world.competition, merit_list, "fr", public=True)
-    import threading
-
-    for thread in threading.enumerate():
-        if thread.name == f"pdf {name}":
-            thread.join(timeout=60)
+    name = publication.do_start_rendering(world.competition, merit_list, "fr", public=True)
+    assert publication.is_rendering(name)
+    run_worker()
     stored = publication.stored_merit_list_pdf(world.competition, merit_list, "fr", public=True)
     assert stored is not None and "BENNANI Amine" in pdf_text(stored)
     assert not publication.is_rendering(name)

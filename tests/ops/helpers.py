@@ -134,3 +134,11 @@ class Browser:
         """POST `data` with the CSRF token of the form GET `url` gave."""
         self.request(url)
         return self.request(url, {"csrfmiddlewaretoken": self.cookie("csrftoken"), **data})
+
+
+def run_worker():
+    """The real worker (`residanat worker`), in this process and on the test database: it runs
+    every queued job, then stops."""
+    from django.core.management import call_command
+
+    call_command("worker", "--batch", "--no-startup-delay", verbosity=0)

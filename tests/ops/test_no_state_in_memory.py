@@ -26,11 +26,7 @@ ALLOWED = {
     ("rules/rotations.py", "load_requirements"): "reads the rotation requirements shipped with the code",
     ("deployment/reports.py", "_geometry"): "reads the regions' map shipped with the code",
     ("rules/payroll.py", "month_span"): "a pure function of its argument (first and last day of a month)",
-    # Threads and their in-memory registries of the background jobs, replaced by the jobs of
-    # issue 22 item 2 (django-tasks, `residanat worker`), whose state is in the database.
-    ("choice/documents.py", "_jobs"): "background job of the web process: issue 22 item 2 replaces it",
-    ("choice/documents.py", "_failures"): "background job of the web process: issue 22 item 2 replaces it",
-    ("concours/publication.py", "_rendering"): "background job of the web process: issue 22 item 2 replaces it",
+    ("ops/jobs.py", "KINDS"): "filled by job_kind() when each app's module is imported, the same in every process",
 }
 
 

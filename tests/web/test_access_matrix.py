@@ -33,6 +33,7 @@ from tests.web import (
     cases_deployment,
     cases_discipline,
     cases_documents,
+    cases_jobs,
     cases_merit,
     cases_payroll_files,
     cases_payroll_outputs,
@@ -123,7 +124,7 @@ CASES = [
 CASE_MODULES = [cases_competitions, cases_posts, cases_candidates, cases_merit, cases_choice_results, cases_choice_live,
                 cases_choice_session, cases_careers_timeline, cases_careers_periods, cases_careers_externs,
                 cases_careers_records, cases_payroll_runs, cases_payroll_outputs, cases_payroll_files,
-                cases_discipline, cases_deployment, cases_documents]
+                cases_discipline, cases_deployment, cases_documents, cases_jobs]
 # The competitions' rows go last: one of them moves C2 to another state.
 for module in CASE_MODULES[1:] + CASE_MODULES[:1]:
     CASES += module.CASES

@@ -8,11 +8,10 @@ list can check that the log they are shown had exactly that history when it was 
 
 from __future__ import annotations
 
-import logging
-import threading
-
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,13 +26,14 @@ from residanat.documents.http import document_language
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import already_issued, issue_pdf
 from residanat.documents.readers import Readers
+from residanat.ops import jobs
+from residanat.ops.models import Job
 
 from . import log
 from .models import Choice, ChoiceSession, Chooser, LogEntry
 from .results import assignment_rows, closed_at, is_final, local_date, own_choice, post_lines
 from .sessions import lock_session
 
-logger = logging.getLogger(__name__)
 # The list is read by the staff of the competition's scope (results.sees_every_laureate); in the
 # register, about no one person, by its national readers and the office that published it.
 RESULTS_LIST = kinds.register("choice_results", gettext_lazy("Liste des affectations — choix des postes"),
@@ -135,53 +135,45 @@ def do_publish_results(session: ChoiceSession, language: str, by) -> IssuedDocum
         raise
 
 
-# WeasyPrint takes about 2.5 s per 100 laureates: a longer list is published in the background
-# while the page polls (STYLE: the page never hangs). One job at a time per session and language;
-# issuing is idempotent under the session lock, so a second job would give back the same document.
+# WeasyPrint takes about 2.5 s per 100 laureates: a longer list is published by the worker while
+# the page polls (STYLE: the page never hangs). One job at a time per session and language; issuing
+# is idempotent under the session lock, so a job run again (retried, or after a worker stopped
+# midway) gives back the document already published rather than a second one.
 SYNC_ROWS = 150
-_jobs: dict[tuple[int, str], threading.Thread] = {}
-_failures: dict[tuple[int, str], str] = {}
-_jobs_lock = threading.Lock()
+PUBLICATION_JOB = "choice.publish_results"
+
+
+def _publication_key(session: ChoiceSession, language: str) -> str:
+    return f"{PUBLICATION_JOB}:{session.pk}:{document_language(value=language, default='fr')}"
 
 
 def is_publishing(session: ChoiceSession, language: str) -> bool:
-    with _jobs_lock:
-        job = _jobs.get((session.pk, document_language(value=language, default="fr")))
-        return job is not None and job.is_alive()
+    return jobs.is_running(_publication_key(session, language))
 
 
 def publication_failure(session: ChoiceSession, language: str) -> str:
-    """Why the last background publication failed (once: the message is forgotten when read)."""
-    with _jobs_lock:
-        return _failures.pop((session.pk, document_language(value=language, default="fr")), "")
+    """Why the last background publication failed, until another one is started."""
+    return jobs.failure(_publication_key(session, language))
 
 
-def do_start_publication(session: ChoiceSession, language: str, by) -> threading.Thread:
+def publication_job(session: ChoiceSession, language: str) -> Job | None:
+    return jobs.latest_job(_publication_key(session, language))
+
+
+def do_start_publication(session: ChoiceSession, language: str, by) -> Job:
     language = document_language(value=language, default="fr")
-    key = (session.pk, language)
-    with _jobs_lock:
-        job = _jobs.get(key)
-        if job is not None and job.is_alive():
-            return job
-        _failures.pop(key, None)
+    with translation.override(language):
+        label = results_title(session, language)
+    return jobs.do_start_job(PUBLICATION_JOB, session.pk, language, by.pk, key=_publication_key(session, language),
+                             label=label, by=by)
 
-        def run():
-            try:
-                do_publish_results(ChoiceSession.objects.get(pk=key[0]), language, by)
-            except ValidationError as error:
-                with _jobs_lock:
-                    _failures[key] = " ".join(error.messages)
-            except Exception:  # the page keeps polling and says so; the log keeps the reason
-                logger.exception("publishing the results of session %s in %s failed", *key)
-                with _jobs_lock:
-                    _failures[key] = _("La préparation du document a échoué ; réessayez.")
-            finally:
-                connection.close()
 
-        job = threading.Thread(target=run, name=f"choice results {key}", daemon=True)
-        _jobs[key] = job
-        job.start()
-    return job
+@jobs.job_kind(PUBLICATION_JOB)
+def _publish_results_job(job: Job, session_id: int, language: str, user_id: int) -> str:
+    by = get_user_model().objects.get(pk=user_id)
+    do_publish_results(ChoiceSession.objects.get(pk=session_id), language, by)
+    slug = ChoiceSession.objects.values_list("competition__slug", flat=True).get(pk=session_id)
+    return f"{reverse('choice:results-pdf', args=[slug])}?lang={language}"
 
 
 def results_sheets(session: ChoiceSession, user, language: str) -> list[Sheet]:

@@ -101,7 +101,9 @@ def results_pdf(request, slug):
     failure = documents.publication_failure(session, language)
     if not failure and not documents.is_publishing(session, language):
         raise Http404
+    job = documents.publication_job(session, language)
     context = {"session": session, "competition": session.competition, "language": language, "failure": failure,
+               "job": job if job is not None and job.started_by_id == request.user.pk else None,
                "rows": Chooser.objects.filter(session=session).count(),
                "poll_url": f"{reverse('choice:results-pdf', args=[slug])}?lang={language}"}
     if request.htmx:

@@ -10,8 +10,6 @@ the jury locked it and the competition is published (docs/decisions/0009-publica
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,6 +17,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,13 +30,13 @@ from residanat.documents.http import document_language
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import already_issued, issue_pdf, render_pdf_bytes
 from residanat.documents.readers import Readers
+from residanat.ops import jobs
 from residanat.rules.merit import fmt, rule_ar
 
 from .merit import entries_for_publication, explanation
 from .models import Candidate, Competition, MeritEntry, MeritList, Score
 from .scores import show
 
-logger = logging.getLogger(__name__)
 # Read as the candidacy is (views_merit.result_slip: Candidate.objects.visible_to, every role of the
 # competition's scope), and by the candidate.
 RESULT_SLIP = kinds.register("result_slip", gettext_lazy("Relevé de notes et résultat de concours"),
@@ -231,7 +230,7 @@ def merit_list_pdf(competition: Competition, merit_list: MeritList, language: st
 
 def _list_job(competition, merit_list, language, public) -> tuple[dict, str, str, bool]:
     """What rendering needs, read from the database now: (facts, title, language, draft). The
-    rendering itself touches no model, so it may run in another thread."""
+    rendering itself touches no model."""
     language = document_language(value=language, default="fr")
     facts = merit_list_facts(competition, merit_list, language, public=public)
     return facts, merit_list_title(public, language), language, is_draft(competition, merit_list)
@@ -244,10 +243,8 @@ def _render_list(facts, title, language, draft) -> bytes:
 
 # A list of a few hundred candidates takes WeasyPrint several seconds per language: it is rendered
 # once per version, language, audience and draft status, kept in the storage and served from there.
-# Long lists are rendered in the background while the page polls (STYLE: the page never hangs).
+# Long lists are rendered by the worker while the page polls (STYLE: the page never hangs).
 SYNC_ROWS = 150
-_rendering: set[str] = set()
-_rendering_lock = threading.Lock()
 
 
 def stored_list_name(competition: Competition, merit_list: MeritList, language: str, public: bool) -> str:
@@ -282,32 +279,32 @@ def merit_list_pdf_stored(competition, merit_list, language, *, public: bool) ->
     return pdf
 
 
+RENDERING_JOB = "concours.render_merit_list"
+
+
 def is_rendering(name: str) -> bool:
-    with _rendering_lock:
-        return name in _rendering
+    return jobs.is_running(name)
 
 
-def start_rendering(competition, merit_list, language, *, public: bool) -> str:
-    """Render and store the list in a background thread (once at a time per document); returns
-    the stored name to poll. The facts are read here, in the caller's thread."""
+def do_start_rendering(competition, merit_list, language, *, public: bool, by=None) -> str:
+    """Have the worker render and store the list (one job at a time per document); returns the
+    stored name to poll."""
     name = stored_list_name(competition, merit_list, language, public)
-    with _rendering_lock:
-        if name in _rendering or default_storage.exists(name):
-            return name
-        _rendering.add(name)
-    job = _list_job(competition, merit_list, language, public)
-
-    def run():
-        try:
-            _store(name, _render_list(*job))
-        except Exception:  # the page keeps polling; the log keeps the reason
-            logger.exception("rendering %s failed", name)
-        finally:
-            with _rendering_lock:
-                _rendering.discard(name)
-
-    threading.Thread(target=run, name=f"pdf {name}", daemon=True).start()
+    if not default_storage.exists(name):
+        language = document_language(value=language, default="fr")
+        jobs.do_start_job(RENDERING_JOB, competition.pk, merit_list.pk, language, public, key=name,
+                          label=merit_list_title(public, language), by=by)
     return name
+
+
+@jobs.job_kind(RENDERING_JOB)
+def _render_list_job(job, competition_id: int, merit_list_id: int, language: str, public: bool) -> str:
+    competition = Competition.objects.select_related("faculty", "hospital_centre").get(pk=competition_id)
+    merit_list = MeritList.objects.get(pk=merit_list_id)
+    # Stored under the name the request polls; a job run again finds the copy and keeps it.
+    _store(job.key, _render_list(*_list_job(competition, merit_list, language, public)))
+    which = "public=1" if public else f"version={merit_list.version}"
+    return f"{reverse('concours:merit_pdf', args=[competition.slug])}?lang={language}&{which}"
 
 
 def merit_list_sheets(competition: Competition, merit_list: MeritList, language: str, *, public: bool) -> list[Sheet]:

@@ -386,7 +386,7 @@ def merit_pdf(request, slug):
     if pdf is None and rows <= publication.SYNC_ROWS:
         pdf = publication.merit_list_pdf_stored(competition, merit_list, language, public=public)
     if pdf is None:
-        publication.start_rendering(competition, merit_list, language, public=public)
+        publication.do_start_rendering(competition, merit_list, language, public=public)
         context = {"competition": competition, "merit_list": merit_list, "rows": rows}
         if request.htmx:
             return render(request, "concours/merit/preparing_poll.html", context)

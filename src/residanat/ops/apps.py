@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class OpsConfig(AppConfig):
-    # No model and no page: an app only for its management commands.
+    # Running the site: its commands, the health URL, and the background jobs' progress (jobs.py).
     name = "residanat.ops"

@@ -1,9 +1,9 @@
 """Where the background worker says it is alive, and where the health URL reads it.
 
-No worker runs yet (issue 22 item 2 brings `residanat worker`): until one calls
-`record_heartbeat()`, the health URL reports the worker as absent. The beat lives in the cache,
-which every process of every server shares (the database cache, or Redis with CACHE_URL), so
-that any server can answer for a worker that runs elsewhere.
+`residanat worker` (ops/management/commands/worker.py) calls `record_heartbeat()`; until one does,
+the health URL reports the worker as absent. The beat lives in the cache, which every process of
+every server shares (the database cache, or Redis with CACHE_URL), so that any server can answer
+for a worker that runs elsewhere.
 """
 
 import datetime as dt
@@ -18,6 +18,20 @@ LATE_AFTER = dt.timedelta(minutes=2)
 
 def record_heartbeat(now=None):
     cache.set(KEY, (now or timezone.now()).isoformat(), timeout=None)
+
+
+# A worker silent this long is taken for dead and the job it held is queued again (ops.jobs):
+# longer than any job we run, since a worker busy with one does not beat.
+ABANDONED_AFTER = dt.timedelta(minutes=10)
+
+
+def record_worker_beat(worker_id: str) -> None:
+    """Each worker's own beat, forgotten by the cache once it is ABANDONED_AFTER old."""
+    cache.set(f"{KEY}:{worker_id}", True, timeout=int(ABANDONED_AFTER.total_seconds()))
+
+
+def worker_is_alive(worker_id: str) -> bool:
+    return bool(cache.get(f"{KEY}:{worker_id}"))
 
 
 def last_heartbeat():

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ops"
+urlpatterns = [
+    path("<int:pk>/", views.job, name="job"),
+    path("<int:pk>/reessayer/", views.retry, name="job-retry"),
+]
