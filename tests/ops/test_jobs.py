@@ -2,9 +2,10 @@
 a page that any server process answers from the `Job` row."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
-from residanat.ops import jobs
+from residanat.ops import heartbeat, jobs
 from residanat.ops.models import Job
 from tests.accounts.factories import UserFactory
 from tests.ops.helpers import run_worker
@@ -28,6 +29,9 @@ def _fail(job):
 
 @pytest.mark.django_db(transaction=True)  # the worker takes SQLite's exclusive lock: no outer transaction
 def test_the_worker_runs_a_queued_job_with_its_progress_and_beats_for_the_health_url():
+    # The heartbeat lives in the shared cache, a table that tests with transaction=True neither roll
+    # back nor flush: an earlier test's worker may have left one.
+    cache.delete(heartbeat.KEY)
     user = UserFactory()
     job = jobs.do_start_job("tests.count", 3, key="count", label="Compter", by=user)
     assert Job.objects.get(pk=job.pk).state == Job.State.QUEUED and job.task_id
