@@ -37,16 +37,29 @@ demo: install
 	DEBUG=1 HTTPS=0 $(BIN)/residanat load_demo
 	DEBUG=1 HTTPS=0 PUBLIC_URL=http://127.0.0.1:$(PORT) $(BIN)/residanat runserver 127.0.0.1:$(PORT)
 
-test: install test-sqlite test-postgres
+PG_UP = $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null
+
+# The suite on SQLite and, whenever one answers on 5432, on PostgreSQL (the production database).
+# The two runs are one process each and share nothing (own database, temp folders, free ports), so
+# they run side by side on the machine's two cores: SQLite in the foreground, PostgreSQL's output
+# printed when it ends (var/test-postgres.log).
+test: install
+	@mkdir -p var; pg=; \
+	if $(PG_UP); then \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest --create-db > var/test-postgres.log 2>&1 & pg=$$!; \
+		trap 'kill $$pg 2>/dev/null' INT TERM; \
+	fi; \
+	echo "== SQLite"; $(BIN)/pytest; sqlite=$$?; postgres=0; \
+	if [ -n "$$pg" ]; then \
+		echo "== PostgreSQL ($(PG_URL))"; wait $$pg; postgres=$$?; cat var/test-postgres.log; \
+	else echo "== PostgreSQL not reachable on 127.0.0.1:5432: suite ran on SQLite only"; fi; \
+	[ $$sqlite = 0 ] && [ $$postgres = 0 ]
 
 test-sqlite:
 	$(BIN)/pytest
 
-# The same suite on PostgreSQL, the production database, whenever one answers on 5432.
 test-postgres:
-	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
-		echo "== PostgreSQL ($(PG_URL))"; DATABASE_URL=$(PG_URL) $(BIN)/pytest --create-db; \
-	else echo "== PostgreSQL not reachable on 127.0.0.1:5432: suite ran on SQLite only"; fi
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest --create-db
 
 clean:
 	rm -rf $(VENV) var build src/*.egg-info
