@@ -1,7 +1,10 @@
 """`make demo` loads the referential, a few hundred trainees and an account for every role."""
 
+import io
+
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from residanat.accounts.models import RoleAssignment, User
 from residanat.accounts.roles import Role
@@ -11,18 +14,22 @@ from residanat.people.models import Person
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_an_account_for_every_role_and_is_idempotent(capsys, verified_client, client):
-    call_command("load_demo")
-    out = capsys.readouterr().out
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo loaded once for the module (half a minute), in a transaction rolled back at the end;
+    each test runs in its own savepoint on top of it, as in tests/payroll/test_payroll_demo.py."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+def test_demo_has_an_account_for_every_role_and_is_idempotent(demo, capsys, verified_client, client):
     roles = set(RoleAssignment.objects.values_list("role", flat=True))
     assert roles == set(Role.values)
     assert User.objects.get(username="admin").is_superuser
     people = Person.objects.count()
     assert people >= 300
-    for username in ("drh", "doyen.casablanca", "chef.pediatrie", "interne.demo", "paie.ministere", "paie.controle",
-                     "paie.ibnrochd"):
-        assert username in out
-    assert "residanat-demo-2026" in out
     # The demo trainee is visible to their head of service, and sees only themself.
     trainee = User.objects.get(username="interne.demo")
     head = User.objects.get(username="chef.pediatrie")
@@ -60,6 +67,11 @@ def test_demo_has_an_account_for_every_role_and_is_idempotent(capsys, verified_c
     assignments = RoleAssignment.objects.count()
     candidates = Candidate.objects.count()
     call_command("load_demo")
+    out = capsys.readouterr().out
+    for username in ("drh", "doyen.casablanca", "chef.pediatrie", "interne.demo", "paie.ministere", "paie.controle",
+                     "paie.ibnrochd"):
+        assert username in out
+    assert "residanat-demo-2026" in out
     assert Person.objects.count() == people
     assert RoleAssignment.objects.count() == assignments
     assert Candidate.objects.count() == candidates
@@ -92,8 +104,7 @@ def test_demo_has_an_account_for_every_role_and_is_idempotent(capsys, verified_c
     assert 'dir="rtl"' in arabic and "2028" in arabic and "+6" in arabic
 
 
-def test_the_demo_deployment_campaign_reproduces_seed_001(verified_client, client):
-    call_command("load_demo")
+def test_the_demo_deployment_campaign_reproduces_seed_001(demo, verified_client, client):
     from residanat.deployment import reports
     from residanat.deployment.models import Campaign, Run
 
