@@ -105,9 +105,39 @@ def viewers(host: str, slug: str, args):
     return env, runner
 
 
+def served_times(log: Path, offset: int) -> list[float]:
+    """The time each poll took inside the server, from its request log (text lines) past `offset`."""
+    import re
+
+    line = re.compile(r"INFO residanat.requests GET \S*/tableau/etat/ \d+ ([0-9.]+)ms")
+    with open(log, "rb") as file:
+        file.seek(offset)
+        text = file.read().decode(errors="replace")
+    return [float(m[1]) for m in line.finditer(text)]
+
+
+def warm_up(host: str, slug: str, workers: int, seconds: float = 300) -> None:
+    """Until every worker has booted (gunicorn imports Django in each, after the fork): that many
+    times 20 polls in a row answered under 100 ms."""
+    import urllib.request
+
+    in_a_row, deadline = 0, time.monotonic() + seconds
+    while in_a_row < 20 * workers:
+        if time.monotonic() > deadline:
+            raise SystemExit("the server did not warm up")
+        start = time.perf_counter()
+        try:
+            with urllib.request.urlopen(f"{host}/choix/{slug}/tableau/etat/", timeout=10) as answer:
+                answer.read()
+            in_a_row = in_a_row + 1 if time.perf_counter() - start < 0.1 else 0
+        except OSError:
+            in_a_row = 0
+            time.sleep(0.3)
+
+
 def run(kind: str, args) -> None:
     with choice_day.throwaway_database(kind, args.pg, args.fresh) as (url, folder):
-        environ = choice_day.production_environ(url, folder, LOG_FORMAT="text")
+        environ = choice_day.production_environ(url, folder, LOG_FORMAT="text", CONN_MAX_AGE=str(args.conn_max_age))
         if os.environ.get("CACHE_URL"):
             environ["CACHE_URL"] = os.environ["CACHE_URL"]
         host = f"http://127.0.0.1:{args.port}"
@@ -119,18 +149,11 @@ def run(kind: str, args) -> None:
                                     stdout=subprocess.PIPE, text=True)
         try:
             slug = json.loads(operator.stdout.readline())["started"]
-            import urllib.request
-
-            for _ in range(200):
-                try:
-                    with urllib.request.urlopen(host + "/sante/", timeout=2) as answer:
-                        if answer.status == 200:
-                            break
-                except OSError:
-                    time.sleep(0.3)
+            warm_up(host, slug, args.workers)
             env, runner = viewers(host, slug, args)
             import gevent
 
+            measured_from = (folder / "serve.log").stat().st_size
             with choice_day.CpuMeter() as cpu:
                 operator.stdin.write("go\n")
                 operator.stdin.flush()
@@ -146,6 +169,10 @@ def run(kind: str, args) -> None:
                   f"{stats.total_rps:>6.0f} {len(choices):>7} {choice_day.percentile(choices, 50):>7.1f} "
                   f"{choice_day.percentile(choices, 95):>7.1f} {cpu.busy:>5.0f}%  {choice_day.machine_load()}",
                   flush=True)
+            server_side = served_times(folder / "serve.log", measured_from)
+            print(f"          server side (the request log's own time, {len(server_side)} polls): "
+                  f"p50 {choice_day.percentile(server_side, 50):.1f}  p95 {choice_day.percentile(server_side, 95):.1f}  "
+                  f"p99 {choice_day.percentile(server_side, 99):.1f} ms", flush=True)
             for error in list(env.stats.errors.values())[:5]:
                 print(f"          {error.occurrences} x {error.error}")
         finally:
@@ -164,6 +191,8 @@ def main():
     parser.add_argument("--ramp", type=int, default=10, help="seconds for the viewers to arrive")
     parser.add_argument("--workers", type=int, default=None, help="serve's workers (default: serve's own)")
     parser.add_argument("--port", type=int, default=8104)
+    parser.add_argument("--conn-max-age", type=int, default=60,
+                        help="CONN_MAX_AGE of the server: database connections kept between requests (0: one a request)")
     parser.add_argument("--fresh", action="store_true", help="load the demo again into the template")
     parser.add_argument("--chooser", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
