@@ -24,6 +24,7 @@ import os
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -124,25 +125,24 @@ def child(args) -> None:
         Chooser.objects.filter(pk__in=[c.pk for c in runners]).update(presence=Chooser.Presence.ABSENT)
         Post.objects.filter(pk=post.pk).update(capacity=F("taken") + 1)  # one seat left
         barrier = threading.Barrier(len(runners))
-        won, other = [], []
 
         def race(chooser):
+            """'won', 'taken' (refused: somebody was faster) or the unexpected error."""
             try:
                 barrier.wait()
                 live.do_record_choice(session, chooser, post, dean)
-                won.append(chooser.pk)
+                return "won"
             except ValidationError:
-                pass
+                return "taken"
             except Exception as exc:
-                other.append(repr(exc))
+                return repr(exc)
             finally:
                 connections.close_all()
 
-        threads = [threading.Thread(target=race, args=(c,)) for c in runners]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        with ThreadPoolExecutor(len(runners)) as pool:
+            outcomes = list(pool.map(race, runners))
+        won = [c.pk for c, outcome in zip(runners, outcomes) if outcome == "won"]
+        other = [outcome for outcome in outcomes if outcome not in ("won", "taken")]
         if len(won) != 1 or other:
             doubles += len(won) > 1
             failures += 1
