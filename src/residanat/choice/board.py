@@ -7,10 +7,10 @@ served to everybody; a poll whose ETag has not moved answers 304. The poll is an
 one cache key (the session's version and state) and, on a change, one cached body. It never loads
 a session object or a user. Nothing is kept in the process between requests.
 
-The version key is written by the writers of the session in their own transaction (`publish`,
-called after every bump of `ChoiceSession.version`); a reader that finds no key reads the version
-from the database and adds it (never overwriting a writer's). A body is stored under the version it
-was rendered from, read from the same rows, so a body never claims a newer version than its own.
+The version key is dropped by the writers of the session (`changed`, called after every bump of
+`ChoiceSession.version`); a reader that finds no key reads the version from the database and adds
+it for a few seconds. A body is stored under the version it was rendered from, read from the same
+rows, so a body never claims a newer version than its own.
 """
 
 from __future__ import annotations
@@ -19,15 +19,17 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
 from .models import ChoiceSession
 
-# The version key lives this long: a change made without `publish` (an administrator's edit) shows
-# on the board after this at the latest.
-VERSION_SECONDS = 30
+# The version key lives this long: a change made without `changed` (an administrator's edit), or a
+# reader putting back the version it read just before a writer's commit, shows on the board after
+# this at the latest.
+VERSION_SECONDS = 5
 BODY_SECONDS = 3600
 WAITING = "attente"
 LIVE_OR_CLOSED = (ChoiceSession.State.LIVE, ChoiceSession.State.CLOSED)
@@ -47,15 +49,14 @@ def tag_of(slug: str, version: int, state: str) -> str:
     return f"{slug}.{version}.{state}"
 
 
-def publish(session_pk: int) -> str:
-    """Put the session's version in the cache; called inside the writer's transaction, right after
-    the version moved (the database cache commits it with the change; Redis may show it a moment
-    early, which only makes readers render the rows they see, under those rows' own version)."""
-    slug, version, state = (ChoiceSession.objects.filter(pk=session_pk)
-                            .values_list("competition__slug", "version", "state").get())
-    tag = tag_of(slug, version, state)
-    cache.set(version_key(slug), tag, VERSION_SECONDS)
-    return tag
+def changed(session: ChoiceSession) -> None:
+    """The session's board has changed (its version moved): drop the version key, inside the
+    writer's transaction (the database cache drops it with the commit) and again once committed
+    (Redis, which does not wait for the commit: a reader may have put back the old version
+    meanwhile). The next poll reads the version from the database."""
+    key = version_key(session.competition.slug)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def current_tag(slug: str) -> str | None:

@@ -57,8 +57,9 @@ def do_record_choice(session: ChoiceSession, chooser: Chooser, post: Post, by, *
             if chooser.presence == Presence.SERVED:
                 raise ValidationError(_("%(who)s a déjà choisi.") % {"who": chooser.candidate.number})
             if chooser.presence == Presence.WAITING:
-                first = next_to_call(session)
-                if first is None or first.pk != chooser.pk:
+                first = (session.choosers.filter(presence=Presence.WAITING).order_by("order")
+                         .values_list("pk", flat=True).first())
+                if first != chooser.pk:
                     raise ValidationError(_("Ce n'est pas le tour de %(who)s : l'appel suit l'ordre de mérite.")
                                           % {"who": chooser.candidate.number})
             post = Post.objects.select_related("specialty", "quota").get(pk=post.pk)
@@ -73,7 +74,7 @@ def do_record_choice(session: ChoiceSession, chooser: Chooser, post: Post, by, *
             chooser.presence = Presence.SERVED
             chooser.save(update_fields=["presence"])
             do_bump_version(ChoiceSession, session.pk)
-            board.publish(session.pk)
+            board.changed(session)
             log.do_append_entry(session, "choice", _choice_payload(choice), by)
             return choice
     except IntegrityError as exc:
@@ -92,7 +93,7 @@ def do_mark_absent(session: ChoiceSession, chooser: Chooser, by) -> Chooser:
         raise ValidationError(_("Seul le lauréat appelé peut être déclaré absent."))
     Chooser.objects.filter(pk=chooser.pk).update(presence=Presence.ABSENT)
     do_bump_version(ChoiceSession, session.pk)
-    board.publish(session.pk)
+    board.changed(session)
     log.do_append_entry(session, "absent", {"order": first.order, "candidate": first.candidate.number}, by)
     first.presence = Presence.ABSENT
     return first
@@ -119,7 +120,7 @@ def do_undo_last(session: ChoiceSession, by, reason: str) -> Choice:
     choice.save(update_fields=["undone_at", "undone_by", "undo_reason"])
     Chooser.objects.filter(pk=choice.chooser_id).update(presence=Presence.WAITING)
     do_bump_version(ChoiceSession, session.pk)
-    board.publish(session.pk)
+    board.changed(session)
     log.do_append_entry(session, "undo", {**_choice_payload(choice), "reason": reason}, by)
     return choice
 

@@ -129,7 +129,7 @@ def do_run_round(session: ChoiceSession, by, *, binding: bool = False, scheduled
         session.state = State.CLOSED
         session.save(update_fields=["state"])
         do_bump_version(ChoiceSession, session.pk)
-        board.publish(session.pk)
+        board.changed(session)
 
     allocation, _placements, _taken = do_place(offer, record=record, take_seats=take_seats if binding else None,
                                                explanations=True)
