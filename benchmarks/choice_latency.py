@@ -113,15 +113,16 @@ def child(args) -> None:
     # Races: laureates still to be called are marked as having come forward (absent at their call).
     waiting = list(Chooser.objects.filter(session=session, presence=Chooser.Presence.WAITING)
                    .exclude(seat_type="foreign_volunteer").order_by("order"))
-    doubles = failures = 0
+    contract_posts = [p for p in posts if p.quota_id is None]
+    doubles = failures = skipped = 0
     started = time.perf_counter()
     for n in range(args.races):
-        runners = [waiting[(n * args.runners + k) % len(waiting)] for k in range(args.runners)]
-        candidates = [p for p in posts if p.quota_id is None and all(is_open_to(c, p) for c in runners)]
-        if not candidates:
-            failures += 1
+        post = contract_posts[n % len(contract_posts)]
+        eligible = [c for c in waiting if is_open_to(c, post)]
+        if len(eligible) < args.runners:
+            skipped += 1
             continue
-        post = candidates[n % len(candidates)]
+        runners = [eligible[(n * args.runners + k) % len(eligible)] for k in range(args.runners)]
         Chooser.objects.filter(pk__in=[c.pk for c in runners]).update(presence=Chooser.Presence.ABSENT)
         Post.objects.filter(pk=post.pk).update(capacity=F("taken") + 1)  # one seat left
         barrier = threading.Barrier(len(runners))
@@ -157,7 +158,8 @@ def child(args) -> None:
     for p in Post.objects.filter(session=session):
         held = Choice.objects.filter(post=p, undone_at__isnull=True).count()
         inconsistent += p.taken != held or p.taken > p.capacity
-    print(f"  races {args.races} x {args.runners} runners: {args.races - failures} with exactly one winner, "
+    print(f"  races {args.races - skipped} x {args.runners} runners ({skipped} skipped: no post open to enough "
+          f"laureates): {args.races - skipped - failures} with exactly one winner, "
           f"{doubles} double seats, {inconsistent} posts inconsistent ({took:.1f} s)")
 
 
