@@ -108,6 +108,9 @@ MIDDLEWARE = [
     "residanat.web.middleware.ContentSecurityPolicyMiddleware",
     "residanat.web.middleware.PrivateCacheMiddleware",
     "residanat.web.middleware.RequestSizeLimitMiddleware",
+    # The public board's poll (1,000 screens every 2 s): answered from the shared cache before the
+    # session, CSRF and authentication middleware, which it does not need (issue 23 item 3).
+    "residanat.choice.board.BoardPollMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from residanat.allocation.seats import do_bump_version, do_release_seat, do_take_seat
 from residanat.common.uploads import check_upload, stored_name
 
-from . import log
+from . import board, log
 from .models import Choice, ChoiceSession, Chooser, Post
 from .seats import seat_of
 from .sessions import check_can_run, is_open_to, lock_session
@@ -57,8 +57,9 @@ def do_record_choice(session: ChoiceSession, chooser: Chooser, post: Post, by, *
             if chooser.presence == Presence.SERVED:
                 raise ValidationError(_("%(who)s a déjà choisi.") % {"who": chooser.candidate.number})
             if chooser.presence == Presence.WAITING:
-                first = next_to_call(session)
-                if first is None or first.pk != chooser.pk:
+                first = (session.choosers.filter(presence=Presence.WAITING).order_by("order")
+                         .values_list("pk", flat=True).first())
+                if first != chooser.pk:
                     raise ValidationError(_("Ce n'est pas le tour de %(who)s : l'appel suit l'ordre de mérite.")
                                           % {"who": chooser.candidate.number})
             post = Post.objects.select_related("specialty", "quota").get(pk=post.pk)
@@ -73,6 +74,7 @@ def do_record_choice(session: ChoiceSession, chooser: Chooser, post: Post, by, *
             chooser.presence = Presence.SERVED
             chooser.save(update_fields=["presence"])
             do_bump_version(ChoiceSession, session.pk)
+            board.changed(session)
             log.do_append_entry(session, "choice", _choice_payload(choice), by)
             return choice
     except IntegrityError as exc:
@@ -91,6 +93,7 @@ def do_mark_absent(session: ChoiceSession, chooser: Chooser, by) -> Chooser:
         raise ValidationError(_("Seul le lauréat appelé peut être déclaré absent."))
     Chooser.objects.filter(pk=chooser.pk).update(presence=Presence.ABSENT)
     do_bump_version(ChoiceSession, session.pk)
+    board.changed(session)
     log.do_append_entry(session, "absent", {"order": first.order, "candidate": first.candidate.number}, by)
     first.presence = Presence.ABSENT
     return first
@@ -117,5 +120,19 @@ def do_undo_last(session: ChoiceSession, by, reason: str) -> Choice:
     choice.save(update_fields=["undone_at", "undone_by", "undo_reason"])
     Chooser.objects.filter(pk=choice.chooser_id).update(presence=Presence.WAITING)
     do_bump_version(ChoiceSession, session.pk)
+    board.changed(session)
     log.do_append_entry(session, "undo", {**_choice_payload(choice), "reason": reason}, by)
     return choice
+
+
+def call_status(chooser: Chooser) -> dict:
+    """For the laureate's own page during the live session: the call in progress (its number,
+    never a name), where this laureate stands, and how many laureates will be called before them."""
+    session = chooser.session
+    called = session.choosers.filter(presence=Presence.WAITING).order_by("order").values_list("order", flat=True).first()
+    presence = Chooser.objects.filter(pk=chooser.pk).values_list("presence", flat=True).get()
+    before = 0
+    if presence == Presence.WAITING:
+        before = session.choosers.filter(presence=Presence.WAITING, order__lt=chooser.order).count()
+    return {"called_order": called, "presence": presence, "before": before, "is_called": called == chooser.order,
+            "order": chooser.order}

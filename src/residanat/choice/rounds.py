@@ -15,7 +15,7 @@ from residanat.allocation.seats import do_bump_version, do_take_seat
 from residanat.matching.instance import Instance
 from residanat.matching import pipeline
 
-from . import log
+from . import board, log
 from .models import Choice, ChoiceSession, Chooser, Placement, Post, Quota, Round
 from .seats import seat_of
 from .sessions import check_can_run, lock_session
@@ -129,6 +129,7 @@ def do_run_round(session: ChoiceSession, by, *, binding: bool = False, scheduled
         session.state = State.CLOSED
         session.save(update_fields=["state"])
         do_bump_version(ChoiceSession, session.pk)
+        board.changed(session)
 
     allocation, _placements, _taken = do_place(offer, record=record, take_seats=take_seats if binding else None,
                                                explanations=True)

@@ -13,7 +13,7 @@ from residanat.concours.models import Candidate, Competition, MeritEntry, MeritL
 from residanat.concours.scope import can_change_competition
 from residanat.referential.models import Specialty
 
-from . import log
+from . import board, log
 from .models import ChoiceSession, Chooser, Post, Quota
 from .seats import remaining_by_post
 
@@ -161,6 +161,7 @@ def do_open_wishes(session: ChoiceSession, deadline, by, live_at=None) -> Choice
     session.live_at = live_at
     session.version += 1  # the public board shows the date: its ETag must move
     session.save(update_fields=["state", "wishes_deadline", "live_at", "version"])
+    board.changed(session)
     log.do_append_entry(session, "wishes_opened",
                {"deadline": deadline.isoformat(), "live_at": live_at.isoformat() if live_at else None}, by)
     return session
@@ -177,6 +178,7 @@ def do_start_live(session: ChoiceSession, by, place: str = "") -> ChoiceSession:
     session.live_place = place or session.live_place
     session.version += 1
     session.save(update_fields=["state", "live_place", "version"])
+    board.changed(session)
     log.do_append_entry(session, "live_started", {"place": session.live_place}, by)
     return session
 
@@ -198,6 +200,7 @@ def do_close_session(session: ChoiceSession, by, note: str = "") -> ChoiceSessio
     session.state = State.CLOSED
     session.version += 1
     session.save(update_fields=["state", "version"])
+    board.changed(session)
     log.do_append_entry(session, "session_closed", {"absent": absent, "note": note}, by)
     return session
 

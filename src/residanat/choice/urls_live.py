@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:slug>/seance/absent/", views_live.absent, name="live-absent"),
     path("<slug:slug>/seance/annuler/", views_live.undo, name="live-undo"),
     path("<slug:slug>/seance/clore/", views_live.close, name="live-close"),
+    path("<slug:slug>/mes-voeux/appel/", views_live.my_call, name="my-call"),
     path("<slug:slug>/tableau/", views_live.board, name="board"),
     path("<slug:slug>/tableau/etat/", views_live.board_fragment, name="board-fragment"),
 ]

@@ -7,26 +7,25 @@ every 2 s: its fragment answers 304 while the session's `version` has not moved.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_cache_control
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import etag, require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from residanat.common.actions import perform
 from residanat.concours.models import PostAllocation
 from residanat.referential.models import Specialty
 
+from . import board as board_cache
 from . import live
 from .models import Choice, ChoiceSession, Chooser, Post
-from .scope import changeable_session
+from .scope import changeable_session, own_chooser
 from .seats import remaining_by_post
 from .sessions import do_close_session, do_start_live, is_open_to
 from .wishes import current_wish_list
@@ -37,6 +36,7 @@ Seat = PostAllocation.SeatType
 # The states in which the board shows the seats being taken (before: the day the session opens).
 BOARD_STATES = (State.LIVE, State.CLOSED)
 RECENT_CHOICES = 10
+BOARD_LAST_CHOICES = 5
 GROUP_ORDER = list(Specialty.Group.values)
 # A group with more posts than this shows them in two columns on the board.
 BOARD_WIDE_GROUP = 12
@@ -216,6 +216,18 @@ def close(request, slug):
                 note=(request.POST.get("note") or "").strip(), notice=_("La séance de choix est close."))
 
 
+# --- the laureate's own page during the live session ---------------------------------------------
+
+@login_required
+@require_GET
+def my_call(request, slug):
+    """The part of the laureate's page that follows the call (polled while the session is live)."""
+    chooser = own_chooser(request, slug)
+    return render(request, "choice/wishes/_live_call.html", {
+        "session": chooser.session, "chooser": chooser,
+        "call": live.call_status(chooser) if chooser.session.state == State.LIVE else None})
+
+
 # --- the public board ----------------------------------------------------------------------------
 # Public by design, like the published results: seats only, never a name. It reads the session by
 # its slug without a scope, in every state: before the live session it announces the day it opens
@@ -223,38 +235,10 @@ def close(request, slug):
 # A board opened in advance polls `?attente=1`; once the session has begun that poll answers
 # HX-Refresh, and the page reloads into the live board.
 
-WAITING = "attente"
-
 
 def _board_session(slug) -> ChoiceSession:
     sessions = ChoiceSession.objects.select_related("competition__faculty", "competition__hospital_centre")
     return get_object_or_404(sessions, competition__slug=slug)
-
-
-def _board_etag(request, slug):
-    """One query, before anything is built: the session's version moves with every seat written,
-    with the announced date and with each change of state."""
-    row = ChoiceSession.objects.filter(competition__slug=slug).values_list("version", "state").first()
-    if row is None:
-        return None
-    version, state = row
-    waiting = "w" if request.GET.get(WAITING) else "b"
-    return f"{version}-{state}-{waiting}-{get_language()}"
-
-
-def _revalidate(view):
-    """Stored by the browser, but asked again at every poll (If-None-Match): the answer is a 304
-    without a body as long as nothing changed."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        # Public (no name, no login): the one page the private no-store rule lets a cache keep
-        # (residanat.web.middleware.PrivateCacheMiddleware), so that the browser can revalidate it.
-        patch_cache_control(response, public=True, no_cache=True)
-        return response
-
-    return wrapped
 
 
 POOL_LABELS = {Seat.FOREIGN_VOLUNTEER: gettext_lazy("Postes bénévoles des candidats étrangers")}
@@ -290,7 +274,13 @@ def _board_context(session) -> dict:
         block["rows"].sort(key=lambda r: r["pool"])  # the pool after the posts of its group
         block["wide"] = len(block["rows"]) > BOARD_WIDE_GROUP
     called = live.next_to_call(session) if session.state == State.LIVE else None
+    # The last choices, without a name: the call number and the post (public, like the seats).
+    last = (Choice.objects.filter(chooser__session=session, undone_at__isnull=True)
+            .select_related("chooser", "post__specialty").order_by("-at", "-pk")[:BOARD_LAST_CHOICES])
     return {
+        "last_choices": [{"order": c.chooser.order, "post": c.post.specialty.name,
+                          "seat_label": Seat(c.post.seat_type).label if c.post.seat_type != Seat.CONTRACT else ""}
+                         for c in last] if session.state == State.LIVE else [],
         "session": session, "competition": session.competition, "groups": blocks,
         "called_order": called.order if called else None,
         "choices_made": Choice.objects.filter(chooser__session=session, undone_at__isnull=True).count(),
@@ -305,14 +295,21 @@ def board(request, slug):
     return render(request, "choice/live/board.html", _board_context(session))
 
 
+def render_board_state(slug) -> tuple[str, str] | None:
+    """The board's changing part in the active language, and the version it shows (read with it)."""
+    session = (ChoiceSession.objects.select_related("competition__faculty", "competition__hospital_centre")
+               .filter(competition__slug=slug).first())
+    if session is None:
+        return None
+    html = render_to_string("choice/live/_board_state.html", _board_context(session))
+    return html, board_cache.tag_of(slug, session.version, session.state)
+
+
 @require_GET
-@_revalidate
-@etag(_board_etag)
 def board_fragment(request, slug):
-    session = _board_session(slug)
-    if request.GET.get(WAITING) and session.state in BOARD_STATES:
-        # The page was opened before the session: reload it whole, as the live board.
-        response = HttpResponse()
-        response["HX-Refresh"] = "true"
-        return response
-    return render(request, "choice/live/_board_state.html", _board_context(session))
+    """Answered by `board.BoardPollMiddleware` before reaching here; this view answers the same
+    where that early path is not installed, and 404 for an unknown session."""
+    response = board_cache.answer_poll(request, slug, get_language())
+    if response is None:
+        raise Http404
+    return response

@@ -26,6 +26,7 @@ from residanat.concours.scope import can_change_competition
 from residanat.formats import moment_text
 from residanat.common.feedback import report_error, report_form_errors
 
+from . import live
 from .forms import FinalRoundForm, OpenWishesForm, ScheduleRoundForm, WishListForm
 from .models import ChoiceSession, Chooser, Placement, Post, Quota, Round, WishList
 from .rounds import do_run_round, do_schedule_round
@@ -415,4 +416,5 @@ def my_wishes(request, slug):
         "session": session, "competition": session.competition, "chooser": chooser, **results,
         **_editor(chooser, posts, draft, action_url, results["latest"]),
         "choice": chooser.choices.filter(undone_at__isnull=True).select_related("post__specialty").first(),
+        "call": live.call_status(chooser) if session.state == State.LIVE else None,
     })

@@ -24,7 +24,17 @@
     tabs.querySelectorAll("a").forEach(function (a) { a.classList.toggle("active", a === link); });
   }
 
+  // Irreversible actions (open the live session, run the final round, publish): the form says what
+  // will happen and to how many in data-confirm; HTMX forms ask through hx-confirm instead.
+  function confirmSubmit(event) {
+    var form = event.target;
+    if (!form.getAttribute || form.hasAttribute("hx-confirm")) { return; }
+    var message = form.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { event.preventDefault(); }
+  }
+
   document.addEventListener("DOMContentLoaded", function () { disarmSoon(document); });
+  document.addEventListener("submit", confirmSubmit, true);
   document.addEventListener("htmx:load", function (event) { disarmSoon(event.detail.elt); });
   document.addEventListener("htmx:afterRequest", markActiveTab);
 })();
