@@ -93,7 +93,7 @@ def test_a_worker_heartbeat_written_elsewhere_is_seen_by_both_servers(two_server
 
 # --- a worker beside them: a long list started on one server, followed and fetched on the other ------
 
-LIST_ROWS = 200  # above publication.SYNC_ROWS: the servers leave it to the worker
+LIST_ROWS = 160  # above publication.SYNC_ROWS: the servers leave it to the worker
 
 
 @pytest.fixture
@@ -128,6 +128,10 @@ def sign_in_with_totp(browser, server, user, device):
     assert status == 200 and "/verification/" not in landed, page[-2000:]
 
 
+# Ceilings for a busy machine (a worker starts in 2 s and renders these rows in 2 s when idle).
+PATIENCE = 180
+
+
 def wait_for(condition, seconds, what):
     deadline = time.monotonic() + seconds
     while not (found := condition()):
@@ -159,7 +163,7 @@ def test_a_list_started_on_one_server_is_made_by_a_worker_killed_midway_and_fetc
     arguments = ["worker", "--batch", "--no-startup-delay", "--interval", "0.1", "--worker-id", worker_id]
     workers = [launch(arguments, two_servers.environ, two_servers.folder / "worker-1")]
     try:
-        wait_for(lambda: Job.objects.get(pk=job.pk).state == Job.State.RUNNING, 60, "the worker took the job")
+        wait_for(lambda: Job.objects.get(pk=job.pk).state == Job.State.RUNNING, PATIENCE, "the worker took the job")
         workers[0].send_signal(signal.SIGKILL)
         assert workers[0].wait(10) == -signal.SIGKILL
         assert not stored.exists() or not any(stored.iterdir()), "killed too late: the document was already made"
@@ -170,8 +174,8 @@ def test_a_list_started_on_one_server_is_made_by_a_worker_killed_midway_and_fetc
         # Started again, the worker takes back what it held and finishes it.
         workers.append(launch(arguments, two_servers.environ, two_servers.folder / "worker-2"))
         page = wait_for(lambda: (lambda p: "Ouvrir le document" in p and p)(
-            browser.request(f"{second.url}/taches/{job.pk}/")[2]), 60, "the job page shows the document")
-        assert workers[1].wait(60) == 0, (two_servers.folder / "worker-2" / "stderr").read_text()[-2000:]
+            browser.request(f"{second.url}/taches/{job.pk}/")[2]), PATIENCE, "the job page shows the document")
+        assert workers[1].wait(PATIENCE) == 0, (two_servers.folder / "worker-2" / "stderr").read_text()[-2000:]
     finally:
         for worker in workers:
             if worker.poll() is None:
@@ -184,7 +188,7 @@ def test_a_list_started_on_one_server_is_made_by_a_worker_killed_midway_and_fetc
     assert status == 200 and kind == "application/pdf" and pdf.startswith(b"%PDF-")
     text = pdf_text(pdf)
     assert publication.competition_title(competition) in text
-    assert all(number in text for number in ("L001", "L100", f"L{LIST_ROWS:03d}"))
+    assert all(number in text for number in ("L001", "L080", f"L{LIST_ROWS:03d}"))
     # Made once: one job, one task run twice by the same worker id, one stored file.
     assert Job.objects.filter(key=job.key).count() == 1
     task = DBTaskResult.objects.get(pk=job.task_id)
