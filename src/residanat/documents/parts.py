@@ -4,9 +4,10 @@ WeasyPrint lays out one document on one CPU, about 8 ms per row of a listing. `r
 splits `facts["rows"]` into consecutive parts, renders each in its own process (forked from the
 worker: the rendering reads no model, only the facts) and joins their pages with pypdf. Each part
 starts on a new page; the first carries the heading, the last the closing paragraphs and the
-signature (the template reads `part.first` and `part.last`). The footer's "page n / N" counts over
-the whole document: once paginated, each part tells its page count and waits for its offset and
-the total before drawing its margin boxes.
+signature (the template leaves out the heading where `part.follows`, the closing lines where
+`part.followed`; without `part`, it renders the whole document). The footer's "page n / N" counts
+over the whole document: once paginated, each part tells its page count and waits for its offset
+and the total before drawing its margin boxes.
 """
 
 from __future__ import annotations
@@ -36,14 +37,14 @@ def render_listing_pdf(*, template: str, facts: dict, kind: str, title: str, lan
     parts = part_count(len(rows), processes)
     if parts == 1:
         return render_pdf_bytes(template=template, facts=facts, kind=kind, title=title, language=language,
-                                extra_context={**(extra_context or {}), "part": {"first": True, "last": True}})
+                                extra_context=extra_context)
     size = math.ceil(len(rows) / parts)
     forking = multiprocessing.get_context("fork")
     pipes, processes_ = [], []
     try:
         for index in range(parts):
             ours, theirs = forking.Pipe()
-            context = {**(extra_context or {}), "part": {"first": index == 0, "last": index == parts - 1}}
+            context = {**(extra_context or {}), "part": {"follows": index > 0, "followed": index < parts - 1}}
             process = forking.Process(target=_render_part, daemon=True, args=(
                 theirs, dict(template=template, facts={**facts, "rows": rows[index * size:(index + 1) * size]},
                              kind=kind, title=title, language=language, extra_context=context)))
