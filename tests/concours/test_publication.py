@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from residanat.accounts.roles import Role
 from residanat.concours import publication
 from residanat.concours.models import Competition
+from residanat.documents import parts
 from residanat.documents.models import IssuedDocument
 from tests.accounts.factories import user_with_role
 from tests.concours.merit_world import typical
@@ -215,7 +216,7 @@ def test_a_list_is_rendered_once_and_then_served_from_its_stored_copy(published,
     def no_rendering(*args, **kwargs):
         raise AssertionError("the stored copy should have been served")
 
-    monkeypatch.setattr(publication, "render_pdf_bytes", no_rendering)
+    monkeypatch.setattr(publication, "render_listing_pdf", no_rendering)
     assert Client().get(url).content == first
 
 
@@ -225,7 +226,7 @@ def test_a_long_list_is_prepared_in_the_background_while_the_page_polls(publishe
     monkeypatch.setattr(publication, "do_start_rendering", lambda *args, **kwargs: started.append(kwargs))
     url = f"/concours/{published.competition.slug}/classement/liste.pdf?lang=ar"
     response = Client().get(url)
-    assert response.status_code == 202 and started == [{"public": True}]
+    assert response.status_code == 202 and [kwargs["public"] for kwargs in started] == [True]
     assert 'hx-trigger="load delay:2s"' in response.content.decode() and "3 candidats" in response.content.decode()
     poll = Client().get(url, HTTP_HX_REQUEST="true")
     assert poll.status_code == 200 and "HX-Redirect" not in poll
@@ -247,6 +248,28 @@ def test_the_background_rendering_stores_the_same_document_as_the_request_would(
     stored = publication.stored_merit_list_pdf(world.competition, merit_list, "fr", public=True)
     assert stored is not None and "BENNANI Amine" in pdf_text(stored)
     assert not publication.is_rendering(name)
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_long_list_rendered_in_parts_holds_what_the_list_rendered_at_once_holds_numbered_over_all_its_pages(
+        published, language, monkeypatch):
+    merit_list = publication.published_merit_list(published.competition)
+    facts, title, language, draft = publication._list_job(published.competition, merit_list, language, False)
+    whole = pdf_text(publication._render_list(facts, title, language, draft))
+    monkeypatch.setattr(parts, "PART_ROWS", 2)
+    monkeypatch.setattr(parts.os, "cpu_count", lambda: 3)
+    assert parts.part_count(len(facts["rows"])) == 2
+    joined = pdf_text(publication._render_list(facts, title, language, draft))
+    pages = joined.split("\f")[:-1]
+    labels = [re.search(r"(?:page|صفحة)\W{1,3}(\d+) / (\d+)", page).groups() for page in pages]
+    # Read right to left in Arabic: "2 / 1" on the line is page 1 of 2.
+    assert labels == ([("2", "1"), ("2", "2")] if language == "ar" else [("1", "2"), ("2", "2")])
+    # The heading and the closing lines once, every row in order, the first three on the first page.
+    numbers = [row["number"] for row in facts["rows"]]
+    assert sorted(numbers, key=joined.index) == numbers == sorted(numbers, key=whole.index)
+    assert [number in pages[0] for number in numbers] == [True, True, True, False, False]
+    once = (title, "ROYAUME DU MAROC", "Établie le" if language == "fr" else "للتحقق")
+    assert [joined.count(text) for text in once] == [whole.count(text) for text in once] == [1, 1, 1]
 
 
 def test_the_slip_of_a_candidate_admitted_on_titles_states_the_route_without_scores():

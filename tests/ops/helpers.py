@@ -130,6 +130,14 @@ class Browser:
         except urllib.error.HTTPError as error:
             return error.code, url, error.read().decode()
 
+    def download(self, url):
+        """(status, content type, body as bytes): a document rather than a page."""
+        try:
+            with self.opener.open(urllib.request.Request(url, headers=self.headers), timeout=60) as response:
+                return response.status, response.headers.get_content_type(), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers.get_content_type(), error.read()
+
     def post_form(self, url, data):
         """POST `data` with the CSRF token of the form GET `url` gave."""
         self.request(url)

@@ -28,7 +28,8 @@ from residanat.documents.attestations import identity_facts
 from residanat.documents.excel import Sheet
 from residanat.documents.http import document_language
 from residanat.documents.models import IssuedDocument
-from residanat.documents.pdf import already_issued, issue_pdf, render_pdf_bytes
+from residanat.documents.parts import render_listing_pdf
+from residanat.documents.pdf import already_issued, issue_pdf
 from residanat.documents.readers import Readers
 from residanat.ops import jobs
 from residanat.rules.merit import fmt, rule_ar
@@ -237,8 +238,9 @@ def _list_job(competition, merit_list, language, public) -> tuple[dict, str, str
 
 
 def _render_list(facts, title, language, draft) -> bytes:
-    return render_pdf_bytes(template="documents/merit_list.html", facts=facts, kind="merit_list", title=title,
-                            language=language, extra_context={"draft": draft})
+    # A long list in parts on every CPU (documents/parts.py): 3,000 rows in seconds.
+    return render_listing_pdf(template="documents/merit_list.html", facts=facts, kind="merit_list", title=title,
+                              language=language, extra_context={"draft": draft})
 
 
 # A list of a few hundred candidates takes WeasyPrint several seconds per language: it is rendered

@@ -386,7 +386,8 @@ def merit_pdf(request, slug):
     if pdf is None and rows <= publication.SYNC_ROWS:
         pdf = publication.merit_list_pdf_stored(competition, merit_list, language, public=public)
     if pdf is None:
-        publication.do_start_rendering(competition, merit_list, language, public=public)
+        # Its page (/taches/<id>/) is the starter's, when signed in.
+        publication.do_start_rendering(competition, merit_list, language, public=public, by=request.user)
         context = {"competition": competition, "merit_list": merit_list, "rows": rows}
         if request.htmx:
             return render(request, "concours/merit/preparing_poll.html", context)

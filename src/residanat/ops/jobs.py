@@ -80,12 +80,16 @@ def do_record_progress(job: Job, done: int, total: int | None = None, step: str 
     Job.objects.filter(pk=job.pk).update(done=job.done, total=job.total, step=job.step, updated_at=timezone.now())
 
 
-def do_requeue_abandoned() -> int:
+def do_requeue_abandoned(own: str = "") -> int:
     """Queue again the jobs whose worker stopped in the middle (killed, machine down): it beats no
-    more. Their functions are idempotent, so running them from the start makes nothing twice."""
+    more. Their functions are idempotent, so running them from the start makes nothing twice.
+    `own`: the id of the worker asking, between two jobs (so holding none): a job still marked as
+    held by that id was left by an earlier life of the same worker (restarted under a fixed
+    `--worker-id`), and is queued again at once, without waiting for its beat to expire."""
     requeued = 0
     for result in DBTaskResult.objects.running().only("pk", "worker_ids"):
-        if result.worker_ids and worker_is_alive(result.worker_ids[-1]):
+        holder = result.worker_ids[-1] if result.worker_ids else ""
+        if holder and holder != own and worker_is_alive(holder):
             continue
         # Only if still running as read: another worker may be requeueing it too.
         requeued += DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(

@@ -25,8 +25,9 @@ class Worker(db_worker.Worker):
         if not self.running_task and now - self._last_beat >= BEAT_EVERY:
             record_heartbeat()
             record_worker_beat(self.worker_id)
-            # A job whose worker died midway is picked up again by the next worker alive.
-            do_requeue_abandoned()
+            # A job whose worker died midway is picked up again by the next worker alive, at once
+            # by the same worker started again under its fixed id (it holds no job here).
+            do_requeue_abandoned(own=self.worker_id)
             self._last_beat = now
         return self._running
 
