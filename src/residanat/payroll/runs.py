@@ -361,6 +361,7 @@ def do_compute_run(run: PayrollRun, user, progress=_no_progress) -> PayrollRun:
         run.state = PayrollRun.State.COMPUTED
         run.computed_by, run.computed_at = user, timezone.now()
         run.approved_by = run.approved_at = None
+        run._history_user = user  # computed by the worker, outside any request
         run.save()
     return run
 
