@@ -194,7 +194,7 @@ def test_the_worker_computes_the_run_and_the_readers_of_the_run_follow_the_job(w
     assert (job.done, job.total) == (job.total, 3) and run.state == "computed" and run.lines.exists()
     assert run.history.order_by("history_date").last().history_user == world.chu_officer
     arabic = text(director.get(f"/ar/taches/{job.pk}/"))
-    assert 'dir="rtl"' in arabic and "Calcul de la paie" not in arabic and f'href="/paie/{run.pk}/"' in arabic
+    assert 'dir="rtl"' in arabic and "Calcul de la paie" not in arabic and f'href="/ar/paie/{run.pk}/"' in arabic
 
 
 def test_a_computation_stopped_midway_leaves_nothing_and_its_retry_computes_once(world, monkeypatch):

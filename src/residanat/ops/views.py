@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import translate_url
+from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from .jobs import can_read, do_retry_job, job_error, job_opens, job_step, job_title
@@ -27,7 +29,9 @@ def job(request, pk):
     job = _job(request, pk)
     template = "ops/job_poll.html" if request.htmx else "ops/job.html"
     return render(request, template, {"job": job, "title": job_title(job), "step": job_step(job),
-                                      "error": job_error(job), "opens": job_opens(job)})
+                                      "error": job_error(job), "opens": job_opens(job),
+                                      # made by the worker in French: the link in the reader's language
+                                      "result_url": translate_url(job.result_url, get_language())})
 
 
 @login_required
