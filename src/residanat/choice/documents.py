@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from residanat.accounts.roles import STAFF_ROLES
 from residanat.concours.models import COMPETITION_EDITOR_ROLES, Candidate, PostAllocation
@@ -31,7 +32,7 @@ from residanat.ops.models import Job
 
 from . import log
 from .models import Choice, ChoiceSession, Chooser, LogEntry
-from .results import assignment_rows, closed_at, is_final, local_date, own_choice, post_lines
+from .results import assignment_rows, closed_at, is_final, local_date, own_choice, post_lines, sees_every_laureate
 from .sessions import lock_session
 
 # The list is read by the staff of the competition's scope (results.sees_every_laureate); in the
@@ -168,7 +169,16 @@ def do_start_publication(session: ChoiceSession, language: str, by) -> Job:
                              label=label, by=by)
 
 
-@jobs.job_kind(PUBLICATION_JOB)
+def _publication_readers(user, session_id: int, language: str, user_id: int) -> bool:
+    """Who reads the published list (views_results._staff_session): the staff of the session's scope."""
+    session = ChoiceSession.objects.visible_to(user).filter(pk=session_id).select_related("competition").first()
+    return session is not None and sees_every_laureate(user, session)
+
+
+@jobs.job_kind(PUBLICATION_JOB, readers=_publication_readers, opens=gettext_noop("Ouvrir le document"),
+               label=lambda session_id, language, user_id: results_title(
+                   ChoiceSession.objects.select_related("competition__faculty").get(pk=session_id),
+                   translation.get_language()))
 def _publish_results_job(job: Job, session_id: int, language: str, user_id: int) -> str:
     by = get_user_model().objects.get(pk=user_id)
     do_publish_results(ChoiceSession.objects.get(pk=session_id), language, by)

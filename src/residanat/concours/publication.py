@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from residanat.accounts.roles import Role
 from residanat.documents import kinds
@@ -297,7 +298,24 @@ def do_start_rendering(competition, merit_list, language, *, public: bool, by=No
     return name
 
 
-@jobs.job_kind(RENDERING_JOB)
+def rendering_failure(name: str) -> str:
+    """Why the last rendering of the stored list `name` failed, if it did: the page polling for it
+    says so and stops, rather than start a job at each poll."""
+    return jobs.failure(name)
+
+
+def _rendering_label(competition_id: int, merit_list_id: int, language: str, public: bool) -> str:
+    return str(_("Liste des candidats admis") if public else _("Liste de mérite"))
+
+
+def _rendering_readers(user, competition_id: int, merit_list_id: int, language: str, public: bool) -> bool:
+    """As views_merit._list_for_download: the jury's list to the staff of the competition's scope,
+    the admitted list to everybody once published."""
+    return public or Competition.objects.visible_to(user).filter(pk=competition_id).exists()
+
+
+@jobs.job_kind(RENDERING_JOB, label=_rendering_label, readers=_rendering_readers,
+               opens=gettext_noop("Ouvrir le document"))
 def _render_list_job(job, competition_id: int, merit_list_id: int, language: str, public: bool) -> str:
     competition = Competition.objects.select_related("faculty", "hospital_centre").get(pk=competition_id)
     merit_list = MeritList.objects.get(pk=merit_list_id)

@@ -386,8 +386,13 @@ def merit_pdf(request, slug):
     if pdf is None and rows <= publication.SYNC_ROWS:
         pdf = publication.merit_list_pdf_stored(competition, merit_list, language, public=public)
     if pdf is None:
-        publication.do_start_rendering(competition, merit_list, language, public=public)
-        context = {"competition": competition, "merit_list": merit_list, "rows": rows}
+        name = publication.stored_list_name(competition, merit_list, language, public)
+        if not request.htmx:
+            # Opening (or reloading) the page asks for the document; a poll only looks: a failed
+            # rendering is shown, not started again at every poll.
+            publication.do_start_rendering(competition, merit_list, language, public=public)
+        failure = "" if publication.is_rendering(name) else publication.rendering_failure(name)
+        context = {"competition": competition, "merit_list": merit_list, "rows": rows, "failure": failure}
         if request.htmx:
             return render(request, "concours/merit/preparing_poll.html", context)
         return render(request, "concours/merit/preparing.html", context, status=202)
