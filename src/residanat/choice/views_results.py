@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from residanat.common.actions import perform
 from residanat.concours.scope import can_change_competition
 from residanat.documents import kinds
-from residanat.documents.excel import workbook_response
+from residanat.documents.export_jobs import export_response
 from residanat.documents.http import document_language, issued_pdf_response
 from residanat.formats import moment_text
 from residanat.ops import jobs
@@ -118,8 +118,8 @@ def results_xlsx(request, slug):
     if session.state != session.State.CLOSED:
         raise Http404
     language = document_language(request)
-    return workbook_response(documents.results_filename(session, language, "xlsx"),
-                             documents.results_sheets(session, request.user, language))
+    return export_response(request, documents.RESULTS_EXPORT, session.pk, language=language,
+                           rows=Chooser.objects.filter(session=session).count(), build=documents.results_workbook)
 
 
 @login_required

@@ -27,6 +27,7 @@ from residanat.accounts.roles import Role
 from residanat.documents import kinds
 from residanat.documents.attestations import identity_facts
 from residanat.documents.excel import Sheet
+from residanat.documents.export_jobs import export_kind
 from residanat.documents.http import document_language
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import already_issued, issue_pdf, render_pdf_bytes
@@ -353,6 +354,22 @@ def merit_list_sheets(competition: Competition, merit_list: MeritList, language:
 def merit_list_filename(competition: Competition, merit_list: MeritList, language: str, public: bool, ext: str) -> str:
     what = "admis" if public else "liste-de-merite"
     return f"{what}-{competition.slug}-v{merit_list.version}-{language}.{ext}"
+
+
+MERIT_EXPORT = "concours.merit_xlsx"
+
+
+def merit_workbook(competition_id: int, merit_list_id: int, public: bool, user, language: str):
+    competition = Competition.objects.select_related("faculty", "hospital_centre").get(pk=competition_id)
+    merit_list = MeritList.objects.get(pk=merit_list_id, competition=competition)
+    return (merit_list_filename(competition, merit_list, language, public, "xlsx"),
+            merit_list_sheets(competition, merit_list, language, public=public))
+
+
+export_kind(MERIT_EXPORT, build=merit_workbook,
+            readers=lambda user, competition_id, merit_list_id, public: _rendering_readers(
+                user, competition_id, merit_list_id, "", public),
+            label=lambda competition_id, merit_list_id, public: f"{_rendering_label(0, 0, '', public)} (Excel)")
 
 
 # --- the personal result slip --------------------------------------------------------------------

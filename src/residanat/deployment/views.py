@@ -24,6 +24,7 @@ from residanat.accounts.authority import is_ministry
 from residanat.common.actions import perform
 from residanat.common.import_page import ImportFlow, import_page
 from residanat.documents import kinds
+from residanat.documents.export_jobs import export_response
 from residanat.documents.http import document_language, document_response, issued_pdf_response
 from residanat.common.forms import date_field
 
@@ -299,7 +300,9 @@ def notice(request, pk, language):
 @login_required
 def report_xlsx(request, year):
     campaign = _staff_campaign(request, year)
-    return exports.workbook(campaign, document_language())
+    # One row per post at most in the longest table (by province and specialty).
+    return export_response(request, exports.REPORT_EXPORT, campaign.pk, rows=campaign.posts.count(),
+                           language=document_language(), build=exports.workbook)
 
 
 @login_required
