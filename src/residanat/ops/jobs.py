@@ -175,8 +175,9 @@ def do_record_progress(job: Job, done: int, total: int | None = None, step: str 
     job.updated_at = timezone.now()
     fields = {"done": job.done, "total": job.total, "step": job.step, "step_params": job.step_params,
               "updated_at": job.updated_at}
-    connection = connections[DEFAULT_DB_ALIAS]
-    if connection.in_atomic_block and connection.vendor == "postgresql":
+    # Within the transaction of an atomic kind (do_run_job marks the job), elsewhere where the
+    # database allows another writer; else (SQLite) in it, seen once it commits.
+    if getattr(job, "in_transaction", False) and connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
         _update_elsewhere(job.pk, fields)
     else:
         Job.objects.filter(pk=job.pk).update(**fields)
@@ -245,7 +246,11 @@ def do_run_job(job_id: int) -> None:
         if kind.atomic:
             # The run and the job's completion commit together (see the module's docstring).
             with transaction.atomic():
-                _finish(job, Job.State.DONE, result_url=kind.run(job, *job.args) or "")
+                job.in_transaction = True
+                try:
+                    _finish(job, Job.State.DONE, result_url=kind.run(job, *job.args) or "")
+                finally:
+                    job.in_transaction = False
         else:
             _finish(job, Job.State.DONE, result_url=kind.run(job, *job.args) or "")
     except ValidationError as error:
