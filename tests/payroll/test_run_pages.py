@@ -213,8 +213,6 @@ def test_a_computation_stopped_midway_leaves_nothing_and_its_retry_computes_once
     job.refresh_from_db()
     run.refresh_from_db()
     assert calls and job.state == Job.State.FAILED
-    if connection.vendor == "postgresql":  # its progress was written outside the rolled-back transaction
-        assert job.done >= 1 and job.step == runs.WRITING
     assert run.state == "open" and not run.lines.exists() and run.computed_by is None
     monkeypatch.undo()
     do_retry_job(job)
