@@ -7,10 +7,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from residanat.choice.models import Choice, ChoiceSession, Chooser, Placement, Post
-from residanat.choice.rounds import do_run_round, do_schedule_round, do_run_due_rounds
+from residanat.choice import rounds
+from residanat.choice.models import LogEntry, Round
+from residanat.choice.rounds import do_run_round, do_schedule_round, do_run_due_rounds, do_start_round
+from residanat.ops.jobs import do_retry_job
+from residanat.ops.models import Job
 from residanat.choice.sessions import do_open_wishes
 from residanat.choice.wishes import changes, do_save_wishes
 from tests.choice.world import ChoiceWorld
+from tests.ops.helpers import run_queued_jobs, run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -105,8 +110,55 @@ def test_scheduled_rounds_run_when_their_time_has_come(world):
     wish(world, 1, "pedia")
     due = do_schedule_round(world.session_, timezone.now() - dt.timedelta(minutes=5), world.dean)
     later = do_schedule_round(world.session_, timezone.now() + dt.timedelta(hours=5), world.dean)
-    assert [r.number for r in do_run_due_rounds()] == [due.number]
+    [job] = do_run_due_rounds()  # queued for the worker
+    assert job.args == [world.session_.pk, world.session_.created_by_id, False, due.pk]
+    assert do_run_due_rounds() == [job]  # the scheduler again before the worker ran it: the same job
+    due.refresh_from_db()
+    assert due.run_at is None
+    run_queued_jobs()
     due.refresh_from_db()
     later.refresh_from_db()
     assert due.run_at is not None and later.run_at is None
     assert Placement.objects.filter(round=due).count() == 5
+
+
+@pytest.mark.django_db(transaction=True)  # the worker takes SQLite's exclusive lock: no outer transaction
+def test_the_worker_runs_a_round_and_its_job_links_to_the_round(world):
+    wish(world, 1, "pedia")
+    job = do_start_round(world.session_, world.dean)
+    assert do_start_round(world.session_, world.dean) == job and not Round.objects.exists()
+    run_worker()
+    job.refresh_from_db()
+    [rnd] = Round.objects.filter(session=world.session_)
+    assert job.state == Job.State.DONE and (job.done, job.total) == (3, 3)
+    assert job.result_url == f"/choix/{world.session_.competition.slug}/tours/{rnd.number}/"
+    assert Placement.objects.filter(round=rnd).count() == 5
+    # Done, it is never run again: another worker finds nothing to do.
+    run_worker()
+    assert Round.objects.filter(session=world.session_).count() == 1
+
+
+def test_a_round_stopped_midway_leaves_no_half_written_round_and_its_retry_makes_one(world, monkeypatch):
+    wish(world, 1, "pedia")
+    job = do_start_round(world.session_, world.dean)
+
+    def killed(*args, **kwargs):  # after the round and its placements were written, before the log entry
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(rounds.log, "do_append_entry", killed)
+    run_queued_jobs()
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED
+    assert not Round.objects.exists() and not Placement.objects.exists()
+    monkeypatch.undo()
+    do_retry_job(job)
+    run_queued_jobs()
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE
+    assert Round.objects.filter(session=world.session_).count() == 1
+    assert LogEntry.objects.filter(session=world.session_, kind="simulation_round").count() == 1
+    # Its completion was committed with the round: the job run again (a worker requeueing it) does nothing.
+    from residanat.ops.jobs import do_run_job
+
+    do_run_job.call(job.pk)
+    assert Round.objects.filter(session=world.session_).count() == 1

@@ -12,9 +12,11 @@ from django.utils import timezone
 from residanat.accounts.roles import Role
 from residanat.choice.models import Choice, ChoiceSession, Chooser, Post, Round, WishList
 from residanat.choice.rounds import do_run_round, do_schedule_round
+from residanat.ops.models import Job
 from residanat.choice.sessions import do_open_wishes
 from residanat.choice.wishes import do_save_wishes
 from tests.accounts.factories import user_with_role
+from tests.ops.helpers import run_queued_jobs
 from tests.choice.world import ChoiceWorld, close_deadline
 from tests.referential.factories import FacultyFactory
 
@@ -121,7 +123,10 @@ def test_a_scheduled_round_whose_time_has_come_is_run_from_the_session_page(worl
     rnd = do_schedule_round(world.session, timezone.now() + dt.timedelta(hours=1), world.w.dean)
     Round.objects.filter(pk=rnd.pk).update(scheduled_at=timezone.now() - dt.timedelta(minutes=5))
     assert 'name="round" value="1"' in dean.get(world.base).content.decode()
-    dean.post(f"{world.base}tours/lancer/", {"round": "1"})
+    job_page = dean.post(f"{world.base}tours/lancer/", {"round": "1"})["Location"]
+    rnd.refresh_from_db()
+    assert job_page.startswith("/taches/") and rnd.run_at is None  # queued for the worker
+    run_queued_jobs()
     rnd.refresh_from_db()
     assert rnd.run_at is not None and Round.objects.filter(session=world.session).count() == 1
 
@@ -130,7 +135,13 @@ def test_running_a_round_now_shows_its_results_per_post_and_per_laureate(world, 
     world.wishes(1, "cardio", "pedia")
     world.wishes(2, "cardio", "pedia")
     response = dean.post(f"{world.base}tours/lancer/")
-    assert response.status_code == 302 and response["Location"] == f"{world.base}tours/1/"
+    job = Job.objects.get(kind="choice.run_round")
+    assert response.status_code == 302 and response["Location"] == f"/taches/{job.pk}/"
+    assert dean.post(f"{world.base}tours/lancer/")["Location"] == f"/taches/{job.pk}/"  # a double click: one job
+    queued = text(dean.get(f"/taches/{job.pk}/"))
+    assert "Tour de simulation" in queued and "En attente" in queued and not Round.objects.exists()
+    run_queued_jobs()
+    assert f'href="{world.base}tours/1/"' in text(dean.get(f"/taches/{job.pk}/"))
     page = dean.get(f"{world.base}tours/1/")
     rows = {row["post"].code: (row["filled"], row["cutoff"]) for row in page.context["post_rows"]}
     assert rows == {"chu-test-medical-cardio": (1, 1), "chu-test-medical-pedia": (1, 2)}
@@ -163,7 +174,11 @@ def test_after_the_deadline_the_binding_round_assigns_the_posts_and_closes_the_s
     world.wishes(2, "cardio", "pedia")
     world.close_deadline()
     response = dean.post(f"{world.base}tours/definitif/", {"confirm": "on"})
-    assert response["Location"] == f"{world.base}tours/1/"
+    job = Job.objects.get(kind="choice.run_round")
+    assert response["Location"] == f"/taches/{job.pk}/" and not Choice.objects.exists()
+    run_queued_jobs()
+    job.refresh_from_db()
+    assert job.result_url == f"{world.base}tours/1/"
     world.session.refresh_from_db()
     assert world.session.state == State.CLOSED
     assert {(c.chooser.order, c.post.code, c.method) for c in Choice.objects.all()} == {

@@ -14,10 +14,11 @@ from residanat.concours import publication
 from residanat.concours.models import Competition
 from residanat.documents import parts
 from residanat.documents.models import IssuedDocument
+from residanat.ops.models import Job
 from tests.accounts.factories import user_with_role
 from tests.concours.merit_world import typical
 from tests.documents.helpers import pdf_text
-from tests.ops.helpers import run_worker
+from tests.ops.helpers import run_queued_jobs, run_worker
 from tests.referential.factories import FacultyFactory
 
 State = Competition.State
@@ -235,6 +236,27 @@ def test_a_long_list_is_prepared_in_the_background_while_the_page_polls(publishe
     publication.merit_list_pdf_stored(published.competition, published_list, "ar", public=True)
     assert Client().get(url, HTTP_HX_REQUEST="true")["HX-Redirect"] == url
     assert Client().get(url)["Content-Type"] == "application/pdf"
+
+
+def test_a_failing_rendering_is_shown_to_the_polling_page_and_never_started_again_by_a_poll(published, monkeypatch):
+    monkeypatch.setattr(publication, "SYNC_ROWS", 1)
+
+    def broken(*args):
+        raise RuntimeError("WeasyPrint ran out of memory")
+
+    monkeypatch.setattr(publication, "_render_list", broken)
+    url = f"/concours/{published.competition.slug}/classement/liste.pdf?lang=fr"
+    assert Client().get(url).status_code == 202
+    run_queued_jobs()
+    [job] = Job.objects.all()
+    assert job.state == Job.State.FAILED
+    for _poll in range(3):
+        poll = Client().get(url, HTTP_HX_REQUEST="true").content.decode()
+        assert "réessayez" in poll and "hx-trigger" not in poll
+    assert Job.objects.count() == 1
+    # Reloading the page is asking again: one new job, not one per poll.
+    Client().get(url)
+    assert Job.objects.count() == 2
 
 
 @pytest.mark.django_db(transaction=True)  # the worker takes SQLite's exclusive lock: no outer transaction

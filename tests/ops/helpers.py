@@ -150,3 +150,15 @@ def run_worker():
     from django.core.management import call_command
 
     call_command("worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+def run_queued_jobs():
+    """What the worker does with each queued job (`do_run_job`, the task it runs), in this process and
+    inside the test's transaction: for the tests that cannot be transactional (a closed payroll run
+    is never deleted, so the database cannot be flushed after them). Each kind also has a test
+    with the real worker (`run_worker`)."""
+    from residanat.ops.jobs import do_run_job
+    from residanat.ops.models import Job
+
+    for pk in Job.objects.filter(state=Job.State.QUEUED).order_by("pk").values_list("pk", flat=True):
+        do_run_job.call(pk)

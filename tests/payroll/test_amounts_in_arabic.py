@@ -11,6 +11,7 @@ from django.utils import translation
 
 from residanat.formats import LRI, PDI, money_text
 from tests.documents.helpers import pdf_text
+from tests.ops.helpers import run_queued_jobs
 from tests.payroll.test_payslip_pages import trainee_client, w  # noqa: F401  (w: the fixture)
 
 pytestmark = pytest.mark.django_db
@@ -47,10 +48,14 @@ def test_the_run_page_in_arabic_shows_every_amount_in_the_one_format(w, verified
     assert "3600,00" not in page
 
 
-def test_the_run_computed_message_writes_the_total_in_the_one_format(w, verified_client):  # noqa: F811
+def test_the_run_computed_in_the_background_shows_its_total_in_the_one_format(w, verified_client):  # noqa: F811
     client = verified_client(w.officer)
-    response = client.post(f"/ar/paie/{w.february.pk}/calculer/", follow=True)
-    assert f"{LRI}3\u00a0600,00{PDI} درهم" in response.content.decode()
+    job_page = client.post(f"/ar/paie/{w.february.pk}/calculer/")["Location"]
+    assert 'hx-trigger="load delay:2s"' in client.get(job_page).content.decode()  # queued: the page polls
+    run_queued_jobs()
+    assert f'href="/ar/paie/{w.february.pk}/"' in client.get(job_page).content.decode()
+    page = client.get(f"/ar/paie/{w.february.pk}/").content.decode()
+    assert ISOLATED.format("3\u00a0600,00") in page and "3600,00" not in page
 
 
 @pytest.mark.pdf

@@ -14,10 +14,13 @@ from django.test.utils import CaptureQueriesContext
 
 from residanat.accounts.roles import Role
 from residanat.careers.models import Leave
-from residanat.payroll import views_runs
+from residanat.payroll import runs, views_runs
 from residanat.payroll.models import PayLine, PayrollRun, StipendStop
+from residanat.ops.jobs import do_retry_job
+from residanat.ops.models import Job
 from residanat.payroll.runs import do_approve_run, do_compute_run, do_open_run
 from tests.accounts.factories import user_with_role
+from tests.ops.helpers import run_queued_jobs, run_worker
 from tests.payroll.world import PayrollWorld
 from tests.referential.factories import HospitalCentreFactory
 
@@ -133,11 +136,24 @@ def test_open_compute_approve_by_a_second_person_and_close(world, verified_clien
     assert response.status_code == 302 and response["Location"] == f"/paie/{run.pk}/"
     assert (run.month, run.payer, run.opened_by) == (D(2026, 1, 1), "MSPS", world.officer)
 
-    response = officer.post(f"/paie/{run.pk}/calculer/", follow=True)
+    # Computing is a background job: the POST sends to its page, queued until the worker runs it.
+    response = officer.post(f"/paie/{run.pk}/calculer/")
+    job = Job.objects.get(key=f"payroll.compute_run:{run.pk}")
+    assert response.status_code == 302 and response["Location"] == f"/taches/{job.pk}/"
+    assert officer.post(f"/paie/{run.pk}/calculer/")["Location"] == f"/taches/{job.pk}/"  # a double click
+    page = text(officer.get(f"/taches/{job.pk}/"))
+    assert "Calcul de la paie de 01/2026" in page and "En attente" in page and 'hx-trigger="load delay:2s"' in page
+    assert f"/taches/{job.pk}/" in text(officer.get(f"/paie/{run.pk}/"))  # the run's page links to it
+    run.refresh_from_db()
+    assert run.state == "open" and not run.lines.exists()
+    run_queued_jobs()  # this test closes the run: not transactional, hence not the real worker (see below)
+    page = text(officer.get(f"/taches/{job.pk}/"))
+    assert "Terminé" in page and f'href="/paie/{run.pk}/"' in page and "hx-get" not in page
+    response = officer.get(f"/paie/{run.pk}/")
     run.refresh_from_db()
     assert run.state == "computed" and run.computed_by == world.officer
     assert run.lines.filter(status=intern).count() == 2
-    assert "Paie calculée : 1 stagiaires, \u20661\u00a0800,00\u2069 MAD." in messages_of(response)
+    assert "1\u00a0800,00" in text(response) and run.total == Decimal("1800.00")
     # Four eyes: no approve button for the one who computed, and the page says why.
     assert response.context["can"]["approve"] is False
     assert "quatre yeux" in response.context["why"]["approve"]
@@ -159,6 +175,54 @@ def test_open_compute_approve_by_a_second_person_and_close(world, verified_clien
     assert list(signatures.values()) == [world.officer, world.officer, world.second_officer, world.officer]
     assert [h.state for h in response.context["history"]] == ["open", "computed", "approved", "closed"]
     assert {h.history_user for h in response.context["history"]} == {world.officer, world.second_officer}
+
+
+@pytest.mark.django_db(transaction=True)  # the worker takes SQLite's exclusive lock: no outer transaction
+def test_the_worker_computes_the_run_and_the_readers_of_the_run_follow_the_job(world, verified_client):
+    world.status("resident")
+    run = do_open_run(world.chu_officer, D(2026, 1, 1), **chu(world))
+    officer, director = verified_client(world.chu_officer), verified_client(world.director)
+    job = Job.objects.get(pk=officer.post(f"/paie/{run.pk}/calculer/")["Location"].split("/")[-2])
+    # The centre's director reads the run, so the job too; an officer of another centre does not.
+    stranger = verified_client(user_with_role(Role.PAYROLL_OFFICER, hospital_centre=HospitalCentreFactory()))
+    assert "En attente" in text(director.get(f"/taches/{job.pk}/"))
+    assert stranger.get(f"/taches/{job.pk}/").status_code == 404
+    run_worker()
+    job.refresh_from_db()
+    run.refresh_from_db()
+    assert job.state == Job.State.DONE and job.result_url == f"/paie/{run.pk}/"
+    assert (job.done, job.total) == (job.total, 3) and run.state == "computed" and run.lines.exists()
+    assert run.history.order_by("history_date").last().history_user == world.chu_officer
+    arabic = text(director.get(f"/ar/taches/{job.pk}/"))
+    assert 'dir="rtl"' in arabic and "Calcul de la paie" not in arabic and f'href="/ar/paie/{run.pk}/"' in arabic
+
+
+def test_a_computation_stopped_midway_leaves_nothing_and_its_retry_computes_once(world, monkeypatch):
+    world.status("resident")
+    world.status("intern")
+    run = do_open_run(world.officer, D(2026, 1, 1), "MSPS")
+    job = runs.do_start_compute(run, world.officer)
+    calls = []
+
+    def stopped(*args):  # the worker dies after the month's lines are priced, before they are written
+        calls.append(args)
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(runs, "_insert", stopped)
+    run_queued_jobs()
+    job.refresh_from_db()
+    run.refresh_from_db()
+    assert calls and job.state == Job.State.FAILED
+    assert run.state == "open" and not run.lines.exists() and run.computed_by is None
+    monkeypatch.undo()
+    do_retry_job(job)
+    run_queued_jobs()
+    job.refresh_from_db()
+    run.refresh_from_db()
+    assert job.state == Job.State.DONE and run.state == "computed"
+    lines = list(run.lines.values_list("status", "code", "kind", "month_corrected"))
+    assert len(lines) == 2 and len(set(lines)) == len(lines)  # the intern's two lines, once
+    assert Job.objects.filter(key=job.key).count() == 1
 
 
 def test_the_person_who_computed_cannot_approve_and_nothing_changes(world, verified_client):

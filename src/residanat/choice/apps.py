@@ -8,5 +8,6 @@ class ChoiceConfig(AppConfig):
 
     def ready(self):
         # The kinds of documents this app issues, with their readers, are registered on import: the
-        # register (documents.kinds.readable) must know them all before the first download.
-        from . import documents  # noqa: F401
+        # register (documents.kinds.readable) must know them all before the first download; so must the worker its
+        # background jobs' kinds (ops.jobs.job_kind).
+        from . import documents, rounds  # noqa: F401

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from residanat.accounts.roles import STAFF_ROLES
 from residanat.concours.models import COMPETITION_EDITOR_ROLES, Candidate, PostAllocation
@@ -22,6 +23,7 @@ from residanat.concours.publication import competition_title
 from residanat.documents import kinds
 from residanat.documents.attestations import identity_facts
 from residanat.documents.excel import Sheet
+from residanat.documents.export_jobs import export_kind
 from residanat.documents.http import document_language
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import already_issued, issue_pdf
@@ -31,7 +33,7 @@ from residanat.ops.models import Job
 
 from . import log
 from .models import Choice, ChoiceSession, Chooser, LogEntry
-from .results import assignment_rows, closed_at, is_final, local_date, own_choice, post_lines
+from .results import assignment_rows, closed_at, is_final, local_date, own_choice, post_lines, sees_every_laureate
 from .sessions import lock_session
 
 # The list is read by the staff of the competition's scope (results.sees_every_laureate); in the
@@ -168,7 +170,16 @@ def do_start_publication(session: ChoiceSession, language: str, by) -> Job:
                              label=label, by=by)
 
 
-@jobs.job_kind(PUBLICATION_JOB)
+def _publication_readers(user, session_id: int, *_rest) -> bool:
+    """Who reads the published list (views_results._staff_session): the staff of the session's scope."""
+    session = ChoiceSession.objects.visible_to(user).filter(pk=session_id).select_related("competition").first()
+    return session is not None and sees_every_laureate(user, session)
+
+
+@jobs.job_kind(PUBLICATION_JOB, readers=_publication_readers, opens=gettext_noop("Ouvrir le document"),
+               label=lambda session_id, language, user_id: results_title(
+                   ChoiceSession.objects.select_related("competition__faculty").get(pk=session_id),
+                   translation.get_language()))
 def _publish_results_job(job: Job, session_id: int, language: str, user_id: int) -> str:
     by = get_user_model().objects.get(pk=user_id)
     do_publish_results(ChoiceSession.objects.get(pk=session_id), language, by)
@@ -201,6 +212,19 @@ def results_sheets(session: ChoiceSession, user, language: str) -> list[Sheet]:
 def results_filename(session: ChoiceSession, language: str, ext: str) -> str:
     language = document_language(value=language, default="fr")
     return f"affectations-{session.competition.slug}-{language}.{ext}"
+
+
+RESULTS_EXPORT = "choice.results_xlsx"
+
+
+def results_workbook(session_id: int, user, language: str):
+    session = ChoiceSession.objects.select_related("competition__faculty").get(pk=session_id)
+    return results_filename(session, language, "xlsx"), results_sheets(session, user, language)
+
+
+export_kind(RESULTS_EXPORT, build=results_workbook, readers=_publication_readers,
+            label=lambda session_id: f"{_('Affectations')} (Excel) — "
+                                     f"{competition_title(ChoiceSession.objects.get(pk=session_id).competition)}")
 
 
 # --- the personal notice -------------------------------------------------------------------------

@@ -4,19 +4,27 @@ provisional post, the cutoff of each wish and why not each better one (issue 5 �
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from residanat.allocation.placing import do_place
 from residanat.allocation.seats import do_bump_version, do_take_seat
 from residanat.matching.instance import Instance
 from residanat.matching import pipeline
+from residanat.concours.publication import competition_title
+from residanat.ops import jobs
+from residanat.ops.models import Job
 
 from . import board, log
 from .models import Choice, ChoiceSession, Chooser, Placement, Post, Quota, Round
+from .scope import sees_office_pages
 from .seats import seat_of
 from .sessions import check_can_run, lock_session
 from .wishes import current_lists
@@ -83,17 +91,22 @@ def do_schedule_round(session: ChoiceSession, at, by) -> Round:
     return Round.objects.create(session=session, number=number, scheduled_at=at)
 
 
-@transaction.atomic
-def do_run_round(session: ChoiceSession, by, *, binding: bool = False, scheduled: Round | None = None) -> Round:
-    """Run a simulation round now (or a scheduled one). The binding round takes every assigned
-    laureate's seat and closes the session; it runs only after the wishes deadline."""
+def _may_run(session: ChoiceSession, by, binding: bool, now) -> None:
     check_can_run(by, session)
-    session = lock_session(session)
     if session.state != State.WISHES_OPEN:
         raise ValidationError(_("Les tours se font pendant la période des vœux."))
-    now = timezone.now()
     if binding and (session.wishes_deadline is None or now < session.wishes_deadline):
         raise ValidationError(_("Le tour définitif se fait après la date limite des vœux."))
+
+
+@transaction.atomic
+def do_run_round(session: ChoiceSession, by, *, binding: bool = False, scheduled: Round | None = None,
+                 progress=lambda done: None) -> Round:
+    """Run a simulation round now (or a scheduled one). The binding round takes every assigned
+    laureate's seat and closes the session; it runs only after the wishes deadline."""
+    session = lock_session(session)
+    now = timezone.now()
+    _may_run(session, by, binding, now)
     if scheduled is not None:
         rnd = Round.objects.select_for_update().get(pk=scheduled.pk, session=session)
         if rnd.run_at is not None:
@@ -104,8 +117,10 @@ def do_run_round(session: ChoiceSession, by, *, binding: bool = False, scheduled
     lists = current_lists(session)
     offer = session_offer(session, lists)
     by_code = {p.id: p.item for p in offer.programs}
+    progress(1)
 
     def record(allocation):
+        progress(2)
         result = allocation.result
         rnd.run_at, rnd.run_by, rnd.binding = now, by, binding
         rnd.algorithm, rnd.stable = result["algorithm"], result["stable"]
@@ -144,11 +159,56 @@ def do_run_round(session: ChoiceSession, by, *, binding: bool = False, scheduled
     return rnd
 
 
-def do_run_due_rounds(now=None) -> list[Round]:
-    """Every scheduled round whose time has come (the `run_due_rounds` command, from cron)."""
+# The engine over thousands of laureates takes seconds: the worker runs the rounds while the office
+# follows the job's page. The job commits the round and its own completion together (atomic): stopped
+# midway, no round is left half-written; done, it is never run a second time.
+ROUND_JOB = "choice.run_round"
+STEPS = [gettext_noop("Lecture des vœux en vigueur"), gettext_noop("Attribution des postes"),
+         gettext_noop("Enregistrement du tour")]
+
+
+def round_key(session: ChoiceSession, binding: bool = False, scheduled: Round | None = None) -> str:
+    which = f"round-{scheduled.pk}" if scheduled is not None else "final" if binding else "simulation"
+    return f"{ROUND_JOB}:{session.pk}:{which}"
+
+
+def do_start_round(session: ChoiceSession, by, *, binding: bool = False, scheduled: Round | None = None) -> Job:
+    """Queue a round (refused at once when it could not run now); a second click while it is queued
+    or running gives the same job."""
+    _may_run(session, by, binding, timezone.now())
+    if scheduled is not None and scheduled.run_at is not None:
+        raise ValidationError(_("Ce tour a déjà été exécuté."))
+    return jobs.do_start_job(ROUND_JOB, session.pk, by.pk, binding, scheduled.pk if scheduled else None,
+                             key=round_key(session, binding, scheduled),
+                             label=_round_label(session.pk, by.pk, binding, None), by=by)
+
+
+def _round_label(session_id: int, user_id: int, binding: bool, round_id: int | None) -> str:
+    session = ChoiceSession.objects.select_related("competition__faculty").get(pk=session_id)
+    what = gettext("Tour définitif") if binding else gettext("Tour de simulation")
+    return f"{what} — {competition_title(session.competition)}"
+
+
+def _round_readers(user, session_id: int, user_id: int, binding: bool, round_id: int | None) -> bool:
+    """Who reads the session's office pages, where the round is shown (views_session._office_session)."""
+    return sees_office_pages(user, ChoiceSession.objects.get(pk=session_id))
+
+
+@jobs.job_kind(ROUND_JOB, label=_round_label, readers=_round_readers, atomic=True,
+               opens=gettext_noop("Voir les résultats du tour"))
+def _round_job(job: Job, session_id: int, user_id: int, binding: bool, round_id: int | None) -> str:
+    session = ChoiceSession.objects.select_related("competition").get(pk=session_id)
+    scheduled = Round.objects.get(pk=round_id) if round_id is not None else None
+    jobs.do_record_progress(job, 0, len(STEPS), STEPS[0])
+    rnd = do_run_round(session, get_user_model().objects.get(pk=user_id), binding=binding, scheduled=scheduled,
+                       progress=lambda done: jobs.do_record_progress(job, done, len(STEPS), STEPS[done]))
+    return reverse("choice:round", args=[session.competition.slug, rnd.number])
+
+
+def do_run_due_rounds(now=None) -> list[Job]:
+    """Queue every scheduled round whose time has come (the `run_due_rounds` command, from cron):
+    the worker runs them; a round already queued is not queued twice."""
     now = now or timezone.now()
-    done = []
-    for rnd in Round.objects.filter(run_at__isnull=True, scheduled_at__lte=now,
-                                    session__state=State.WISHES_OPEN).select_related("session__created_by"):
-        done.append(do_run_round(rnd.session, rnd.session.created_by, scheduled=rnd))
-    return done
+    return [do_start_round(rnd.session, rnd.session.created_by, scheduled=rnd)
+            for rnd in Round.objects.filter(run_at__isnull=True, scheduled_at__lte=now,
+                                            session__state=State.WISHES_OPEN).select_related("session__created_by")]

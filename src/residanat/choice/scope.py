@@ -4,6 +4,7 @@ outside it), and changeable by the user for the pages that run it (403 when only
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from residanat.concours.models import Competition
 from residanat.concours.scope import can_change_competition
 
 from .models import ChoiceSession, Chooser
@@ -28,3 +29,10 @@ def own_chooser(request, slug) -> Chooser:
     return get_object_or_404(
         Chooser.objects.visible_to(request.user).select_related("session__competition", "candidate__person"),
         session__competition__slug=slug, candidate__person__user=request.user)
+
+
+def sees_office_pages(user, session: ChoiceSession) -> bool:
+    """The office pages of a session (its rounds, its laureates) are for the staff who see the
+    competition; a laureate sees the session through their own place only."""
+    return (ChoiceSession.objects.visible_to(user).filter(pk=session.pk).exists()
+            and Competition.objects.visible_to(user).filter(pk=session.competition_id).exists())

@@ -22,9 +22,10 @@ from django.utils.translation import gettext_lazy
 from residanat.common.actions import perform
 from residanat.concours.scope import can_change_competition
 from residanat.documents import kinds
-from residanat.documents.excel import workbook_response
+from residanat.documents.export_jobs import export_response
 from residanat.documents.http import document_language, issued_pdf_response
 from residanat.formats import moment_text
+from residanat.ops import jobs
 
 from . import documents, log
 from .models import Chooser, LogEntry
@@ -103,7 +104,7 @@ def results_pdf(request, slug):
         raise Http404
     job = documents.publication_job(session, language)
     context = {"session": session, "competition": session.competition, "language": language, "failure": failure,
-               "job": job if job is not None and job.started_by_id == request.user.pk else None,
+               "job": job if job is not None and jobs.can_read(job, request.user) else None,
                "rows": Chooser.objects.filter(session=session).count(),
                "poll_url": f"{reverse('choice:results-pdf', args=[slug])}?lang={language}"}
     if request.htmx:
@@ -117,8 +118,8 @@ def results_xlsx(request, slug):
     if session.state != session.State.CLOSED:
         raise Http404
     language = document_language(request)
-    return workbook_response(documents.results_filename(session, language, "xlsx"),
-                             documents.results_sheets(session, request.user, language))
+    return export_response(request, documents.RESULTS_EXPORT, session.pk, language=language,
+                           rows=Chooser.objects.filter(session=session).count(), build=documents.results_workbook)
 
 
 @login_required

@@ -29,8 +29,8 @@ from residanat.common.feedback import report_error, report_form_errors
 from . import live
 from .forms import FinalRoundForm, OpenWishesForm, ScheduleRoundForm, WishListForm
 from .models import ChoiceSession, Chooser, Placement, Post, Quota, Round, WishList
-from .rounds import do_run_round, do_schedule_round
-from .scope import own_chooser, visible_session
+from .rounds import do_schedule_round, do_start_round
+from .scope import own_chooser, sees_office_pages, visible_session
 from .sessions import do_create_session, do_open_wishes, open_posts
 from .wishes import can_edit_wishes, changes, current_lists, current_wish_list, do_save_wishes
 
@@ -44,7 +44,7 @@ def _office_session(request, slug) -> ChoiceSession:
     """The office pages are for the staff who see the competition; a laureate (who sees the
     session through their own place in it) gets 404 there, as anybody outside the scope."""
     session = visible_session(request, slug)
-    if not Competition.objects.visible_to(request.user).filter(pk=session.competition_id).exists():
+    if not sees_office_pages(request.user, session):
         raise Http404
     return session
 
@@ -184,12 +184,8 @@ def run_round(request, slug):
     if request.POST.get("round"):
         number = request.POST["round"]
         scheduled = get_object_or_404(session.rounds, number=int(number) if number.isdigit() else 0)
-    ran = perform(request, do_run_round, session, request.user, scheduled=scheduled,
-                  success=lambda rnd: _("Tour %(n)s exécuté : %(assigned)s lauréats placés, %(unassigned)s sans poste.")
-                  % {"n": rnd.number, "assigned": rnd.assigned, "unassigned": rnd.unassigned})
-    if not ran:
-        return _back(session)
-    return redirect("choice:round", slug=session.slug, number=ran.result.number)
+    started = perform(request, do_start_round, session, request.user, scheduled=scheduled)
+    return redirect("ops:job", pk=started.result.pk) if started else _back(session)
 
 
 @login_required
@@ -200,13 +196,8 @@ def run_final(request, slug):
     if not form.is_valid():
         report_form_errors(request, form)
         return _back(session)
-    ran = perform(request, do_run_round, session, request.user, binding=True,
-                  success=lambda rnd: _("Tour définitif %(n)s exécuté : %(assigned)s postes attribués, "
-                                        "%(unassigned)s lauréats sans poste. Le choix est clos.")
-                  % {"n": rnd.number, "assigned": rnd.assigned, "unassigned": rnd.unassigned})
-    if not ran:
-        return _back(session)
-    return redirect("choice:round", slug=session.slug, number=ran.result.number)
+    started = perform(request, do_start_round, session, request.user, binding=True)
+    return redirect("ops:job", pk=started.result.pk) if started else _back(session)
 
 
 # --- a round's results ---------------------------------------------------------------------------

@@ -9,4 +9,4 @@ class ConcoursConfig(AppConfig):
     def ready(self):
         # The kinds of documents this app issues, with their readers, are registered on import: the
         # register (documents.kinds.readable) must know them all before the first download.
-        from . import publication, registration  # noqa: F401
+        from . import candidate_export, publication, registration  # noqa: F401

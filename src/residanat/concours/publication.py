@@ -21,11 +21,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from residanat.accounts.roles import Role
 from residanat.documents import kinds
 from residanat.documents.attestations import identity_facts
 from residanat.documents.excel import Sheet
+from residanat.documents.export_jobs import export_kind
 from residanat.documents.http import document_language
 from residanat.documents.models import IssuedDocument
 from residanat.documents.parts import render_listing_pdf
@@ -299,7 +301,24 @@ def do_start_rendering(competition, merit_list, language, *, public: bool, by=No
     return name
 
 
-@jobs.job_kind(RENDERING_JOB)
+def rendering_failure(name: str) -> str:
+    """Why the last rendering of the stored list `name` failed, if it did: the page polling for it
+    says so and stops, rather than start a job at each poll."""
+    return jobs.failure(name)
+
+
+def _rendering_label(competition_id: int, merit_list_id: int, language: str, public: bool) -> str:
+    return str(_("Liste des candidats admis") if public else _("Liste de mérite"))
+
+
+def _rendering_readers(user, competition_id: int, merit_list_id: int, language: str, public: bool) -> bool:
+    """As views_merit._list_for_download: the jury's list to the staff of the competition's scope,
+    the admitted list to everybody once published."""
+    return public or Competition.objects.visible_to(user).filter(pk=competition_id).exists()
+
+
+@jobs.job_kind(RENDERING_JOB, label=_rendering_label, readers=_rendering_readers,
+               opens=gettext_noop("Ouvrir le document"))
 def _render_list_job(job, competition_id: int, merit_list_id: int, language: str, public: bool) -> str:
     competition = Competition.objects.select_related("faculty", "hospital_centre").get(pk=competition_id)
     merit_list = MeritList.objects.get(pk=merit_list_id)
@@ -337,6 +356,22 @@ def merit_list_sheets(competition: Competition, merit_list: MeritList, language:
 def merit_list_filename(competition: Competition, merit_list: MeritList, language: str, public: bool, ext: str) -> str:
     what = "admis" if public else "liste-de-merite"
     return f"{what}-{competition.slug}-v{merit_list.version}-{language}.{ext}"
+
+
+MERIT_EXPORT = "concours.merit_xlsx"
+
+
+def merit_workbook(competition_id: int, merit_list_id: int, public: bool, user, language: str):
+    competition = Competition.objects.select_related("faculty", "hospital_centre").get(pk=competition_id)
+    merit_list = MeritList.objects.get(pk=merit_list_id, competition=competition)
+    return (merit_list_filename(competition, merit_list, language, public, "xlsx"),
+            merit_list_sheets(competition, merit_list, language, public=public))
+
+
+export_kind(MERIT_EXPORT, build=merit_workbook,
+            readers=lambda user, competition_id, merit_list_id, public: _rendering_readers(
+                user, competition_id, merit_list_id, "", public),
+            label=lambda competition_id, merit_list_id, public: f"{_rendering_label(0, 0, '', public)} (Excel)")
 
 
 # --- the personal result slip --------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,13 +23,15 @@ from django.views.decorators.http import require_POST
 
 from residanat.common.actions import perform
 from residanat.common.import_page import ImportFlow, import_page
-from residanat.documents.excel import XLSX_CONTENT_TYPE, Sheet, workbook_response
+from residanat.documents.excel import XLSX_CONTENT_TYPE
+from residanat.documents.export_jobs import export_response
 from residanat.documents.http import document_language, document_response, issued_pdf_response
 from residanat.formats import day_text
 from residanat.people.queries import identity_readers, may_read_identity
 from residanat.ratelimits import limit_per_address
 
 from . import registration
+from .candidate_export import CANDIDATES_EXPORT, candidates_workbook, filtered_candidates
 from .candidate_import import columns_for, do_import_candidates, import_template
 from .eligibility import failures_in
 from .forms import ImportForm, RegistrationForm, WithdrawForm
@@ -39,7 +41,6 @@ from .scope import can_change_competition, changeable_competition, visible_compe
 
 State = Competition.State
 PAGE_SIZE = 50
-NATIONALITY_FILTERS = {"ma": Q(person__nationality="MA"), "foreign": ~Q(person__nationality="MA")}
 
 
 # --- finding things in the scope ---------------------------------------------------------------
@@ -149,25 +150,7 @@ def receipt(request, pk):
 # --- list and export ---------------------------------------------------------------------------
 
 def _filtered(request, competition):
-    candidates = (Candidate.objects.visible_to(request.user).filter(competition=competition)
-                  .select_related("person"))
-    filters = {
-        "state": request.GET.get("state") or "",
-        "route": request.GET.get("route") or "",
-        "nationality": request.GET.get("nationality") or "",
-        "q": (request.GET.get("q") or "").strip(),
-    }
-    if filters["state"] in Candidate.State.values:
-        candidates = candidates.filter(state=filters["state"])
-    if filters["route"] in Candidate.Route.values:
-        candidates = candidates.filter(route=filters["route"])
-    if filters["nationality"] in NATIONALITY_FILTERS:
-        candidates = candidates.filter(NATIONALITY_FILTERS[filters["nationality"]])
-    for word in filters["q"].split():
-        candidates = candidates.filter(
-            Q(number__icontains=word) | Q(person__last_name__icontains=word) | Q(person__first_name__icontains=word)
-            | Q(person__last_name_ar__icontains=word) | Q(person__first_name_ar__icontains=word))
-    return candidates.order_by("number"), filters
+    return filtered_candidates(request.user, request.GET, competition)
 
 
 @login_required
@@ -195,29 +178,12 @@ def candidates(request, slug):
 
 @login_required
 def candidates_export(request, slug):
-    """The list as filtered, one row per candidate. The national id and the passport are internal
-    data (law 09-08): only the staff who may change the competition get them."""
+    """The list as filtered, one row per candidate (candidate_export.candidates_workbook); a long
+    list is written by the worker."""
     competition = visible_competition(request, slug)
-    found, _filters = _filtered(request, competition)
-    with_identity = can_change_competition(request.user, competition)
-    language = document_language(request)
-    headers = [_("N° de candidat"), _("Nom"), _("Prénom"), _("Nom (arabe)"), _("Prénom (arabe)"),
-               _("Nationalité")]
-    if with_identity:
-        headers += [_("CIN"), _("Passeport")]
-    headers += [_("Date de naissance"), _("Voie d'accès"), _("Filière"), _("Recevabilité"), _("Participation n°"),
-                _("Motifs"), _("Inscription en ligne"), _("Inscrit le")]
-    rows = []
-    for c in found:
-        p = c.person
-        row = [c.number, p.last_name, p.first_name, p.last_name_ar, p.first_name_ar, p.nationality]
-        if with_identity:
-            row += [p.national_id or "", p.passport_number or ""]
-        reasons = "; ".join(f"{message} ({ref})" for message, ref in failures_in(c, language))
-        row += [p.birth_date, str(c.get_route_display()), str(c.get_track_display()), str(c.get_state_display()),
-                c.attempt_number, reasons, _("oui") if c.self_registered else _("non"), c.registered_at]
-        rows.append(row)
-    return workbook_response(f"candidats-{competition.slug}.xlsx", [Sheet(_("Candidats"), headers, rows, language)])
+    found, filters = _filtered(request, competition)
+    return export_response(request, CANDIDATES_EXPORT, competition.pk, filters, rows=found.count(),
+                           language=document_language(request), build=candidates_workbook)
 
 
 # --- import ------------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ from residanat.common.actions import Refusal, perform, show_on_form
 from residanat.common.feedback import report_error
 from residanat.common.import_page import ImportFlow, import_page
 from residanat.documents import kinds
-from residanat.documents.excel import XLSX_CONTENT_TYPE, workbook_response
+from residanat.documents.excel import XLSX_CONTENT_TYPE
+from residanat.documents.export_jobs import export_response
 from residanat.documents.http import document_language, document_response, issued_pdf_response
 from residanat.rules.merit import weighted_total
 
@@ -386,9 +387,14 @@ def merit_pdf(request, slug):
     if pdf is None and rows <= publication.SYNC_ROWS:
         pdf = publication.merit_list_pdf_stored(competition, merit_list, language, public=public)
     if pdf is None:
-        # Its page (/taches/<id>/) is the starter's, when signed in.
-        publication.do_start_rendering(competition, merit_list, language, public=public, by=request.user)
-        context = {"competition": competition, "merit_list": merit_list, "rows": rows}
+        name = publication.stored_list_name(competition, merit_list, language, public)
+        if not request.htmx:
+            # Opening (or reloading) the page asks for the document; a poll only looks: a failed
+            # rendering is shown, not started again at every poll. Its page (/taches/<id>/) is the
+            # starter's, when signed in.
+            publication.do_start_rendering(competition, merit_list, language, public=public, by=request.user)
+        failure = "" if publication.is_rendering(name) else publication.rendering_failure(name)
+        context = {"competition": competition, "merit_list": merit_list, "rows": rows, "failure": failure}
         if request.htmx:
             return render(request, "concours/merit/preparing_poll.html", context)
         return render(request, "concours/merit/preparing.html", context, status=202)
@@ -404,8 +410,10 @@ def merit_pdf(request, slug):
 def merit_xlsx(request, slug):
     competition, merit_list, public = _list_for_download(request, slug)
     language = document_language(request)
-    return workbook_response(publication.merit_list_filename(competition, merit_list, language, public, "xlsx"),
-                             publication.merit_list_sheets(competition, merit_list, language, public=public))
+    entries = merit_list.entries.all()
+    rows = (entries.filter(outcome__in=publication.ADMITTED) if public else entries).count()
+    return export_response(request, publication.MERIT_EXPORT, competition.pk, merit_list.pk, public, rows=rows,
+                           language=language, build=publication.merit_workbook)
 
 
 def results(request, slug):

@@ -9,5 +9,6 @@ class DeploymentConfig(AppConfig):
 
     def ready(self):
         # The kinds of documents this app issues, with their readers, are registered on import: the
-        # register (documents.kinds.readable) must know them all before the first download.
-        from . import exports, notices  # noqa: F401
+        # register (documents.kinds.readable) must know them all before the first download; so must the worker its
+        # background jobs' kinds (ops.jobs.job_kind).
+        from . import exports, notices, services  # noqa: F401

@@ -10,12 +10,14 @@ from django.utils.translation import gettext_lazy
 
 from residanat.accounts.roles import STAFF_ROLES
 from residanat.documents import kinds
-from residanat.documents.excel import Sheet, workbook_response
+from residanat.documents.excel import Sheet
+from residanat.documents.export_jobs import export_kind
 from residanat.documents.models import IssuedDocument
 from residanat.documents.pdf import issue_public, render_pdf_bytes
 from residanat.documents.readers import Readers
 
 from . import reports
+from .services import reads_campaigns
 from .models import Campaign
 
 # Figures of posts, not personal: every staff role reads the tables (views._staff_campaign), and
@@ -65,11 +67,18 @@ SHEET_TITLES = {"regions": gettext_lazy("Par région"), "provinces": gettext_laz
                 "missing": gettext_lazy("Spécialités manquantes")}
 
 
-def workbook(campaign: Campaign, language: str):
+def workbook(campaign_id: int, user, language: str):
+    campaign = Campaign.objects.get(pk=campaign_id)
     with translation.override(language):
         sheets = [Sheet(str(SHEET_TITLES[key]), headers, rows, language=language)
                   for key, (headers, rows) in tables(campaign, language).items()]
-    return workbook_response(f"affectation-specialistes-{campaign.year}-{language}.xlsx", sheets)
+    return f"affectation-specialistes-{campaign.year}-{language}.xlsx", sheets
+
+
+REPORT_EXPORT = "deployment.report_xlsx"
+export_kind(REPORT_EXPORT, build=workbook, readers=lambda user, campaign_id: reads_campaigns(user),
+            label=lambda campaign_id: f"{kinds.label(REPORT)} (Excel) — "
+                                      f"{Campaign.objects.values_list('year', flat=True).get(pk=campaign_id)}")
 
 
 def report_pdf(campaign: Campaign, language: str) -> bytes:

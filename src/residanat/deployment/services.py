@@ -13,16 +13,23 @@ from collections import Counter
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from residanat.accounts.authority import is_ministry
+from residanat.accounts.roles import Role
+from residanat.accounts.scopes import roles_of
 from residanat.allocation.placing import do_place
 from residanat.allocation.seats import do_take_counted_seats
 from residanat.allocation.wishes import distinct, do_replace_wish_list, outside
 from residanat.discipline.commitments import do_start_posted_service
 from residanat.discipline.models import Commitment
 from residanat.matching.pipeline import Offer, Pair, Program, Wisher, couples_instance
+from residanat.ops import jobs
+from residanat.ops.models import Job
 from residanat.people.models import TraineeStatus
 
 from .models import Assignment, Campaign, Candidate, Couple, Run, Wish
@@ -169,9 +176,12 @@ def build_instance(campaign: Campaign):
     return instance, digest, {w.id: w.item for w in offer.wishers}
 
 
-def do_run_campaign(campaign: Campaign, kind: str, by) -> Run:
-    """A what-if run (any number, while wishes are open or after) or the final one (once; it fixes
-    the postings and starts each specialist's period of service)."""
+def reads_campaigns(user) -> bool:
+    """The campaigns' pages are for the staff (every role but the trainee's)."""
+    return user.is_superuser or bool(roles_of(user) - {Role.TRAINEE})
+
+
+def _may_run(campaign: Campaign, kind: str, by) -> None:
     _must_be_ministry(by)
     if campaign.state == State.DRAFT:
         raise ValidationError(_("Ouvrir d'abord les vœux de la campagne."))
@@ -181,9 +191,16 @@ def do_run_campaign(campaign: Campaign, kind: str, by) -> Run:
         raise ValidationError(_("La répartition définitive se fait après la date limite des vœux."))
     if kind == Run.Kind.FINAL and campaign.taking_up_date is None:
         raise ValidationError(_("Indiquer d'abord la date de prise de fonctions."))
+
+
+def do_run_campaign(campaign: Campaign, kind: str, by, progress=lambda done: None) -> Run:
+    """A what-if run (any number, while wishes are open or after) or the final one (once; it fixes
+    the postings and starts each specialist's period of service)."""
+    _may_run(campaign, kind, by)
     # Solved (and checked) before the campaign is locked: the exact model may take seconds.
     allocation = campaign_offer(campaign).run()
     result = allocation.result
+    progress(2)
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if locked.state == State.FINAL:
@@ -214,6 +231,38 @@ def do_run_campaign(campaign: Campaign, kind: str, by) -> Run:
 
         do_place(allocation, record=record, take_seats=take_seats if kind == Run.Kind.FINAL else None)
     return run
+
+
+# The exact model over a national campaign takes seconds to minutes: the worker solves it while the
+# Ministry follows the job's page. The job commits the run and its own completion together (atomic):
+# stopped midway, no run is left; done, it is never run a second time.
+RUN_JOB = "deployment.run_campaign"
+RUN_STEPS = [gettext_noop("Lecture des vœux et des postes"), gettext_noop("Résolution du modèle"),
+             gettext_noop("Enregistrement des affectations")]
+
+
+def do_start_run_campaign(campaign: Campaign, kind: str, by) -> Job:
+    """Queue a run (refused at once when it could not run now); a second click while it is queued
+    or running gives the same job."""
+    _may_run(campaign, kind, by)
+    return jobs.do_start_job(RUN_JOB, campaign.pk, kind, by.pk, key=f"{RUN_JOB}:{campaign.pk}:{kind}",
+                             label=_run_label(campaign.pk, kind, by.pk), by=by)
+
+
+def _run_label(campaign_id: int, kind: str, user_id: int) -> str:
+    year = Campaign.objects.values_list("year", flat=True).get(pk=campaign_id)
+    what = _("Répartition définitive") if kind == Run.Kind.FINAL else _("Répartition de simulation")
+    return f"{what} — {year}"
+
+
+@jobs.job_kind(RUN_JOB, label=_run_label, readers=lambda user, campaign_id, kind, user_id: reads_campaigns(user),
+               atomic=True, opens=gettext_noop("Voir la répartition"))
+def _run_job(job: Job, campaign_id: int, kind: str, user_id: int) -> str:
+    campaign = Campaign.objects.get(pk=campaign_id)
+    jobs.do_record_progress(job, 0, len(RUN_STEPS), RUN_STEPS[0])
+    run = do_run_campaign(campaign, kind, get_user_model().objects.get(pk=user_id),
+                          progress=lambda done: jobs.do_record_progress(job, done, len(RUN_STEPS), RUN_STEPS[done]))
+    return reverse("deployment:run", args=[campaign.year, run.pk])
 
 
 def _wish_order(candidate: Candidate, post) -> int:

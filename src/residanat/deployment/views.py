@@ -20,12 +20,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from residanat.accounts.roles import Role
-from residanat.accounts.scopes import roles_of
 from residanat.accounts.authority import is_ministry
 from residanat.common.actions import perform
 from residanat.common.import_page import ImportFlow, import_page
 from residanat.documents import kinds
+from residanat.documents.export_jobs import export_response
 from residanat.documents.http import document_language, document_response, issued_pdf_response
 from residanat.common.forms import date_field
 
@@ -35,12 +34,8 @@ from .models import Campaign, Candidate, Couple, Run
 from .posts_import import POSTS, run_for_campaign
 
 
-def _is_staff(user) -> bool:
-    return user.is_superuser or bool(roles_of(user) - {Role.TRAINEE})
-
-
 def _staff_campaign(request, year) -> Campaign:
-    if not _is_staff(request.user):
+    if not services.reads_campaigns(request.user):
         raise PermissionDenied
     return get_object_or_404(Campaign, year=year)
 
@@ -53,7 +48,7 @@ def _candidates(user, campaign):
 @login_required
 def index(request):
     mine = Candidate.objects.filter(person__user=request.user).select_related("campaign", "specialty")
-    campaigns = list(Campaign.objects.annotate(seats=Sum("posts__seats"))) if _is_staff(request.user) else []
+    campaigns = list(Campaign.objects.annotate(seats=Sum("posts__seats"))) if services.reads_campaigns(request.user) else []
     return render(request, "deployment/index.html", {
         "campaigns": campaigns, "mine": mine, "can_manage": is_ministry(request.user), "form": CampaignForm()})
 
@@ -179,9 +174,9 @@ def campaign_action(request, year, action):
             return redirect("deployment:candidates", year)
     elif action in ("simulation", "definitive"):
         kind = Run.Kind.WHAT_IF if action == "simulation" else Run.Kind.FINAL
-        ran = perform(request, services.do_run_campaign, campaign, kind, request.user)
-        if ran:
-            return redirect("deployment:run", year, ran.result.pk)
+        started = perform(request, services.do_start_run_campaign, campaign, kind, request.user)
+        if started:
+            return redirect("ops:job", pk=started.result.pk)
     else:
         raise Http404
     return redirect("deployment:campaign", year)
@@ -305,7 +300,9 @@ def notice(request, pk, language):
 @login_required
 def report_xlsx(request, year):
     campaign = _staff_campaign(request, year)
-    return exports.workbook(campaign, document_language())
+    # One row per post at most in the longest table (by province and specialty).
+    return export_response(request, exports.REPORT_EXPORT, campaign.pk, rows=campaign.posts.count(),
+                           language=document_language(), build=exports.workbook)
 
 
 @login_required
@@ -320,7 +317,7 @@ def report_pdf(request, year, language):
 def communique(request, year):
     """The public figures: anyone may read them once the campaign's wishes are open."""
     campaign = get_object_or_404(Campaign, year=year)
-    if campaign.state == Campaign.State.DRAFT and not _is_staff(request.user):
+    if campaign.state == Campaign.State.DRAFT and not services.reads_campaigns(request.user):
         raise Http404
     return render(request, "deployment/communique.html", {
         "campaign": campaign, "text": exports.communique_text(campaign)})
@@ -328,7 +325,7 @@ def communique(request, year):
 
 def communique_pdf(request, year, language):
     campaign = get_object_or_404(Campaign, year=year)
-    if (campaign.state == Campaign.State.DRAFT and not _is_staff(request.user)) or language not in ("fr", "ar"):
+    if (campaign.state == Campaign.State.DRAFT and not services.reads_campaigns(request.user)) or language not in ("fr", "ar"):
         raise Http404
     document = exports.communique_pdf(campaign, language, request.user)
     return issued_pdf_response(document, inline=True)

@@ -20,18 +20,9 @@ def record_heartbeat(now=None):
     cache.set(KEY, (now or timezone.now()).isoformat(), timeout=None)
 
 
-# A worker silent this long is taken for dead and the job it held is queued again (ops.jobs):
-# longer than any job we run, since a worker busy with one does not beat.
+# A running job that recorded no progress for this long is taken for abandoned (its worker killed)
+# and queued again (ops.jobs.do_requeue_abandoned): a job records progress at least this often.
 ABANDONED_AFTER = dt.timedelta(minutes=10)
-
-
-def record_worker_beat(worker_id: str) -> None:
-    """Each worker's own beat, forgotten by the cache once it is ABANDONED_AFTER old."""
-    cache.set(f"{KEY}:{worker_id}", True, timeout=int(ABANDONED_AFTER.total_seconds()))
-
-
-def worker_is_alive(worker_id: str) -> bool:
-    return bool(cache.get(f"{KEY}:{worker_id}"))
 
 
 def last_heartbeat():

@@ -11,14 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class JobQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Only the person who started it (a superuser sees every job): 404 for anyone else."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(started_by=user)
-
     def active(self):
         return self.filter(Q(state=Job.State.QUEUED) | Q(state=Job.State.RUNNING))
 
@@ -36,13 +28,21 @@ class Job(models.Model):
     args = models.JSONField(default=list)
     # What the job makes (a document, a run): one job at a time per key.
     key = models.CharField(max_length=255, db_index=True)
+    # In the language of the person who started it, for the logs and the admin; a page shows the
+    # kind's label of the job in its reader's language (ops.jobs.job_title).
     label = models.CharField(max_length=255)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(null=True, blank=True)
+    # The step and the error as French msgids with their parameters, translated when read: the
+    # page speaks its reader's language, whoever started the job (`error` keeps the French text).
     step = models.CharField(max_length=255, blank=True)
+    step_params = models.JSONField(default=dict, blank=True)
     result_url = models.CharField(max_length=500, blank=True)
+    # A file the job made (an export), in the default storage: served by ops:job-file to its readers.
+    result_file = models.CharField(max_length=500, blank=True)
     error = models.TextField(blank=True)
+    error_messages = models.JSONField(default=list, blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     task_id = models.CharField(max_length=64, blank=True)

@@ -6,4 +6,5 @@ app_name = "ops"
 urlpatterns = [
     path("<int:pk>/", views.job, name="job"),
     path("<int:pk>/reessayer/", views.retry, name="job-retry"),
+    path("<int:pk>/fichier/", views.job_file, name="job-file"),
 ]

@@ -14,14 +14,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from residanat.careers.models import Leave
 from residanat.careers.workplace import establishment_in
+from residanat.ops import jobs
+from residanat.ops.models import Job
 from residanat.people.models import TraineeStatus
 from residanat.rules.payroll import Line, MonthNotPriced, compute_month, month_span
 from residanat.rules.service_time import Span, add_months
@@ -298,19 +304,43 @@ def _insert(rows: list[tuple]) -> None:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
 
-def do_compute_run(run: PayrollRun, user) -> PayrollRun:
+def _may_compute(run: PayrollRun, user) -> None:
     if not authority.operates(user, run.payer, run.hospital_centre_id):
         raise PayrollRefused(_("Vous ne tenez pas la paie de ce payeur."))
+    if run.state == PayrollRun.State.CLOSED:
+        raise PayrollRefused(_("Cette paie est clôturée : elle ne change plus. Une correction passe par la paie "
+                               "du mois suivant."))
+
+
+def _no_progress(done: int, total: int | None = None, step: str = "", step_params: dict | None = None) -> None:
+    pass
+
+
+# The steps of a computation, as the job page shows them (translated when read).
+READING = gettext_noop("Lecture des statuts")
+PRICING = gettext_noop("Calcul des lignes du mois")
+ADJUSTING = gettext_noop("Régularisations des mois clos")
+WRITING = gettext_noop("Enregistrement de %(n)s lignes")
+
+
+def do_compute_run(run: PayrollRun, user, progress=_no_progress) -> PayrollRun:
+    """Compute the run's lines in one transaction: stopped midway, nothing of it stays; run again,
+    it throws its lines away and computes them anew. `progress(done, total, step)` hears how far it got."""
+    _may_compute(run, user)
     with transaction.atomic():
         run = PayrollRun.objects.select_for_update().get(pk=run.pk)
-        if run.state == PayrollRun.State.CLOSED:
-            raise PayrollRefused(_("Cette paie est clôturée : elle ne change plus. Une correction passe par la paie "
-                                   "du mois suivant."))
+        _may_compute(run, user)
+        progress(0, None, READING)
         PayLine.objects.filter(run=run).delete()
         table = parameter_table()
         span = month_span(month_key(run.month))
         rows, problems = [], []
-        for status in load(overlapping(payer_statuses(run), span), span):
+        statuses = list(load(overlapping(payer_statuses(run), span), span))
+        # Two more steps after the statuses: the adjustments, then the writing.
+        total, every = len(statuses) + 2, max(1, len(statuses) // 50)
+        for done, status in enumerate(statuses):
+            if done % every == 0:
+                progress(done, total, PRICING)
             try:
                 priced = price(run, status, run.month, table)
             except MonthNotPriced as error:
@@ -318,9 +348,11 @@ def do_compute_run(run: PayrollRun, user) -> PayrollRun:
                 continue
             for line in priced:
                 rows.append(_row(run, status, line, PayLine.Kind.REGULAR, run.month))
+        progress(len(statuses), total, ADJUSTING)
         for status, line, extra in _adjustments(run, table, problems):
             rows.append(_row(run, status, line, PayLine.Kind.ADJUSTMENT, extra["month"], extra["reason"],
                              extra["detail"], extra["previously_paid"]))
+        progress(len(statuses) + 1, total, WRITING, {"n": len(rows)})
         _insert(rows)
         totals = PayLine.objects.filter(run=run).aggregate(total=Sum("amount"), trainees=Count("person", distinct=True))
         run.total = totals["total"] or ZERO
@@ -329,8 +361,52 @@ def do_compute_run(run: PayrollRun, user) -> PayrollRun:
         run.state = PayrollRun.State.COMPUTED
         run.computed_by, run.computed_at = user, timezone.now()
         run.approved_by = run.approved_at = None
+        run._history_user = user  # computed by the worker, outside any request
         run.save()
     return run
+
+
+# A run of 30,000 trainees takes a minute or more: the worker computes it while the page polls.
+COMPUTE_JOB = "payroll.compute_run"
+
+
+def compute_key(run: PayrollRun) -> str:
+    return f"{COMPUTE_JOB}:{run.pk}"
+
+
+def computing(run: PayrollRun) -> Job | None:
+    """The computation queued or running for the run, if any (its page links to it)."""
+    return Job.objects.active().filter(key=compute_key(run)).first()
+
+
+def do_start_compute(run: PayrollRun, user) -> Job:
+    """Queue the computation (refused at once if the user may not compute this run); a second
+    click while it is queued or running gives the same job."""
+    _may_compute(run, user)
+    return jobs.do_start_job(COMPUTE_JOB, run.pk, user.pk, key=compute_key(run), label=_compute_label(run.pk),
+                             by=user)
+
+
+def _compute_label(run_id: int) -> str:
+    run = PayrollRun.objects.select_related("hospital_centre", "health_group").get(pk=run_id)
+    language = "ar" if (get_language() or "fr").startswith("ar") else "fr"
+    return _("Calcul de la paie de %(month)s — %(name)s") % {
+        "month": run.month.strftime("%m/%Y"), "name": run.payer_name(language)}
+
+
+def _compute_readers(user, run_id: int, user_id: int) -> bool:
+    """Who reads the run's page (views_runs._run): the payroll's readers, in their scope."""
+    return authority.reads_payroll(user) and PayrollRun.objects.visible_to(user).filter(pk=run_id).exists()
+
+
+@jobs.job_kind(COMPUTE_JOB, label=lambda run_id, user_id: _compute_label(run_id), readers=_compute_readers,
+               atomic=True, opens=gettext_noop("Ouvrir la paie"))
+def _compute_job(job: Job, run_id: int, user_id: int) -> str:
+    def progress(done, total=None, step="", step_params=None):
+        jobs.do_record_progress(job, done, total, step, step_params)
+
+    do_compute_run(PayrollRun.objects.get(pk=run_id), get_user_model().objects.get(pk=user_id), progress)
+    return reverse("payroll:run-detail", args=[run_id])
 
 
 # --- approve, close ----------------------------------------------------------------------------

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from residanat.formats import amount_text, isolate
 from residanat.people.models import Person
 from residanat.common.actions import perform
 from residanat.common.feedback import report_form_errors
@@ -200,6 +199,7 @@ def run_detail(request, pk):
         "run": run, "name": run.payer_name(_language()), "stale": stale, "signatures": _signatures(run),
         "history": history, "totals": run_totals(run) if run.state != State.OPEN else None,
         "outputs": _output_links(run), "problems": _problems(run), **_actions(request.user, run, stale),
+        "computing": runs.computing(run),
     })
 
 
@@ -218,9 +218,12 @@ def _operates(user, run) -> bool:
 @login_required
 @require_POST
 def run_compute(request, pk):
-    return _act(request, pk, _operates, runs.do_compute_run,
-                lambda run: _("Paie calculée : %(n)s stagiaires, %(total)s MAD.") % {
-                    "n": run.trainees, "total": isolate(amount_text(run.total))})
+    """Queues the computation and sends to its job page, which polls and links back to the run."""
+    run = _run(request, pk)
+    if not _operates(request.user, run):
+        raise PermissionDenied
+    started = perform(request, runs.do_start_compute, run, request.user)
+    return redirect("ops:job", pk=started.result.pk) if started else _back(run)
 
 
 @login_required

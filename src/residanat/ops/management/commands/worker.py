@@ -5,7 +5,7 @@ import time
 
 from django_tasks_db.management.commands import db_worker
 
-from residanat.ops.heartbeat import record_heartbeat, record_worker_beat
+from residanat.ops.heartbeat import record_heartbeat
 from residanat.ops.jobs import do_requeue_abandoned
 
 # Well under heartbeat.LATE_AFTER, and rare enough not to write at every poll of the queue.
@@ -24,7 +24,6 @@ class Worker(db_worker.Worker):
         now = time.monotonic()
         if not self.running_task and now - self._last_beat >= BEAT_EVERY:
             record_heartbeat()
-            record_worker_beat(self.worker_id)
             # A job whose worker died midway is picked up again by the next worker alive, at once
             # by the same worker started again under its fixed id (it holds no job here).
             do_requeue_abandoned(own=self.worker_id)
