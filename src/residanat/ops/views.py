@@ -10,7 +10,8 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import translate_url
-from django.utils.translation import get_language
+from django.conf import settings
+from django.utils import translation
 from django.views.decorators.http import require_POST
 
 from .jobs import can_read, do_retry_job, job_error, job_opens, job_step, job_title
@@ -30,8 +31,16 @@ def job(request, pk):
     template = "ops/job_poll.html" if request.htmx else "ops/job.html"
     return render(request, template, {"job": job, "title": job_title(job), "step": job_step(job),
                                       "error": job_error(job), "opens": job_opens(job),
-                                      # made by the worker in French: the link in the reader's language
-                                      "result_url": translate_url(job.result_url, get_language())})
+                                      "result_url": _in_readers_language(job.result_url)})
+
+
+def _in_readers_language(url: str) -> str:
+    # The worker makes the link in the default language, without prefix; translate_url resolves it
+    # in the active language, where an Arabic page would not find it (it wants /ar/): resolve it
+    # in the language it was made in, reverse it in the reader's.
+    reader = translation.get_language()
+    with translation.override(settings.LANGUAGE_CODE):
+        return translate_url(url, reader)
 
 
 @login_required
