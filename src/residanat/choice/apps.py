@@ -9,4 +9,4 @@ class ChoiceConfig(AppConfig):
     def ready(self):
         # The kinds of documents this app issues, with their readers, are registered on import: the
         # register (documents.kinds.readable) must know them all before the first download.
-        from . import documents  # noqa: F401
+        from . import documents, provisional  # noqa: F401  (provisional: its job kind)
