@@ -101,6 +101,12 @@ def test_provisional_post_is_serial_dictatorship_after_every_save(world):
     # Per-post fill: as many placements as the computation says filled.
     for code, filled in p.filled.items():
         assert ProvisionalPlacement.objects.filter(post__code=code, chooser__session=world.session).count() == filled
+    # "Why not" each better wish, from the live fill, is what the engine explains in a round.
+    rnd = do_run_round(world.session, world.w.dean)
+    for placement in rnd.placements.all():
+        live = provisional.placement_of(placement.chooser)
+        assert [(w["code"], w["outcome"], w.get("quota")) for w in live["wishes"]] == \
+            [(w["code"], w["outcome"], w.get("quota")) for w in placement.wishes]
 
 
 def test_two_saves_while_a_job_is_queued_make_one_job_that_takes_both(world):
@@ -234,3 +240,18 @@ def test_wishes_page_shows_the_live_post_and_the_what_if(world):
     text = fragment.content.decode()
     assert 'id="what-if"' in text and "vœu n° 1" in text
     assert WishList.objects.filter(chooser=world.chooser("R0002")).count() == 1
+
+
+def test_office_sees_the_live_fill_and_cutoffs_and_a_laureate_does_not(world, verified_client):
+    pedia = Post.objects.get(session=world.session, code="chu-test-medical-pedia")
+    world.save("R0001", [pedia])
+    world.save("R0002", [pedia])
+    run_worker()
+    client = verified_client(world.w.dean)
+    page = client.get(f"/choix/{world.session.slug}/provisoire/?q=pedia").content.decode()
+    assert 'id="live-summary"' in page and "Pedia" in page and "Cardio" not in page
+    row = page[page.index('title="chu-test-medical-pedia"'):]
+    assert '<td class="num">1</td><td class="num">1</td>' in row[:400]  # 1 filled, last admitted order 1
+    laureate = Client()
+    laureate.force_login(world.users["R0001"])
+    assert laureate.get(f"/choix/{world.session.slug}/provisoire/").status_code == 404

@@ -337,7 +337,6 @@ class Provisional(models.Model):
     as_of = models.DateTimeField(_("au"), null=True, blank=True)  # when the lists it used were read
     seconds = models.FloatField(default=0)
     algorithm = models.CharField(max_length=30, blank=True)
-    stable = models.BooleanField(null=True)
     assigned = models.PositiveIntegerField(_("affectés"), default=0)
     unassigned = models.PositiveIntegerField(_("sans poste"), default=0)
     cutoffs = models.JSONField(_("derniers rangs admis"), default=dict)
@@ -358,12 +357,11 @@ class ProvisionalPlacementQuerySet(CompetitionScopedQuerySet):
 
 class ProvisionalPlacement(models.Model):
     """A chooser's provisional post in the latest live computation; rewritten only when it changed.
-    `refused`: why not each better wish, as the engine explains it (`full` or `quota`)."""
+    Why not each better wish follows from the computation's fill (provisional.placement_of)."""
 
     chooser = models.OneToOneField(Chooser, on_delete=models.CASCADE, related_name="provisional")
     post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     wish_number = models.PositiveIntegerField(_("vœu n°"), null=True, blank=True)
     wish_list_number = models.PositiveIntegerField(_("version des vœux"), null=True, blank=True)
-    refused = models.JSONField(default=list)
 
     objects = ProvisionalPlacementQuerySet.as_manager()

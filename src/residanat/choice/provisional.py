@@ -21,6 +21,7 @@ from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from residanat.matching.engine import program_scores, solve
 from residanat.ops import jobs
 from residanat.ops.models import Job
 
@@ -28,17 +29,37 @@ from .models import Choice, ChoiceSession, Chooser, Post, Provisional, Provision
 from .rounds import _wish_details, session_offer
 
 JOB = "choice.provisional"
-# A wish list in force, as the computation reads it (no model instance: 50,000 of them per run).
-LiveList = namedtuple("LiveList", "pk number posts")
+# A wish list in force, as the computation reads it (no model instance: 50,000 of them per run),
+# with its posts' codes in the engine's terms.
+LiveList = namedtuple("LiveList", "pk number posts codes")
 BATCH = 2000
+# What a process already read, so that a computation reads again only what changed since the last
+# one. Per session: the lists by chooser (a version's row never changes: keyed by its pk), and the
+# placements as this process last stored them (valid while `computations` is still its own count).
+_LISTS: dict[tuple, dict[int, LiveList]] = {}
+_STORED: dict[tuple, tuple[int, dict]] = {}
+
+
+def _memo(session: ChoiceSession) -> tuple:
+    # The creation time too: a database emptied and filled again (tests) may give an id back.
+    return session.pk, session.created_at
 
 
 def lists_in_force(session: ChoiceSession) -> dict[int, LiveList]:
-    """The latest version of every chooser's list, in one query (no older version is read)."""
+    """The latest version of every chooser's list: which one is read from the database each time
+    (ids only); the posts of a version this process has not seen yet, only those."""
     newer = WishList.objects.filter(chooser=OuterRef("chooser"), number__gt=OuterRef("number"))
-    rows = (WishList.objects.filter(chooser__session=session).exclude(Exists(newer))
-            .values_list("chooser_id", "pk", "number", "posts"))
-    return {chooser: LiveList(pk, number, posts) for chooser, pk, number, posts in rows}
+    heads = list(WishList.objects.filter(chooser__session=session).exclude(Exists(newer))
+                 .values_list("chooser_id", "pk"))
+    cache = _LISTS.setdefault(_memo(session), {})
+    missing = [pk for chooser, pk in heads if chooser not in cache or cache[chooser].pk != pk]
+    if missing:
+        codes = dict(Post.objects.filter(session=session).values_list("pk", "code"))
+        for i in range(0, len(missing), BATCH):
+            for chooser, pk, number, posts in (WishList.objects.filter(pk__in=missing[i:i + BATCH])
+                                               .values_list("chooser_id", "pk", "number", "posts")):
+                cache[chooser] = LiveList(pk, number, posts, tuple(codes[p] for p in posts if p in codes))
+    return {chooser: cache[chooser] for chooser, _pk in heads}
 
 
 def _key(provisional: Provisional) -> str:
@@ -79,58 +100,66 @@ def _provisional_job(job: Job, session_id: int) -> str:
                 return ""
 
 
-def _stored(entries: list[dict]) -> list[dict]:
-    # The cutoff of a full wish is the computation's (Provisional.cutoffs): not repeated per laureate,
-    # so a placement is rewritten only when the laureate's own outcome changed.
-    return [{k: v for k, v in e.items() if k != "cutoff"} for e in entries]
-
-
 def do_compute_provisional(session: ChoiceSession, request: int | None = None) -> Provisional:
     """Run the engine on everybody's lists in force and store the result: the per-post fill and
-    cutoffs, and each chooser's placement (rows rewritten only where they changed)."""
+    cutoffs, and each chooser's placement (rows rewritten only where they changed). The "why not"
+    of each wish follows from the fill (`placement_of`), so the engine explains nothing here, and
+    the stability of serial dictatorship on one master list needs no check at every save (the
+    recorded rounds check it)."""
     started = time.perf_counter()
     as_of = timezone.now()
     lists = lists_in_force(session)
-    allocation = session_offer(session, lists, items=False).run(explanations=True)
-    result = allocation.result
+    offer = session_offer(session, lists, items=False)
+    instance = offer.instance()
+    matching = solve(instance)
+    filled, cutoffs = program_scores(instance, matching.assignment)
     fresh = {}
-    for p in allocation.placed:
-        chooser = p.wisher.item
-        fresh[chooser] = (p.program.item if p.program else None, p.wish_number,
-                          lists[chooser].number if chooser in lists else None,
-                          _stored(result["explanations"][p.wisher.id]))
+    for c, p in enumerate(matching.assignment):
+        chooser = offer.wishers[c].item
+        fresh[chooser] = (offer.programs[p].item if p >= 0 else None,
+                          instance.candidate_prefs[c].index(p) + 1 if p >= 0 else None,
+                          lists[chooser].number if chooser in lists else None)
     with transaction.atomic():
         Provisional.objects.get_or_create(session=session)
         provisional = Provisional.objects.select_for_update().get(session=session)
         if provisional.as_of is not None and provisional.as_of > as_of:
             return provisional  # a later computation already stored (never with one job at a time)
-        old = {row[0]: row for row in ProvisionalPlacement.objects.filter(chooser__session=session)
-               .values_list("chooser_id", "pk", "post_id", "wish_number", "wish_list_number", "refused")}
+        known = _STORED.get(_memo(session))
+        if known is not None and known[0] == provisional.computations:
+            old = known[1]
+        else:
+            old = {row[0]: row[1:] for row in ProvisionalPlacement.objects.filter(chooser__session=session)
+                   .values_list("chooser_id", "pk", "post_id", "wish_number", "wish_list_number")}
         changed, added = [], []
-        for chooser, (post, number, version, refused) in fresh.items():
+        for chooser, outcome in fresh.items():
             row = old.get(chooser)
             if row is None:
-                added.append(ProvisionalPlacement(chooser_id=chooser, post_id=post, wish_number=number,
-                                                  wish_list_number=version, refused=refused))
-            elif row[2:] != (post, number, version, refused):
-                changed.append(ProvisionalPlacement(pk=row[1], chooser_id=chooser, post_id=post, wish_number=number,
-                                                    wish_list_number=version, refused=refused))
-        gone = [row[1] for chooser, row in old.items() if chooser not in fresh]
+                added.append(ProvisionalPlacement(chooser_id=chooser, post_id=outcome[0], wish_number=outcome[1],
+                                                  wish_list_number=outcome[2]))
+            elif row[1:] != outcome:
+                changed.append(ProvisionalPlacement(pk=row[0], chooser_id=chooser, post_id=outcome[0],
+                                                    wish_number=outcome[1], wish_list_number=outcome[2]))
+        gone = [row[0] for chooser, row in old.items() if chooser not in fresh]
         if gone:
             ProvisionalPlacement.objects.filter(pk__in=gone).delete()
         ProvisionalPlacement.objects.bulk_create(added, batch_size=BATCH)
-        ProvisionalPlacement.objects.bulk_update(changed, ["post", "wish_number", "wish_list_number", "refused"],
-                                                 batch_size=BATCH)
+        ProvisionalPlacement.objects.bulk_update(changed, ["post", "wish_number", "wish_list_number"], batch_size=BATCH)
+        pids = instance.program_ids
         provisional.as_of = as_of
-        provisional.algorithm, provisional.stable = result["algorithm"], result["stable"]
-        provisional.cutoffs, provisional.filled = result["cutoffs"], result["filled"]
-        provisional.assigned = sum(1 for v in result["assignments"].values() if v is not None)
-        provisional.unassigned = len(result["unassigned"])
+        provisional.algorithm = matching.algorithm
+        provisional.cutoffs, provisional.filled = dict(zip(pids, cutoffs)), dict(zip(pids, filled))
+        provisional.assigned = sum(1 for p in matching.assignment if p >= 0)
+        provisional.unassigned = len(matching.assignment) - provisional.assigned
         provisional.computations += 1
         if request is not None:
             provisional.computed = max(provisional.computed, request)
         provisional.seconds = time.perf_counter() - started
         provisional.save()
+    if all(a.pk is not None for a in added):  # the database gave back the new rows' ids
+        ids = {c: row[0] for c, row in old.items()} | {a.chooser_id: a.pk for a in added}
+        _STORED[_memo(session)] = (provisional.computations, {c: (ids[c], *outcome) for c, outcome in fresh.items()})
+    else:
+        _STORED.pop(_memo(session), None)
     return provisional
 
 
@@ -159,6 +188,27 @@ def _details(codes, got, cutoffs, filled, refused, by_code) -> list[dict]:
     return wishes
 
 
+def _why_not(codes, got, filled, by_code) -> list[dict]:
+    """Why not each wish before the one obtained, from the computation's fill, as the engine's
+    `explain` says it for serial dictatorship: a post with a seat left whose pool was spent
+    ("quota"), else "full" (nobody called after takes a seat the laureate wanted)."""
+    pool_filled: dict[int, int] = {}
+    for post in by_code.values():
+        if post.quota_id:
+            pool_filled[post.quota_id] = pool_filled.get(post.quota_id, 0) + filled.get(post.code, 0)
+    out = []
+    for code in codes:
+        if code == got:
+            break
+        post = by_code[code]
+        spent = post.quota_id and pool_filled[post.quota_id] >= post.quota.capacity - post.quota.taken
+        if spent and filled.get(code, 0) < post.capacity - post.taken:
+            out.append({"program": code, "reason": "quota", "quota": post.quota.code})
+        else:
+            out.append({"program": code, "reason": "full"})
+    return out
+
+
 def placement_of(chooser: Chooser) -> dict | None:
     """The chooser's provisional post in the latest computation: the post, the wish it was, the
     version of the list it used, when, and each wish with its cutoff and why not."""
@@ -172,11 +222,12 @@ def placement_of(chooser: Chooser) -> dict | None:
     used = (chooser.wish_lists.filter(number=row.wish_list_number).values_list("posts", flat=True).first()
             if row.wish_list_number else None) or []
     codes = [codes_by_id[pid] for pid in used if pid in codes_by_id]
+    got = row.post.code if row.post_id else None
     return {"provisional": provisional, "post": row.post, "wish_number": row.wish_number,
             "wish_list_number": row.wish_list_number, "as_of": provisional.as_of,
             "pending": is_pending(provisional),
-            "wishes": _details(codes, row.post.code if row.post_id else None, provisional.cutoffs,
-                               provisional.filled, row.refused, by_code)}
+            "wishes": _details(codes, got, provisional.cutoffs, provisional.filled,
+                               _why_not(codes, got, provisional.filled, by_code), by_code)}
 
 
 def earlier_cutoffs(session: ChoiceSession) -> dict[tuple[str, str], list[tuple[int, int | None]]]:
@@ -212,11 +263,11 @@ def what_if(chooser: Chooser, post_ids: list[int]) -> dict:
         raise ValidationError(_("Les vœux ne sont pas ouverts."))
     ids = check_wishes(chooser, post_ids)
     lists = lists_in_force(session)
-    lists[chooser.pk] = LiveList(None, None, ids)
+    codes_by_id = dict(Post.objects.filter(session=session).values_list("pk", "code"))
+    lists[chooser.pk] = LiveList(None, None, ids, tuple(codes_by_id[pid] for pid in ids))
     allocation = session_offer(session, lists, items=False, up_to=chooser.order).run(explanations=True)
     mine = allocation.by_wisher().get(str(chooser.pk))
     by_code = _posts_by_code(session)
-    codes_by_id = {p.pk: p.code for p in by_code.values()}
     codes = [codes_by_id[pid] for pid in ids]
     provisional = current(session)
     result = allocation.result

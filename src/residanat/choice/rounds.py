@@ -27,7 +27,7 @@ State = ChoiceSession.State
 def session_offer(session: ChoiceSession, lists=None, *, items: bool = True, up_to: int | None = None) -> pipeline.Offer:
     """What the engine gets of the session as it stands: the seats still open (pools as quotas),
     every laureate without a seat in the call order, with their wishes in force (`lists`: per
-    chooser id, anything with `.posts`). Without `items`, the wishers carry their chooser's id
+    chooser id, anything with `.posts`, or `.codes`). Without `items`, the wishers carry their chooser's id
     and the programs their post's id (the live computation needs no more); with `up_to`, only
     the laureates called up to that order (serial dictatorship: nobody after counts for them)."""
     lists = current_lists(session) if lists is None else lists
@@ -47,10 +47,17 @@ def session_offer(session: ChoiceSession, lists=None, *, items: bool = True, up_
                                tuple(p.code for p in posts.values() if p.quota_id == q.pk))
                 for q in Quota.objects.filter(session=session)],
         wishers=[pipeline.Wisher(str(pk), order,
-                                 tuple(posts[pid].code for pid in (lists[pk].posts if pk in lists else [])
-                                       if pid in posts),
+                                 _preferences(lists.get(pk), posts),
                                  item)
                  for pk, order, item in called if pk not in holding])
+
+
+def _preferences(wishes, posts: dict) -> tuple[str, ...]:
+    """The codes of a list's posts (a list read by provisional.lists_in_force carries them already)."""
+    if wishes is None:
+        return ()
+    codes = getattr(wishes, "codes", None)
+    return codes if codes is not None else tuple(posts[pid].code for pid in wishes.posts if pid in posts)
 
 
 def build_instance(session: ChoiceSession, lists=None) -> tuple[Instance, dict]:
