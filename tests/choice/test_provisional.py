@@ -20,7 +20,7 @@ from residanat.concours.models import MeritEntry
 from residanat.ops.models import Job
 from tests.accounts.factories import user_with_role
 from tests.api.helpers import token_client
-from tests.choice.world import ChoiceWorld
+from tests.choice.world import ChoiceWorld, close_deadline
 from tests.ops.helpers import run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -255,3 +255,26 @@ def test_office_sees_the_live_fill_and_cutoffs_and_a_laureate_does_not(world, ve
     laureate = Client()
     laureate.force_login(world.users["R0001"])
     assert laureate.get(f"/choix/{world.session.slug}/provisoire/").status_code == 404
+
+
+def test_what_if_quotes_the_cutoffs_of_earlier_years(world):
+    """An earlier year's session of the same faculty, closed by its binding round: its cutoff per
+    specialty and seat type is shown beside each wish."""
+    earlier = ChoiceWorld(seats={"pedia": 1, "cardio": 3}, year=2025, slug="residanat-2025-test", specialties=world.w.specialties,
+                          faculty=world.w.competition.faculty, hospital_centre=world.w.competition.hospital_centre)
+    for n in range(1, 4):
+        earlier.laureate(f"E{n:04d}", n)
+    old = do_open_wishes(earlier.session(), timezone.now() + dt.timedelta(days=1), earlier.dean)
+    old_posts = {p.specialty.code: p for p in Post.objects.filter(session=old)}
+    for chooser in Chooser.objects.filter(session=old).order_by("order"):
+        do_save_wishes(chooser, [old_posts["pedia"].pk, old_posts["cardio"].pk], earlier.dean)
+    close_deadline(old)
+    do_run_round(old, earlier.dean, binding=True)  # pedia to order 1, cardio to 2 and 3
+    client = token_client(world.users["R0002"])
+    body = client.post(f"/api/v1/choice/sessions/{world.session.slug}/me/what-if",
+                       {"posts": ["chu-test-medical-pedia", "chu-test-medical-cardio", "chu-test-medical-neuro"]},
+                       content_type="application/json").json()
+    earlier_of = {w["code"]: w["earlier"] for w in body["wishes"]}
+    assert earlier_of["chu-test-medical-pedia"] == [[2025, 1]]
+    assert earlier_of["chu-test-medical-cardio"] == [[2025, 3]]
+    assert earlier_of["chu-test-medical-neuro"] == []
