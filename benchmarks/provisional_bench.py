@@ -221,9 +221,12 @@ def main() -> int:
     saves = []  # (request number, time saved, chooser id, version)
     by_chooser = {pk: chooser for pk, chooser in Chooser.objects.in_bulk(choosers).items()}
     save_times = []
+    # Bounded in time: the saves the rate asks for, as many as fit in `seconds` (a slow machine saves fewer).
     total = int(args.rate * args.seconds)
     begin = time.perf_counter()
     for i in range(total):
+        if time.perf_counter() - begin >= args.seconds:
+            break
         wait = begin + i / args.rate - time.perf_counter()
         if wait > 0:
             time.sleep(wait)
@@ -276,7 +279,8 @@ def main() -> int:
     print(f"| plain recomputation in this process: engine (read lists, solve, explain) | {engine_only * 1000:.0f} ms |")
     print(f"| plain recomputation in this process: engine + store, first (every placement written) | {first_store * 1000:.0f} ms |")
     print(f"| plain recomputation in this process: engine + store, again (placements unchanged) | {recompute * 1000:.0f} ms |")
-    print(f"| lists saved | {len(saves):,} in {load_duration:.1f} s ({len(saves) / load_duration:.1f}/s asked {args.rate:.0f}/s) |")
+    print(f"| lists saved (one thread, as the pages and the API save them) | {len(saves):,} in {load_duration:.1f} s "
+          f"({len(saves) / load_duration:.1f}/s; asked {args.rate:.0f}/s) |")
     print(f"| save (do_save_wishes) p50 / p95 | {percentile(save_times, .5) * 1000:.0f} ms / {percentile(save_times, .95) * 1000:.0f} ms |")
     print(f"| computations by the worker during the load | {provisional.computations - before:,} (last took {provisional.seconds * 1000:.0f} ms) |")
     print(f"| saves per computation (coalesced) | {len(saves) / max(1, provisional.computations - before):.0f} |")

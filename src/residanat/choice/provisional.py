@@ -17,7 +17,8 @@ from collections import namedtuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, F, Max, OuterRef
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,8 +72,8 @@ def do_request_provisional(session: ChoiceSession) -> Provisional:
     reads `requested` also sees that save's list). Starts a job unless one is on it; a job that
     died (failed, worker killed and gone) is replaced."""
     with transaction.atomic():
-        Provisional.objects.get_or_create(session=session)
-        provisional = Provisional.objects.select_for_update().get(session=session)
+        provisional = (Provisional.objects.select_for_update().filter(session=session).first()
+                       or Provisional.objects.create(session=session))  # under the session's lock: one creates it
         provisional.requested += 1
         if provisional.running and not jobs.is_running(_key(provisional)):
             provisional.running = False
@@ -119,11 +120,12 @@ def do_compute_provisional(session: ChoiceSession, request: int | None = None) -
         fresh[chooser] = (offer.programs[p].item if p >= 0 else None,
                           instance.candidate_prefs[c].index(p) + 1 if p >= 0 else None,
                           lists[chooser].number if chooser in lists else None)
+    provisional, _created = Provisional.objects.get_or_create(session=session)
+    if provisional.as_of is not None and provisional.as_of > as_of:
+        return provisional  # a later computation already stored (never with one job at a time)
+    # The placements first, the row last: the row (which every save bumps) is locked only from its
+    # update to the commit, not while the placements are written.
     with transaction.atomic():
-        Provisional.objects.get_or_create(session=session)
-        provisional = Provisional.objects.select_for_update().get(session=session)
-        if provisional.as_of is not None and provisional.as_of > as_of:
-            return provisional  # a later computation already stored (never with one job at a time)
         known = _STORED.get(_memo(session))
         if known is not None and known[0] == provisional.computations:
             old = known[1]
@@ -145,16 +147,13 @@ def do_compute_provisional(session: ChoiceSession, request: int | None = None) -
         ProvisionalPlacement.objects.bulk_create(added, batch_size=BATCH)
         ProvisionalPlacement.objects.bulk_update(changed, ["post", "wish_number", "wish_list_number"], batch_size=BATCH)
         pids = instance.program_ids
-        provisional.as_of = as_of
-        provisional.algorithm = matching.algorithm
-        provisional.cutoffs, provisional.filled = dict(zip(pids, cutoffs)), dict(zip(pids, filled))
-        provisional.assigned = sum(1 for p in matching.assignment if p >= 0)
-        provisional.unassigned = len(matching.assignment) - provisional.assigned
-        provisional.computations += 1
-        if request is not None:
-            provisional.computed = max(provisional.computed, request)
-        provisional.seconds = time.perf_counter() - started
-        provisional.save()
+        assigned = sum(1 for p in matching.assignment if p >= 0)
+        Provisional.objects.filter(pk=provisional.pk).update(
+            as_of=as_of, algorithm=matching.algorithm, cutoffs=dict(zip(pids, cutoffs)), filled=dict(zip(pids, filled)),
+            assigned=assigned, unassigned=len(matching.assignment) - assigned, computations=F("computations") + 1,
+            computed=Greatest(F("computed"), request if request is not None else 0),
+            seconds=time.perf_counter() - started)
+    provisional.refresh_from_db()
     if all(a.pk is not None for a in added):  # the database gave back the new rows' ids
         ids = {c: row[0] for c, row in old.items()} | {a.chooser_id: a.pk for a in added}
         _STORED[_memo(session)] = (provisional.computations, {c: (ids[c], *outcome) for c, outcome in fresh.items()})
