@@ -33,39 +33,11 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def database_name(url: str) -> str:
-    return urlsplit(url).path.lstrip("/")
-
-
-def check_name(url: str) -> None:
-    # The script drops the database it is given: never a database someone works in.
-    name = database_name(url)
-    if "bench" not in name or name in ("residanat", "residanat_main"):
-        raise SystemExit(f"refusing database {name!r}: the script creates and drops it, give a name containing "
-                         "'bench' (e.g. residanat_bench)")
-
-
-def _maintenance(url: str):
-    import psycopg
-
-    parts = urlsplit(url.replace("postgres://", "postgresql://", 1))
-    return psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True)
-
-
-def configure(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "0"
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-production-0123456789")
-    os.environ.setdefault("HTTPS", "0")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "residanat.settings")
-    import django
-
-    django.setup()
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The database helpers of the payroll benchmark: a fresh PostgreSQL database (named "…bench…") or SQLite file.
+from payroll_bench import _maintenance, check_name, configure, database_name  # noqa: E402
 
 
 def populate(laureates: int, posts: int, wishes: int, seed: int = 2326):

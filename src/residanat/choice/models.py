@@ -191,7 +191,20 @@ class WishList(models.Model):
         constraints = [models.UniqueConstraint(fields=["chooser", "number"], name="wish_list_unique_number")]
 
 
-class Round(models.Model):
+class AssignmentFigures(models.Model):
+    """What an engine run gives per post, kept by the recorded rounds and the live computation."""
+
+    algorithm = models.CharField(max_length=30, blank=True)
+    assigned = models.PositiveIntegerField(_("affectés"), default=0)
+    unassigned = models.PositiveIntegerField(_("sans poste"), default=0)
+    cutoffs = models.JSONField(_("derniers rangs admis"), default=dict)
+    filled = models.JSONField(_("places prises"), default=dict)
+
+    class Meta:
+        abstract = True
+
+
+class Round(AssignmentFigures):
     """A simulation round (or the binding final one): the engine run on the wishes in force."""
 
     session = models.ForeignKey(ChoiceSession, on_delete=models.CASCADE, related_name="rounds")
@@ -201,12 +214,7 @@ class Round(models.Model):
     run_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="+")
     binding = models.BooleanField(_("définitif"), default=False)
-    algorithm = models.CharField(max_length=30, blank=True)
     stable = models.BooleanField(null=True)
-    assigned = models.PositiveIntegerField(_("affectés"), default=0)
-    unassigned = models.PositiveIntegerField(_("sans poste"), default=0)
-    cutoffs = models.JSONField(_("derniers rangs admis"), default=dict)
-    filled = models.JSONField(_("places prises"), default=dict)
 
     objects = ChildQuerySet.as_manager()
 
@@ -318,7 +326,7 @@ class LogEntry(models.Model):
         ]
 
 
-class Provisional(models.Model):
+class Provisional(AssignmentFigures):
     """The live provisional assignment of a session (issue 23 item 1): the engine run again on
     everybody's wishes in force after every saved list, in a background job. Not a round: it is
     not logged and is overwritten by the next computation; rounds at set times stay recorded.
@@ -336,11 +344,6 @@ class Provisional(models.Model):
     computations = models.PositiveIntegerField(default=0)
     as_of = models.DateTimeField(_("au"), null=True, blank=True)  # when the lists it used were read
     seconds = models.FloatField(default=0)
-    algorithm = models.CharField(max_length=30, blank=True)
-    assigned = models.PositiveIntegerField(_("affectés"), default=0)
-    unassigned = models.PositiveIntegerField(_("sans poste"), default=0)
-    cutoffs = models.JSONField(_("derniers rangs admis"), default=dict)
-    filled = models.JSONField(_("places prises"), default=dict)
 
     objects = ChildQuerySet.as_manager()
 
