@@ -248,7 +248,7 @@ def main() -> int:
     print()
     print("| measure | value |")
     print("|---|---|")
-    print(f"| plain recomputation in this process: engine (read lists, solve, explain) | {engine_only * 1000:.0f} ms |")
+    print(f"| plain recomputation in this process: engine as a round runs it (read lists, solve, check stability, explain) | {engine_only * 1000:.0f} ms |")
     print(f"| plain recomputation in this process: engine + store, first (every placement written) | {first_store * 1000:.0f} ms |")
     print(f"| plain recomputation in this process: engine + store, again (placements unchanged) | {recompute * 1000:.0f} ms |")
     print(f"| lists saved (one thread, as the pages and the API save them) | {len(saves):,} in {load_duration:.1f} s "

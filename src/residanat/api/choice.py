@@ -121,7 +121,7 @@ class OwnPlaceOut(Schema):
     provisional: ProvisionalOut | None
 
 
-class WishesIn(Schema):
+class PostWishesIn(Schema):
     posts: list[str]  # post codes, most wanted first
 
 
@@ -265,7 +265,7 @@ def own_place(request, slug: str):
 
 @router.put("/sessions/{slug}/me/wishes", response={200: OwnPlaceOut, 400: Message, 403: Message},
             url_name="choice-me-wishes")
-def save_own_wishes(request, slug: str, payload: WishesIn):
+def save_own_wishes(request, slug: str, payload: PostWishesIn):
     """Save a new version of the caller's wishes (post codes, most wanted first) until the
     deadline; the live provisional post follows within seconds. Refused with its reason (400): a
     post twice, unknown or not open to the caller's seat type, wishes closed; nothing is saved."""
@@ -281,7 +281,7 @@ def save_own_wishes(request, slug: str, payload: WishesIn):
 
 @router.post("/sessions/{slug}/me/what-if", response={200: WhatIfOut, 400: Message},
              url_name="choice-me-what-if")
-def what_if(request, slug: str, payload: WishesIn):
+def what_if(request, slug: str, payload: PostWishesIn):
     """What the caller would get with these wishes (post codes, most wanted first) against
     everybody else's lists in force. Nothing is saved or logged. Each wish carries the cutoff of
     the latest live computation and of earlier years' sessions."""
