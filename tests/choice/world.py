@@ -29,9 +29,9 @@ def close_deadline(session):
 class ChoiceWorld:
     """`seats`: {specialty code: contract seats} in the medical group; `volunteer`: the medical
     group's pool of volunteer posts for foreigners (decision 0005); `biology`: contract seats of one
-    biology specialty."""
+    biology specialty; `specialties`: {code: Specialty} to reuse rather than create."""
 
-    def __init__(self, seats=None, volunteer=0, biology=0, **competition):
+    def __init__(self, seats=None, volunteer=0, biology=0, specialties=None, **competition):
         if "hospital_centre" not in competition:
             competition["hospital_centre"] = HospitalCentreFactory(code="chu-test")
         self.competition = CompetitionFactory(state=Competition.State.DELIBERATED, **competition)
@@ -39,7 +39,8 @@ class ChoiceWorld:
         self.dean = user_with_role(Role.DEAN_OFFICE, faculty=c.faculty)
         self.specialties = {}
         for code, n in (seats or {"cardio": 2, "pedia": 1}).items():
-            self.specialties[code] = SpecialtyFactory(code=code, name_fr=code.capitalize())
+            # `specialties`: those of another world (an earlier year's competition), reused by code.
+            self.specialties[code] = (specialties or {}).get(code) or SpecialtyFactory(code=code, name_fr=code.capitalize())
             PostAllocation.objects.create(competition=c, seat_type="contract", group="medical", track="medicine",
                                           specialty=self.specialties[code], seats=n)
         if biology:

@@ -27,6 +27,10 @@ ALLOWED = {
     ("deployment/reports.py", "_geometry"): "reads the regions' map shipped with the code",
     ("rules/payroll.py", "month_span"): "a pure function of its argument (first and last day of a month)",
     ("ops/jobs.py", "KINDS"): "filled by job_kind() when each app's module is imported, the same in every process",
+    ("choice/provisional.py", "_LISTS"): "a read-through copy of wish-list versions, rows never changed once written; "
+                                         "which version is in force is read from the database at every computation",
+    ("choice/provisional.py", "_STORED"): "the placements this process last wrote, used only while the database's "
+                                          "computation count is still the one it wrote; else read again",
 }
 
 

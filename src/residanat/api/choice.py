@@ -8,16 +8,20 @@ competition's scope (403 for a laureate). Identity numbers never leave through t
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from residanat.choice import log
+from residanat.choice import log, provisional
 from residanat.choice.models import ChoiceSession, Chooser, Placement, Post
 from residanat.choice.results import assignment_rows, is_final, own_choice, post_lines, sees_every_laureate
 from residanat.choice.seats import remaining_by_post
-from residanat.choice.wishes import current_wish_list
+from residanat.choice.wishes import current_wish_list, do_save_wishes
+
+from .common import Message
 
 router = Router(tags=["choice"])
 
@@ -96,6 +100,16 @@ class PlacementOut(Schema):
     wishes: list[dict]
 
 
+class ProvisionalOut(Schema):
+    """The live provisional post (recomputed after every saved list): null post = none of the
+    wishes had a seat left at the caller's call order."""
+    post: str | None
+    wish_number: int | None
+    as_of: dt.datetime
+    wish_list_version: int | None
+    pending: bool  # a list saved since is not taken in yet (a few seconds)
+
+
 class OwnPlaceOut(Schema):
     order: int
     number: str
@@ -104,6 +118,27 @@ class OwnPlaceOut(Schema):
     choice: ChoiceOut | None
     wishes: WishesOut | None
     placement: PlacementOut | None
+    provisional: ProvisionalOut | None
+
+
+class PostWishesIn(Schema):
+    posts: list[str]  # post codes, most wanted first
+
+
+class WhatIfWishOut(Schema):
+    number: int
+    code: str
+    outcome: str  # assigned, full, quota, not_examined
+    cutoff: int | None  # last call order admitted before the caller, in this what-if
+    latest_cutoff: int | None  # in the latest live computation (everybody)
+    earlier: list[list[int | None]]  # [year, cutoff] of earlier years' sessions, newest first
+
+
+class WhatIfOut(Schema):
+    post: str | None
+    wish_number: int | None
+    as_of: dt.datetime | None  # the live computation whose cutoffs are quoted
+    wishes: list[WhatIfWishOut]
 
 
 class AssignmentOut(Schema):
@@ -181,17 +216,34 @@ def _choice(choice):
             "method": choice.method, "proxy_name": choice.proxy_name, "at": choice.at}
 
 
+def _own_chooser(request, slug) -> Chooser:
+    session = _session(request, slug)
+    return get_object_or_404(Chooser.objects.visible_to(request.auth).select_related("candidate", "session__competition"),
+                             session=session, candidate__person__user=request.auth)
+
+
+def _post_ids(chooser, codes: list[str]) -> list[int]:
+    """Codes to ids; an unknown code is refused by name (400), as a post not open would be."""
+    ids = dict(Post.objects.filter(session=chooser.session_id).values_list("code", "pk"))
+    unknown = [c for c in codes if c not in ids]
+    if unknown:
+        raise DjangoValidationError(_("Postes inconnus : %(codes)s.") % {"codes": ", ".join(unknown)})
+    return [ids[c] for c in codes]
+
+
 @router.get("/sessions/{slug}/me", response=OwnPlaceOut, url_name="choice-me")
 def own_place(request, slug: str):
-    """The caller's own place as a laureate: call order, choice in force, wishes in force and the
-    latest round's provisional post with why not each better wish (404 for anybody else)."""
-    session = _session(request, slug)
-    chooser = get_object_or_404(Chooser.objects.visible_to(request.auth).select_related("candidate"),
-                                session=session, candidate__person__user=request.auth)
+    """The caller's own place as a laureate: call order, choice in force, wishes in force, the
+    latest round's provisional post with why not each better wish, and the live provisional post
+    (`provisional`, recomputed after every saved list) with the list version it used (404 for
+    anybody else)."""
+    chooser = _own_chooser(request, slug)
+    session = chooser.session
     wishes = current_wish_list(chooser)
     codes = dict(Post.objects.filter(session=session).values_list("pk", "code"))
     placement = (Placement.objects.visible_to(request.auth).filter(chooser=chooser, round__run_at__isnull=False)
                  .select_related("round", "post", "wish_list").order_by("-round__number").first())
+    live_post = provisional.placement_of(chooser)
     return {
         "order": chooser.order, "number": chooser.candidate.number, "seat_type": chooser.seat_type,
         "presence": chooser.presence, "choice": _choice(own_choice(chooser)),
@@ -203,6 +255,47 @@ def own_place(request, slug: str):
             "wish_list_version": placement.wish_list.number if placement.wish_list_id else None,
             "wishes": placement.wishes,
         } if placement else None,
+        "provisional": {
+            "post": live_post["post"].code if live_post["post"] else None, "wish_number": live_post["wish_number"],
+            "as_of": live_post["as_of"], "wish_list_version": live_post["wish_list_number"],
+            "pending": live_post["pending"],
+        } if live_post else None,
+    }
+
+
+@router.put("/sessions/{slug}/me/wishes", response={200: OwnPlaceOut, 400: Message, 403: Message},
+            url_name="choice-me-wishes")
+def save_own_wishes(request, slug: str, payload: PostWishesIn):
+    """Save a new version of the caller's wishes (post codes, most wanted first) until the
+    deadline; the live provisional post follows within seconds. Refused with its reason (400): a
+    post twice, unknown or not open to the caller's seat type, wishes closed; nothing is saved."""
+    chooser = _own_chooser(request, slug)
+    try:
+        do_save_wishes(chooser, _post_ids(chooser, payload.posts), request.auth)
+    except PermissionDenied:
+        raise HttpError(403, _("Vous ne pouvez pas modifier ces vœux.")) from None
+    except DjangoValidationError as exc:
+        return 400, {"detail": " ".join(exc.messages)}
+    return own_place(request, slug)
+
+
+@router.post("/sessions/{slug}/me/what-if", response={200: WhatIfOut, 400: Message},
+             url_name="choice-me-what-if")
+def what_if(request, slug: str, payload: PostWishesIn):
+    """What the caller would get with these wishes (post codes, most wanted first) against
+    everybody else's lists in force. Nothing is saved or logged. Each wish carries the cutoff of
+    the latest live computation and of earlier years' sessions."""
+    chooser = _own_chooser(request, slug)
+    try:
+        answer = provisional.what_if(chooser, _post_ids(chooser, payload.posts))
+    except DjangoValidationError as exc:
+        return 400, {"detail": " ".join(exc.messages)}
+    return {
+        "post": answer["post"].code if answer["post"] else None, "wish_number": answer["wish_number"],
+        "as_of": answer["provisional"].as_of if answer["provisional"] else None,
+        "wishes": [{"number": w["number"], "code": w["code"], "outcome": w["outcome"], "cutoff": w["cutoff"],
+                    "latest_cutoff": w["latest_cutoff"], "earlier": [list(e) for e in w["earlier"]]}
+                   for w in answer["wishes"]],
     }
 
 

@@ -10,4 +10,4 @@ class ChoiceConfig(AppConfig):
         # The kinds of documents this app issues, with their readers, are registered on import: the
         # register (documents.kinds.readable) must know them all before the first download; so must the worker its
         # background jobs' kinds (ops.jobs.job_kind).
-        from . import documents, rounds  # noqa: F401
+        from . import documents, provisional, rounds  # noqa: F401

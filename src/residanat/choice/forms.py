@@ -48,10 +48,10 @@ class FinalRoundForm(forms.Form):
 
 class WishListForm(forms.Form):
     """The wish list as posted by the editor: `posts` in order (most wanted first) and, from the
-    button pressed, one step to apply to it (`op`): save, add:<post id>, remove:<i>, up:<i>,
+    button pressed, one step to apply to it (`op`): save, what-if (the draft tried, not saved), add:<post id>, remove:<i>, up:<i>,
     down:<i> (positions from 1). Without JavaScript each step is a full POST of the list."""
 
-    OPS = ("save", "add", "remove", "up", "down")
+    OPS = ("save", "what-if", "add", "remove", "up", "down")
 
     def clean(self):
         raw = self.data.getlist("posts") if hasattr(self.data, "getlist") else self.data.get("posts", [])
@@ -62,7 +62,7 @@ class WishListForm(forms.Form):
         op, _sep, arg = (self.data.get("op") or "save").partition(":")
         if op not in self.OPS:
             raise ValidationError(_("Action inconnue."))
-        if op == "save":
+        if op in ("save", "what-if"):
             return {"posts": posts, "op": op}
         try:
             value = int(arg)

@@ -191,7 +191,20 @@ class WishList(models.Model):
         constraints = [models.UniqueConstraint(fields=["chooser", "number"], name="wish_list_unique_number")]
 
 
-class Round(models.Model):
+class AssignmentFigures(models.Model):
+    """What an engine run gives per post, kept by the recorded rounds and the live computation."""
+
+    algorithm = models.CharField(max_length=30, blank=True)
+    assigned = models.PositiveIntegerField(_("affectés"), default=0)
+    unassigned = models.PositiveIntegerField(_("sans poste"), default=0)
+    cutoffs = models.JSONField(_("derniers rangs admis"), default=dict)
+    filled = models.JSONField(_("places prises"), default=dict)
+
+    class Meta:
+        abstract = True
+
+
+class Round(AssignmentFigures):
     """A simulation round (or the binding final one): the engine run on the wishes in force."""
 
     session = models.ForeignKey(ChoiceSession, on_delete=models.CASCADE, related_name="rounds")
@@ -201,12 +214,7 @@ class Round(models.Model):
     run_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="+")
     binding = models.BooleanField(_("définitif"), default=False)
-    algorithm = models.CharField(max_length=30, blank=True)
     stable = models.BooleanField(null=True)
-    assigned = models.PositiveIntegerField(_("affectés"), default=0)
-    unassigned = models.PositiveIntegerField(_("sans poste"), default=0)
-    cutoffs = models.JSONField(_("derniers rangs admis"), default=dict)
-    filled = models.JSONField(_("places prises"), default=dict)
 
     objects = ChildQuerySet.as_manager()
 
@@ -316,3 +324,47 @@ class LogEntry(models.Model):
             models.UniqueConstraint(fields=["session", "seq"], name="log_unique_seq"),
             models.UniqueConstraint(fields=["session", "prev_hash"], name="log_no_fork"),
         ]
+
+
+class Provisional(AssignmentFigures):
+    """The live provisional assignment of a session (issue 23 item 1): the engine run again on
+    everybody's wishes in force after every saved list, in a background job. Not a round: it is
+    not logged and is overwritten by the next computation; rounds at set times stay recorded.
+
+    `requested` counts the saves that asked for a computation (in their own transaction),
+    `computed` the requests the stored result took in: while they differ a job is due. `running`
+    says one job is on it (at most one per session); saves arriving meanwhile only bump
+    `requested`, and the job computes again before it stops."""
+
+    session = models.OneToOneField(ChoiceSession, on_delete=models.CASCADE, related_name="provisional")
+    requested = models.PositiveIntegerField(default=0)
+    computed = models.PositiveIntegerField(default=0)
+    running = models.BooleanField(default=False)
+    runs = models.PositiveIntegerField(default=0)  # jobs started: names the current one's key
+    computations = models.PositiveIntegerField(default=0)
+    as_of = models.DateTimeField(_("au"), null=True, blank=True)  # when the lists it used were read
+    seconds = models.FloatField(default=0)
+
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("affectation provisoire")
+        verbose_name_plural = _("affectations provisoires")
+
+
+class ProvisionalPlacementQuerySet(CompetitionScopedQuerySet):
+    scope_paths = {"faculty": "chooser__session__competition__faculty",
+                   "hospital_centre": "chooser__session__competition__hospital_centre",
+                   "self": "chooser__candidate__person__user"}
+
+
+class ProvisionalPlacement(models.Model):
+    """A chooser's provisional post in the latest live computation; rewritten only when it changed.
+    Why not each better wish follows from the computation's fill (provisional.placement_of)."""
+
+    chooser = models.OneToOneField(Chooser, on_delete=models.CASCADE, related_name="provisional")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    wish_number = models.PositiveIntegerField(_("vœu n°"), null=True, blank=True)
+    wish_list_number = models.PositiveIntegerField(_("version des vœux"), null=True, blank=True)
+
+    objects = ProvisionalPlacementQuerySet.as_manager()

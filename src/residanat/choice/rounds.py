@@ -32,24 +32,40 @@ from .wishes import current_lists
 State = ChoiceSession.State
 
 
-def session_offer(session: ChoiceSession, lists=None) -> pipeline.Offer:
+def session_offer(session: ChoiceSession, lists=None, *, items: bool = True, up_to: int | None = None) -> pipeline.Offer:
     """What the engine gets of the session as it stands: the seats still open (pools as quotas),
-    every laureate without a seat in the call order, with their wishes in force."""
+    every laureate without a seat in the call order, with their wishes in force (`lists`: per
+    chooser id, anything with `.posts`, or `.codes`). Without `items`, the wishers carry their chooser's id
+    and the programs their post's id (the live computation needs no more); with `up_to`, only
+    the laureates called up to that order (serial dictatorship: nobody after counts for them)."""
     lists = current_lists(session) if lists is None else lists
     posts = {p.pk: p for p in Post.objects.filter(session=session).select_related("specialty", "quota")}
     holding = set(Choice.objects.filter(chooser__session=session, undone_at__isnull=True)
                   .values_list("chooser_id", flat=True))
-    choosers = [c for c in session.choosers.select_related("candidate").order_by("order") if c.pk not in holding]
+    choosers = session.choosers.order_by("order")
+    if up_to is not None:
+        choosers = choosers.filter(order__lte=up_to)
+    if items:
+        called = [(c.pk, c.order, c) for c in choosers.select_related("candidate")]
+    else:
+        called = list(choosers.values_list("pk", "order", "pk"))
     return pipeline.Offer(
-        programs=[pipeline.Program(p.code, p.capacity - p.taken, p) for p in posts.values()],
+        programs=[pipeline.Program(p.code, p.capacity - p.taken, p if items else p.pk) for p in posts.values()],
         quotas=[pipeline.Quota(q.code, q.capacity - q.taken,
                                tuple(p.code for p in posts.values() if p.quota_id == q.pk))
                 for q in Quota.objects.filter(session=session)],
-        wishers=[pipeline.Wisher(str(c.pk), c.order,
-                                 tuple(posts[pid].code for pid in (lists[c.pk].posts if c.pk in lists else [])
-                                       if pid in posts),
-                                 c)
-                 for c in choosers])
+        wishers=[pipeline.Wisher(str(pk), order,
+                                 _preferences(lists.get(pk), posts),
+                                 item)
+                 for pk, order, item in called if pk not in holding])
+
+
+def _preferences(wishes, posts: dict) -> tuple[str, ...]:
+    """The codes of a list's posts (a list read by provisional.lists_in_force carries them already)."""
+    if wishes is None:
+        return ()
+    codes = getattr(wishes, "codes", None)
+    return codes if codes is not None else tuple(posts[pid].code for pid in wishes.posts if pid in posts)
 
 
 def build_instance(session: ChoiceSession, lists=None) -> tuple[Instance, dict]:

@@ -3,6 +3,7 @@
 
 from django.urls import path
 
+from . import views_provisional
 from . import views_session as views
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("<slug:slug>/tours/lancer/", views.run_round, name="run-round"),
     path("<slug:slug>/tours/definitif/", views.run_final, name="run-final"),
     path("<slug:slug>/tours/<int:number>/", views.round_detail, name="round"),
+    path("<slug:slug>/provisoire/", views_provisional.provisional_detail, name="provisional"),
     path("<slug:slug>/laureats/", views.laureate_list, name="laureates"),
     path("<slug:slug>/laureats/<int:order>/", views.laureate_detail, name="laureate"),
     path("<slug:slug>/mes-voeux/", views.my_wishes, name="my-wishes"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,7 +28,8 @@ from residanat.common.feedback import report_error, report_form_errors
 
 from . import live
 from .forms import FinalRoundForm, OpenWishesForm, ScheduleRoundForm, WishListForm
-from .models import ChoiceSession, Chooser, Placement, Post, Quota, Round, WishList
+from . import provisional
+from .models import ChoiceSession, Chooser, Placement, Post, Provisional, Quota, Round, WishList
 from .rounds import do_schedule_round, do_start_round
 from .scope import own_chooser, sees_office_pages, visible_session
 from .sessions import do_create_session, do_open_wishes, open_posts
@@ -307,11 +308,12 @@ def _window_open(session) -> bool:
 
 
 def _editor(chooser, posts, draft, action_url, latest) -> dict:
-    """What the wish editor shows: the draft (post ids and errors; None: the list in force), the
+    """What the wish editor shows: the draft (post ids, errors and maybe a what-if's answer; None:
+    the list in force), the
     posts open to the chooser, each with the cutoff of the latest round (the call order of the
     last admitted)."""
     current = current_wish_list(chooser)
-    draft_ids, errors = draft if draft is not None else (None, [])
+    draft_ids, errors, *tried = draft if draft is not None else (None, [])
     ids = draft_ids if draft_ids is not None else (current.posts if current else [])
     ranked = [posts[p] for p in ids if p in posts]
     position = {p.pk: i for i, p in enumerate(ranked, 1)}
@@ -325,6 +327,7 @@ def _editor(chooser, posts, draft, action_url, latest) -> dict:
         "chooser": chooser, "ranked": ranked, "current": current, "available": available,
         "dirty": draft_ids is not None and draft_ids != (current.posts if current else []), "errors": errors,
         "open": _window_open(chooser.session), "action_url": action_url, "has_round": latest is not None,
+        "tried": tried[0] if tried else None,
     }}
 
 
@@ -337,6 +340,8 @@ def _edit(request, chooser, action_url):
         return redirect(action_url), None
     op, posts = form.cleaned_data["op"], form.cleaned_data["posts"]
     errors: list[str] = []
+    if op == "what-if":
+        return _what_if(request, chooser, posts, action_url)
     if op == "save" or not _window_open(chooser.session):
         # Every refusal (closed, deadline passed, a post not open to the seat type) is the service's.
         before = current_wish_list(chooser)
@@ -363,6 +368,19 @@ def _edit(request, chooser, action_url):
         return render(request, "choice/wishes/_editor.html",
                       _editor(chooser, _posts_by_id(chooser.session), (posts, errors), action_url, latest)), None
     return None, (posts, errors)
+
+
+def _what_if(request, chooser, posts, action_url):
+    """The draft tried against everybody's lists in force (provisional.what_if): nothing saved. An
+    HTMX fragment beside the editor; without JavaScript, the page again with the draft and the answer."""
+    try:
+        answer, errors = provisional.what_if(chooser, posts), []
+    except ValidationError as error:
+        answer, errors = None, error.messages
+    context = {"what_if": answer, "what_if_errors": errors, "chooser": chooser}
+    if request.htmx:
+        return render(request, "choice/wishes/_what_if.html", context), None
+    return None, (posts, [], context)
 
 
 def _done(request, url):
@@ -401,11 +419,24 @@ def my_wishes(request, slug):
         response, draft = _edit(request, chooser, action_url)
         if response is not None:
             return response
+    live_post = _live_post(chooser)
+    if request.GET.get("partie") == "direct":  # the live panel, polled while a save is not taken in yet
+        return render(request, "choice/wishes/_live.html", {"session": session, "chooser": chooser, **live_post})
     posts = _posts_by_id(session)
     results = _results(request, chooser, posts)
     return render(request, "choice/wishes/mine.html", {
-        "session": session, "competition": session.competition, "chooser": chooser, **results,
+        "session": session, "competition": session.competition, "chooser": chooser, **results, **live_post,
         **_editor(chooser, posts, draft, action_url, results["latest"]),
         "choice": chooser.choices.filter(undone_at__isnull=True).select_related("post__specialty").first(),
         "call": live.call_status(chooser) if session.state == State.LIVE else None,
     })
+
+
+def _live_post(chooser) -> dict:
+    """The live provisional post (recomputed after every saved list) while the wishes are open."""
+    if chooser.session.state != State.WISHES_OPEN:
+        return {}
+    placement = provisional.placement_of(chooser)
+    waiting = provisional.is_pending(Provisional.objects.filter(session=chooser.session_id).first())
+    return {"live": placement, "live_pending": waiting, "live_shown": True,
+            "live_url": reverse("choice:my-wishes", args=[chooser.session.slug]) + "?partie=direct"}
