@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,10 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from residanat.common.actions import perform
 from residanat.common.import_page import ImportFlow, import_page
+from residanat.common.listing import Listing, Sort, name_order, person_fields, search_filter
 from residanat.documents.excel import XLSX_CONTENT_TYPE, Sheet, workbook_response
 from residanat.documents.http import document_language, document_response, issued_pdf_response
 from residanat.formats import day_text
@@ -38,7 +39,6 @@ from .publication import candidate_result
 from .scope import can_change_competition, changeable_competition, visible_competition
 
 State = Competition.State
-PAGE_SIZE = 50
 NATIONALITY_FILTERS = {"ma": Q(person__nationality="MA"), "foreign": ~Q(person__nationality="MA")}
 
 
@@ -163,27 +163,33 @@ def _filtered(request, competition):
         candidates = candidates.filter(route=filters["route"])
     if filters["nationality"] in NATIONALITY_FILTERS:
         candidates = candidates.filter(NATIONALITY_FILTERS[filters["nationality"]])
-    for word in filters["q"].split():
-        candidates = candidates.filter(
-            Q(number__icontains=word) | Q(person__last_name__icontains=word) | Q(person__first_name__icontains=word)
-            | Q(person__last_name_ar__icontains=word) | Q(person__first_name_ar__icontains=word))
+    latin, arabic = person_fields("person__")
+    candidates = search_filter(candidates, filters["q"], ("number", *latin), arabic)
     return candidates.order_by("number"), filters
+
+
+CANDIDATE_SORTS = {
+    "number": Sort(gettext_lazy("N°"), ("number",)),
+    "name": Sort(gettext_lazy("Nom et prénom"), name_order("person__")),
+    "state": Sort(gettext_lazy("Recevabilité"), ("state", "number")),
+    "registered_at": Sort(gettext_lazy("Inscrit le"), ("registered_at", "number")),
+}
 
 
 @login_required
 def candidates(request, slug):
     competition = visible_competition(request, slug)
     found, filters = _filtered(request, competition)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The filters above searched already (`q`, Arabic folded): the listing pages and sorts.
+    listing = Listing(request, found, sorts=CANDIDATE_SORTS, default="number", dom_id="candidate-rows")
+    page = listing.page
     counts = dict(Candidate.objects.visible_to(request.user).filter(competition=competition)
                   .values_list("state").annotate(n=Count("pk")).order_by())
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "concours/candidates/list.html", {
         "competition": competition,
-        "page": page,
+        "page": page, "listing": listing,
         "filters": filters,
-        "query": query.urlencode(),
+        "query": listing.query,
         "counts": [(value, label, counts.get(value, 0)) for value, label in Candidate.State.choices],
         "total": sum(counts.values()),
         "states": Candidate.State.choices,
