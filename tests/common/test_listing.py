@@ -116,3 +116,14 @@ def test_the_candidates_list_pages_and_finds_an_arabic_name_without_its_tatweel(
     assert len(body_rows(dean.get(url))) == 50
     rows = body_rows(dean.get(url, {"q": "الزرهـــوني"}))
     assert len(rows) == 1 and "R0060" in rows[0]
+
+
+def test_an_arabic_name_stored_with_diacritics_is_found_by_its_plain_letters():
+    from residanat.common.listing import person_fields, search_filter
+    from residanat.people.models import Person
+    from tests.people.factories import PersonFactory
+
+    PersonFactory(last_name="Filali", last_name_ar="الفِيلَالـي", first_name_ar="سَعِيد")
+    PersonFactory(last_name="Other", last_name_ar="العلوي", first_name_ar="سعيد")
+    found = search_filter(Person.objects.all(), "الفيلالي سعيد", *person_fields())
+    assert [p.last_name for p in found] == ["Filali"]
