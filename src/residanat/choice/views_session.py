@@ -11,16 +11,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from residanat.common.actions import perform
+from residanat.common.listing import Listing, Sort, name_order, person_fields
 from residanat.concours.models import Competition, MeritList
 from residanat.concours.scope import can_change_competition
 from residanat.formats import moment_text
@@ -214,15 +216,26 @@ def _changes_shown(previous: list[int], current: list[int], posts: dict[int, Pos
     }
 
 
+PLACEMENT_SORTS = {
+    "order": Sort(gettext_lazy("Ordre"), ("chooser__order",)),
+    "number": Sort(gettext_lazy("N°"), ("chooser__candidate__number",)),
+    "name": Sort(gettext_lazy("Lauréat"), name_order("chooser__candidate__person__")),
+    "wish": Sort(gettext_lazy("Vœu obtenu"), (F("wish_number").asc(nulls_last=True), "chooser__order")),
+}
+
+
 @login_required
 def round_detail(request, slug, number):
     session = _office_session(request, slug)
     rnd = get_object_or_404(Round.objects.visible_to(request.user).filter(session=session).select_related("run_by"),
                             number=number)
     posts = _posts_by_id(session)
-    placements = list(Placement.objects.visible_to(request.user).filter(round=rnd)
-                      .select_related("chooser__candidate__person", "post__specialty", "wish_list")
-                      .order_by("chooser__order"))
+    placements = (Placement.objects.visible_to(request.user).filter(round=rnd)
+                  .select_related("chooser__candidate__person", "post__specialty", "wish_list"))
+    latin, arabic = person_fields("chooser__candidate__person__")
+    listing = Listing(request, placements, sorts=PLACEMENT_SORTS, default="order",
+                      search=("chooser__candidate__number", *latin), arabic=arabic, dom_id="round-rows")
+    shown = {p.pk: p for p in listing.page.object_list}
     post_rows = [{"post": p, "filled": rnd.filled.get(p.code, 0), "cutoff": rnd.cutoffs.get(p.code)}
                  for p in sorted(posts.values(), key=lambda p: (p.group, p.specialty.name_fr, p.seat_type))]
     quotas = [{"quota": q, "filled": sum(r["filled"] for r in post_rows if r["post"].quota_id == q.pk)}
@@ -233,7 +246,8 @@ def round_detail(request, slug, number):
     if previous is not None:
         before = dict(Placement.objects.filter(round=previous).values_list("chooser_id", "wish_list_id"))
         old_lists = WishList.objects.in_bulk([pk for pk in before.values() if pk])
-        for placement in placements:
+        for placement in placements.order_by("chooser__order"):
+            placement = shown.get(placement.pk, placement)
             old_id = before.get(placement.chooser_id)
             if old_id == placement.wish_list_id:
                 continue
@@ -243,27 +257,50 @@ def round_detail(request, slug, number):
             changed.append((placement, old_lists.get(old_id), _changes_shown(old, new, posts)))
     return render(request, "choice/session/round.html", {
         "session": session, "competition": session.competition, "round": rnd, "post_rows": post_rows,
-        "quotas": quotas, "placements": placements, "previous": previous, "changed": changed,
+        "quotas": quotas, "placements": list(shown.values()), "listing": listing, "previous": previous,
+        "changed": changed,
     })
 
 
 # --- laureates -----------------------------------------------------------------------------------
 
+LAUREATE_SORTS = {
+    "order": Sort(gettext_lazy("Ordre"), ("order",)),
+    "number": Sort(gettext_lazy("N°"), ("candidate__number",)),
+    "name": Sort(gettext_lazy("Lauréat"), name_order("candidate__person__")),
+    "seat_type": Sort(gettext_lazy("Statut des postes"), ("seat_type", "order")),
+}
+
+
+def laureate_listing(request, choosers, dom_id="laureate-rows") -> Listing:
+    """Laureates in the call order (default), by number, name or seat status; searched by number
+    or name (Latin or Arabic)."""
+    latin, arabic = person_fields("candidate__person__")
+    return Listing(request, choosers, sorts=LAUREATE_SORTS, default="order",
+                   search=("candidate__number", *latin), arabic=arabic, dom_id=dom_id)
+
+
 @login_required
 def laureate_list(request, slug):
     session = _office_session(request, slug)
-    choosers = list(Chooser.objects.visible_to(request.user).filter(session=session)
-                    .select_related("candidate__person").order_by("order"))
-    lists = current_lists(session)
+    listing = laureate_listing(request, Chooser.objects.visible_to(request.user).filter(session=session)
+                               .select_related("candidate__person"))
+    choosers = list(listing.page.object_list)
+    lists = {}
+    # The wish list in force of each laureate shown (the last version), not of the whole session.
+    for wish_list in WishList.objects.filter(chooser__in=choosers).order_by("chooser_id", "number"):
+        lists[wish_list.chooser_id] = wish_list
     latest = _latest_round(session)
     placed = {}
     if latest is not None:
-        placed = {p.chooser_id: p for p in Placement.objects.filter(round=latest).select_related("post__specialty")}
+        placed = {p.chooser_id: p for p in Placement.objects.filter(round=latest, chooser__in=choosers)
+                  .select_related("post__specialty")}
     for chooser in choosers:
         chooser.wish_list = lists.get(chooser.pk)
         chooser.placement = placed.get(chooser.pk)
     return render(request, "choice/session/laureates.html", {
         "session": session, "competition": session.competition, "choosers": choosers, "latest": latest,
+        "listing": listing,
     })
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from residanat.common.listing import person_fields, search_filter
 from residanat.documents.excel import Sheet
 from residanat.documents.export_jobs import export_kind
 
@@ -36,10 +37,8 @@ def filtered_candidates(user, params, competition: Competition):
         candidates = candidates.filter(route=filters["route"])
     if filters["nationality"] in NATIONALITY_FILTERS:
         candidates = candidates.filter(NATIONALITY_FILTERS[filters["nationality"]])
-    for word in filters["q"].split():
-        candidates = candidates.filter(
-            Q(number__icontains=word) | Q(person__last_name__icontains=word) | Q(person__first_name__icontains=word)
-            | Q(person__last_name_ar__icontains=word) | Q(person__first_name_ar__icontains=word))
+    latin, arabic = person_fields("person__")
+    candidates = search_filter(candidates, filters["q"], ("number", *latin), arabic)
     return candidates.order_by("number"), filters
 
 

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,10 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from residanat.common.actions import perform
 from residanat.common.import_page import ImportFlow, import_page
+from residanat.common.listing import Listing, Sort, name_order
 from residanat.documents.excel import XLSX_CONTENT_TYPE
 from residanat.documents.export_jobs import export_response
 from residanat.documents.http import document_language, document_response, issued_pdf_response
@@ -40,7 +41,6 @@ from .publication import candidate_result
 from .scope import can_change_competition, changeable_competition, visible_competition
 
 State = Competition.State
-PAGE_SIZE = 50
 
 
 # --- finding things in the scope ---------------------------------------------------------------
@@ -153,20 +153,28 @@ def _filtered(request, competition):
     return filtered_candidates(request.user, request.GET, competition)
 
 
+CANDIDATE_SORTS = {
+    "number": Sort(gettext_lazy("N°"), ("number",)),
+    "name": Sort(gettext_lazy("Nom et prénom"), name_order("person__")),
+    "state": Sort(gettext_lazy("Recevabilité"), ("state", "number")),
+    "registered_at": Sort(gettext_lazy("Inscrit le"), ("registered_at", "number")),
+}
+
+
 @login_required
 def candidates(request, slug):
     competition = visible_competition(request, slug)
     found, filters = _filtered(request, competition)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The filters above searched already (`q`, Arabic folded): the listing pages and sorts.
+    listing = Listing(request, found, sorts=CANDIDATE_SORTS, default="number", dom_id="candidate-rows")
+    page = listing.page
     counts = dict(Candidate.objects.visible_to(request.user).filter(competition=competition)
                   .values_list("state").annotate(n=Count("pk")).order_by())
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "concours/candidates/list.html", {
         "competition": competition,
-        "page": page,
+        "page": page, "listing": listing,
         "filters": filters,
-        "query": query.urlencode(),
+        "query": listing.query,
         "counts": [(value, label, counts.get(value, 0)) for value, label in Candidate.State.choices],
         "total": sum(counts.values()),
         "states": Candidate.State.choices,

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from residanat.common.actions import Refusal, perform, show_on_form
 from residanat.common.feedback import report_error
 from residanat.common.import_page import ImportFlow, import_page
+from residanat.common.listing import Listing, Sort, name_order, person_fields
 from residanat.documents import kinds
 from residanat.documents.excel import XLSX_CONTENT_TYPE
 from residanat.documents.export_jobs import export_response
@@ -267,25 +268,46 @@ def _version(competition, request) -> MeritList | None:
     return current_merit_list(competition)
 
 
+# Titles first (admitted without the tests), then the ranked line, then the absentees.
+_MERIT_LINE = Case(When(outcome=MeritEntry.Outcome.ADMITTED_ON_TITLES, then=Value(0)),
+                   When(outcome=MeritEntry.Outcome.ABSENT, then=Value(2)), default=Value(1))
+MERIT_SORTS = {
+    "rank": Sort(gettext_lazy("Rang"), ("pool", _MERIT_LINE, F("rank").asc(nulls_last=True), "candidate__number")),
+    "number": Sort(gettext_lazy("N°"), ("candidate__number",)),
+    "name": Sort(gettext_lazy("Candidat"), name_order("candidate__person__")),
+    "total": Sort(gettext_lazy("Moyenne /20"), (F("total").asc(nulls_first=True), "candidate__number")),
+    "outcome": Sort(gettext_lazy("Résultat"), ("outcome", "pool", "rank")),
+}
+
+
+def merit_listing(request, rows) -> Listing:
+    """The merit list's page: by rank (default), number, name, average or outcome; searched by
+    number or name."""
+    latin, arabic = person_fields("candidate__person__")
+    return Listing(request, rows, sorts=MERIT_SORTS, default="rank", search=("candidate__number", *latin),
+                   arabic=arabic, dom_id="merit-rows")
+
+
 @login_required
 def merit(request, slug):
     """The merit list: the current version (or `?version=N`), each foreign candidate with the rule
     applied and the threshold, the seats used, every version kept; the jury's actions."""
     competition = visible_competition(request, slug)
     merit_list = _version(competition, request)
-    entries, summary = [], None
+    entries, summary, listing, pools = [], None, None, False
     if merit_list is not None:
-        entries = list(MeritEntry.objects.visible_to(request.user).filter(merit_list=merit_list)
-                       .select_related("candidate__person").order_by("pool", "rank", "candidate__number"))
+        rows = (MeritEntry.objects.visible_to(request.user).filter(merit_list=merit_list)
+                .select_related("candidate__person"))
+        listing = merit_listing(request, rows)
+        entries = list(listing.page.object_list)
         language = "ar" if (get_language() or "").startswith("ar") else "fr"
+        # Only the rows shown are explained (the explanation is composed in Python).
         for entry in entries:
             entry.shown_explanation = explanation(entry, language)
             entry.shown_rule = publication.rule_label(entry.rule, language)
             entry.shown_pool = publication.pool_label(entry.pool)
-        # Titles first (admitted without the tests), then the ranked line, then the absentees.
-        order = {MeritEntry.Outcome.ADMITTED_ON_TITLES: 0, MeritEntry.Outcome.ABSENT: 2}
-        entries.sort(key=lambda e: (e.pool, order.get(e.outcome, 1), e.rank is None, e.rank or 0, e.candidate.number))
         summary = publication.merit_summary(merit_list)
+        pools = rows.exclude(pool="").exists()
     versions = (MeritList.objects.visible_to(request.user).filter(competition=competition)
                 .select_related("created_by", "locked_by").order_by("-version"))
     can_change = can_change_competition(request.user, competition)
@@ -302,7 +324,7 @@ def merit(request, slug):
         "deliberate_step": deliberate_step,
         "tests": competition.tests.all(), "correction_rows": range(1, CORRECTION_ROWS + 1),
         "is_residanat": competition.kind == Competition.Kind.RESIDANAT,
-        "pools": any(e.pool for e in entries),
+        "pools": pools, "listing": listing,
     })
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from residanat.accounts.authority import is_ministry
 from residanat.common.actions import perform
 from residanat.common.import_page import ImportFlow, import_page
+from residanat.common.listing import Listing, Sort
 from residanat.documents import kinds
 from residanat.documents.export_jobs import export_response
 from residanat.documents.http import document_language, document_response, issued_pdf_response
@@ -104,16 +105,27 @@ def campaign(request, year):
 @login_required
 def posts(request, year):
     campaign = _staff_campaign(request, year)
-    rows = (campaign.posts.select_related("establishment__province__region", "delegation", "specialty")
-            .order_by("establishment__province__region__code", "establishment__province__name_fr",
-                      "establishment__name_fr", "specialty__name_fr", "cohort"))
+    rows = campaign.posts.select_related("establishment__province__region", "delegation", "specialty")
     region = request.GET.get("region")
     if region:
         rows = rows.filter(establishment__province__region__code=region)
+    listing = Listing(request, rows, sorts=POST_SORTS, default="place", dom_id="post-rows",
+                      search=("code", "establishment__name_fr", "establishment__province__name_fr",
+                              "specialty__name_fr"),
+                      arabic=("establishment__name_ar", "establishment__province__name_ar", "specialty__name_ar"))
     understaffed = reports.understaffed_post_ids(campaign)
     return render(request, "deployment/posts.html", {
-        "campaign": campaign, "posts": rows, "understaffed": understaffed, "region": region,
-        "regions": [r["region"] for r in reports.by_region(campaign)]})
+        "campaign": campaign, "posts": listing.page, "listing": listing, "understaffed": understaffed,
+        "region": region, "regions": [r["region"] for r in reports.by_region(campaign)]})
+
+
+POST_SORTS = {
+    "place": Sort(gettext_lazy("Établissement"), ("establishment__province__region__code", "establishment__province__name_fr",
+                                                  "establishment__name_fr", "specialty__name_fr", "cohort")),
+    "code": Sort(gettext_lazy("Code"), ("code",)),
+    "specialty": Sort(gettext_lazy("Spécialité"), ("specialty__name_fr", "establishment__name_fr")),
+    "seats": Sort(gettext_lazy("Postes"), ("seats", "code")),
+}
 
 
 class UploadForm(forms.Form):

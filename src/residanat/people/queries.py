@@ -2,6 +2,8 @@
 
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
+from residanat.common.listing import person_fields, search_filter
+
 from .models import Person
 
 
@@ -47,18 +49,19 @@ def visible_people(user):
 
 
 def search(people, q: str):
-    """Words that must each appear in a name (French or Arabic) or in a readable CIN/passport.
+    """Words that must each appear in a name (French or Arabic, without tatweel or diacritics) or
+    in a readable CIN/passport.
 
     `people` comes from `visible_people`, so searching by CIN cannot confirm a CIN the caller
     may not read.
     """
-    for word in q.split():
-        people = people.filter(
-            Q(last_name__icontains=word)
-            | Q(first_name__icontains=word)
-            | Q(last_name_ar__icontains=word)
-            | Q(first_name_ar__icontains=word)
-            | Q(national_id__icontains=word, identity_readable=True)
-            | Q(passport_number__icontains=word, identity_readable=True)
-        )
-    return people
+    return search_filter(people, q, *PERSON_SEARCH)
+
+
+def _identity(word):
+    return (Q(national_id__icontains=word, identity_readable=True)
+            | Q(passport_number__icontains=word, identity_readable=True))
+
+
+# (Latin fields, Arabic fields, readable identity numbers): what a Listing of persons searches.
+PERSON_SEARCH = (*person_fields(), _identity)

@@ -1,12 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from residanat.accounts.scopes import can
+from residanat.common.listing import Listing, Sort, name_order
 from residanat.documents import kinds
 from residanat.documents.excel import Sheet, workbook_response
 from residanat.documents.http import document_language
@@ -14,30 +16,44 @@ from residanat.documents.http import document_language
 from .attestations import issue_status_attestation
 from .history import history_rows
 from .models import Person, TraineeStatus
-from .queries import search, visible_people
+from .queries import PERSON_SEARCH, visible_people
 
 
-def _search(request):
-    q = (request.GET.get("q") or "").strip()
-    people = search(visible_people(request.user), q)
+PERSON_SORTS = {
+    "name": Sort(gettext_lazy("Nom"), name_order()),
+    "name_ar": Sort(gettext_lazy("Nom (arabe)"), ("last_name_ar", "first_name_ar")),
+    "nationality": Sort(gettext_lazy("Nationalité"), ("nationality", *name_order())),
+    "birth_date": Sort(gettext_lazy("Date de naissance"), (F("birth_date").asc(nulls_last=True), *name_order())),
+}
+
+
+def _filtered(request):
+    people = visible_people(request.user)
     kind = request.GET.get("kind")
     if kind in TraineeStatus.Kind.values:
         people = people.filter(statuses__kind=kind).distinct()
-    return people.order_by("last_name", "first_name"), q, kind
+    return people, kind
+
+
+def _listing(request):
+    people, kind = _filtered(request)
+    latin, arabic, identity = PERSON_SEARCH
+    return Listing(request, people, sorts=PERSON_SORTS, default="name", search=latin, arabic=arabic,
+                   extra=identity, dom_id="people-rows"), kind
 
 
 @login_required
 def person_list(request):
-    people, q, kind = _search(request)
-    page = Paginator(people, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "q": q, "kind": kind, "kinds": TraineeStatus.Kind.choices}
+    listing, kind = _listing(request)
+    context = {"listing": listing, "page": listing.page, "q": listing.q, "kind": kind,
+               "kinds": TraineeStatus.Kind.choices}
     template = "people/list_rows.html" if request.htmx else "people/list.html"
     return render(request, template, context)
 
 
 @login_required
 def person_export(request):
-    people, _q, _kind = _search(request)
+    people = _listing(request)[0].rows
     language = get_language()
     rows = [
         (p.last_name, p.first_name, p.last_name_ar, p.first_name_ar, p.nationality, p.birth_date)

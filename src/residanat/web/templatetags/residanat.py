@@ -1,4 +1,6 @@
 from django import template
+
+from residanat.common import labels
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -46,3 +48,27 @@ def person_name(person):
     if _arabic() and person.full_name_ar:
         return person.full_name_ar
     return person.full_name
+
+
+@register.inclusion_tag("_sort_header.html")
+def sort_header(listing, key, css=""):
+    """A column header of a Listing (common/listing.py): a link that sorts by it, aria-sort."""
+    return {"h": listing.header(key), "css": css}
+
+
+@register.filter
+def tie_break(keys, tests=()):
+    """A merit list's tie-break criteria in words, then in turn ("; "); `tests`: the competition's
+    tests, for "test:<code>"."""
+    names = {t.code: t.name for t in tests or ()}
+    return "; ".join(labels.tie_break_labels(keys, names))
+
+
+@register.filter
+def matching_method(method):
+    return labels.matching_method_label(method)
+
+
+@register.filter
+def solver_status(status):
+    return labels.solver_status_label(status)
