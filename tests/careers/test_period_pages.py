@@ -33,10 +33,6 @@ def _client(user):
     return client
 
 
-def _messages(response) -> str:
-    return " ".join(str(m) for m in response.context["messages"]) if response.context else ""
-
-
 def _missing_paediatrics(world):
     """A medicine intern who did general medicine, general surgery and an 'other' service: the
     paediatrics-or-obstetrics rotation is still missing with one rotation left."""

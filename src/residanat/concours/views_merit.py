@@ -8,7 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from residanat.common.actions import Refusal, perform, show_on_form
+from residanat.common.actions import perform, show_on_form
 from residanat.common.feedback import report_error
 from residanat.common.import_page import ImportFlow, import_page
 from residanat.documents import kinds
@@ -29,6 +29,7 @@ from residanat.rules.merit import weighted_total
 
 from . import publication
 from .competition_tests import can_change_tests, do_save_competition_test
+from .confirmations import steps_with_confirmation
 from .forms import ImportForm
 from .merit import current_merit_list, do_compute_merit_list, do_revise_merit_list, explanation
 from .models import Candidate, Competition, CompetitionTest, MeritEntry, MeritList, Score
@@ -292,7 +293,8 @@ def _merit_page(request, competition, *, revise_form=None, status=200):
                 .select_related("created_by", "locked_by").order_by("-version"))
     can_change = can_change_competition(request.user, competition)
     latest = versions[0] if versions else None
-    deliberate_step = next((item for item in available_steps(request.user, competition)
+    deliberate_step = next((item for item in steps_with_confirmation(available_steps(request.user, competition),
+                                                                     competition)
                             if item[0].target == State.DELIBERATED), None)
     return render(request, "concours/merit/merit.html", {
         "competition": competition, "merit_list": merit_list, "entries": entries, "summary": summary,

@@ -27,7 +27,6 @@ from residanat.accounts.authority import is_ministry
 from residanat.documents import kinds
 from residanat.documents.http import document_language, issued_pdf_response
 from residanat.common.actions import perform
-from residanat.common.feedback import report_form_errors
 from residanat.common.forms import date_field
 from residanat.people.models import Person, TraineeStatus
 from residanat.referential.models import Faculty, HospitalService
