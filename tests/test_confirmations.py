@@ -33,7 +33,7 @@ def confirmation(page: str, action: str, holding: str = "") -> str:
 def test_the_page_holds_the_confirmation_dialog_in_both_languages(client):
     assert 'id="confirm-dialog"' in client.get("/compte/connexion/").content.decode()
     page = client.get("/ar/compte/connexion/").content.decode()
-    assert 'id="confirm-dialog"' in page and "Confirmer" not in page.split('id="confirm-dialog"')[1].split("</dialog>")[0]
+    assert 'id="confirm-dialog"' in page and "Oui, continuer" not in page.split('id="confirm-dialog"')[1].split("</dialog>")[0]
 
 
 def test_closing_a_payroll_run_says_how_many_trainees_and_what_total(verified_client):
