@@ -54,7 +54,8 @@
 
   function confirmSubmit(event) {
     var form = event.target;
-    if (!form.matches || !form.matches("form[data-confirm]") || form.dataset.confirmed === "1") { return; }
+    // An HTMX form asks through hx-confirm (confirmHtmx) instead.
+    if (!form.matches || !form.matches("form[data-confirm]:not([hx-post])") || form.dataset.confirmed === "1") { return; }
     event.preventDefault();
     var submitter = event.submitter || null;
     askConfirmation(form.dataset.confirm, function () {
