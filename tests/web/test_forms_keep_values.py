@@ -35,6 +35,7 @@ FORM_CASES = {
     "concours:merit_revise": ("superuser", {"reason": "Recours", "number_1": "Z99", "value_1": "18"}, "post"),
     "discipline:step": ("superuser", {"on": NOT_A_DATE}, "post"),
     "discipline:open": ("superuser", {"facts": ""}, "get"),
+    "discipline:nominations": ("superuser", {"year": "1900", "decision_ref": "Délibération 3", "member1": "Pr A"}, "get"),
     "payroll:bank-account": ("superuser", {"rib": "0117 80AB"}, "post"),
     "payroll:health-group-edit": ("superuser", {"powers_from": NOT_A_DATE}, "post"),
     "payroll:pay-terms": ("superuser", {"valid_from": NOT_A_DATE}, "post"),
@@ -104,8 +105,7 @@ NOT_YET = {
     "deployment:posts-import": "idem",
     "deployment:notice": "the notice form",
     "discipline:commitment-action": "the commitment's operation forms (keep their values, issue 18)",
-    "discipline:commitment-new": "rendered by {{ form }}; case to add",
-    "discipline:nominations": "rendered by {{ form }}; case to add",
+    "discipline:commitment-new": "rendered by {{ form }}; the matrix's person is not a resident (403)",
     "documents:verify": "document verification (its own layout)",
     "payroll:run-open": "month and payer, refusal as a message",
 }
