@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "csp",
     "simple_history",
@@ -127,6 +128,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "residanat.urls"
 WSGI_APPLICATION = "residanat.wsgi.application"
+# Forms render their errors at their top and beside each field (templates/forms/form.html).
+FORM_RENDERER = "residanat.common.forms.FormRenderer"
 
 TEMPLATES = [
     {

@@ -17,6 +17,7 @@ from tests.careers.test_periods import (
     trainee_account,
 )
 from tests.careers.world import CareersWorld
+from tests.formpage import form_with_errors, shows
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +31,6 @@ def _client(user):
     client = Client()
     client.force_login(user)
     return client
-
-
-def _messages(response) -> str:
-    return " ".join(str(m) for m in response.context["messages"]) if response.context else ""
 
 
 def _missing_paediatrics(world):
@@ -120,8 +117,10 @@ def test_wishes_do_not_open_from_the_page_without_the_dean_approval(world, verif
     period = d93_period(world, {"other": 1}, approve=False, open_wishes=False)
     do_approve_seats(period, world.director)
     response = verified_client(world.director).post(f"/parcours/periodes/{period.pk}/voeux/ouvrir/",
-                                                    {"deadline": "2099-06-25T18:00"}, follow=True)
-    assert "(D93 art. 15)" in _messages(response)
+                                                    {"deadline": "2099-06-25T18:00"})
+    form = form_with_errors(response.content.decode())
+    assert response.status_code == 400 and "(D93 art. 15)" in form.summary
+    assert shows(form, "deadline", "2099-06-25T18:00")
     period.refresh_from_db()
     assert period.state == "preparing"
 
@@ -150,8 +149,10 @@ def test_by_hand_assignment_refused_by_the_regulation_is_shown_with_its_reason(w
     client = verified_client(world.director)
     client.post(f"/parcours/periodes/{period.pk}/attribuer/")
     response = client.post(f"/parcours/periodes/{period.pk}/attribuer/a-la-main/", {
-        "chooser": chooser_of(period, intern).pk, "service": world.service("other_2").pk}, follow=True)
-    text = _messages(response)
+        "chooser": chooser_of(period, intern).pk, "service": world.service("other_2").pk})
+    form = form_with_errors(response.content.decode())
+    text = form.summary
+    assert shows(form, "chooser", str(chooser_of(period, intern).pk))
     assert "rendrait impossibles les stages obligatoires restants" in text and "(D93 art. 14)" in text
     assert not Rotation.objects.filter(period=period).exists()
 
@@ -233,7 +234,9 @@ def test_two_wishes_with_the_same_rank_are_refused(world):
     gm, gs = world.service("general_medicine"), world.service("general_surgery")
     url = f"/parcours/periodes/{period.pk}/voeux/"
     response = _client(user).post(url, {f"rank_{gm.pk}": "1", f"rank_{gs.pk}": "1"})
-    assert response.status_code == 200 and "même rang" in _messages(response)
+    form = form_with_errors(response.content.decode())
+    assert response.status_code == 200 and "même rang" in form.summary and form.first == "summary"
+    assert shows(form, f"rank_{gm.pk}", "1") and shows(form, f"rank_{gs.pk}", "1")
     assert not RotationWish.objects.exists()
 
 
@@ -288,3 +291,36 @@ def test_api_my_wishes_is_only_for_the_chooser(world, verified_client):
     response = verified_client(world.director).get(f"/api/v1/careers/periods/{period.pk}/my-wishes")
     assert response.status_code == 404  # the director sees the period but does not choose in it
 
+
+
+def test_a_refused_new_period_comes_back_with_every_value_typed_and_its_errors_in_the_form(world, verified_client):
+    """Issue 25 item 1: a new period ending before it starts is refused; the list page comes back
+    with the regime, track, centre, label and dates typed, the error at the top of the form."""
+    response = verified_client(world.director).post("/parcours/periodes/nouvelle/", {
+        "regime": "D93", "track": "medicine", "hospital_centre": world.centre.pk, "label": "Mai 2026",
+        "start_date": "2026-05-01", "end_date": "2026-04-30"})
+    assert response.status_code == 400 and not RotationPeriod.objects.exists()
+    form = form_with_errors(response.content.decode())
+    assert form.first == "summary" and "précède son début" in form.summary
+    assert shows(form, "track", "medicine") and shows(form, "hospital_centre", str(world.centre.pk))
+    assert shows(form, "label", "Mai 2026") and shows(form, "start_date", "2026-05-01")
+    assert shows(form, "end_date", "2026-04-30")
+    response = verified_client(world.director).post("/parcours/periodes/nouvelle/", {"regime": "D93", "label": ""})
+    form = form_with_errors(response.content.decode())
+    assert "Intitulé" in form.summary and "Début" in form.summary
+
+
+def test_a_blank_faculty_is_the_centres_faculty_of_the_track_as_the_help_says(world, verified_client):
+    """Issue 25 item 1: the help says the faculty defaults to the centre's; with a faculty of
+    dental medicine beside the faculty of medicine and pharmacy, a blank faculty is the one of the
+    period's track, not an error."""
+    from tests.referential.factories import FacultyFactory
+    dental = FacultyFactory(kind="FMD")
+    world.centre.faculties.add(dental)
+    client = verified_client(world.director)
+    for track, expected in (("medicine", world.faculty), ("dental", dental)):
+        response = client.post("/parcours/periodes/nouvelle/", {
+            "regime": "D93", "track": track, "hospital_centre": world.centre.pk, "faculty": "",
+            "label": f"Mai 2026 {track}", "start_date": "2026-05-01", "end_date": "2026-10-31"})
+        assert response.status_code == 302
+        assert RotationPeriod.objects.get(label=f"Mai 2026 {track}").faculty == expected

@@ -216,3 +216,22 @@ def test_the_wishes_page_and_its_round_results_render_right_to_left_in_arabic(wo
     assert page.status_code == 200
     assert 'dir="rtl"' in page.content.decode()[:400]
     assert page.context["latest"].post == world.post("cardio")
+
+
+def test_switching_language_keeps_the_unsaved_wishes_until_they_are_saved(world):
+    """Issue 25 item 1: wishes added but not saved stay in the editor when the laureate switches
+    language (the page reloads): the draft is kept in the session, shown as unsaved, and gone
+    once saved."""
+    client = world.client("R0001")
+    cardio, pedia = world.post("cardio").pk, world.post("pedia").pk
+    client.post(world.url, {"posts": [cardio], "op": f"add:{pedia}"}, HTTP_HX_REQUEST="true")
+    assert not WishList.objects.exists()
+    switched = client.post("/lang/", {"language": "ar", "next": world.url})
+    assert switched.status_code == 302
+    page = client.get(switched["Location"])
+    assert [p.pk for p in page.context["editor"]["ranked"]] == [cardio, pedia]
+    assert page.context["editor"]["dirty"] and 'dir="rtl"' in text(page)
+    assert client.post(world.url, {"posts": [cardio, pedia], "op": "save"}).status_code == 302
+    page = client.get(world.url)
+    assert not page.context["editor"]["dirty"]
+    assert [p.pk for p in page.context["editor"]["ranked"]] == [cardio, pedia]

@@ -15,6 +15,7 @@ from residanat.concours.models import Candidate, Competition, MeritList, Score
 from tests.accounts.factories import user_with_role
 from tests.concours.factories import CandidateFactory
 from tests.concours.merit_world import World, typical
+from tests.formpage import form_with_errors, shows
 
 State = Competition.State
 pytestmark = pytest.mark.django_db
@@ -318,3 +319,20 @@ def test_the_internat_merit_page_shows_the_track_and_foreigners_on_top_of_the_se
     assert "en sus des places (D93 art. 13)" in page
     row_f1 = page.split(">F1<")[1].split("</tr>")[0]
     assert "D93 art. 13" in row_f1 and "14,000" in row_f1 and "admis (candidat étranger)" in row_f1
+
+
+def test_a_refused_revision_comes_back_with_what_was_typed_and_its_errors_at_the_top_of_the_form(verified_client):
+    """Issue 25 item 1: the jury's new version, refused (no such candidate), shows again the
+    reason, number, test and score typed, the error beside the number and summarised at the top
+    of the form, not of the page."""
+    world = typical()
+    world.deliberate()
+    client = verified_client(world.dean)
+    response = client.post(f"/concours/{world.competition.slug}/classement/reviser/", {
+        "reason": "Recours de M3", "number_1": "Z99", "test_1": "cas", "value_1": "18"})
+    assert response.status_code == 400
+    assert MeritList.objects.count() == 1
+    form = form_with_errors(response.content.decode())
+    assert form.first == "summary" and "Aucun candidat n° Z99" in form.summary
+    assert shows(form, "reason", "Recours de M3") and shows(form, "number_1", "Z99")
+    assert shows(form, "test_1", "cas") and shows(form, "value_1", "18")

@@ -14,6 +14,7 @@ from residanat.discipline.models import CaseEvent, CommitteeNomination, Discipli
 from residanat.payroll.models import StipendStop
 from tests.accounts.factories import user_with_role
 from tests.discipline.test_cases import World
+from tests.formpage import form_with_errors, shows
 from residanat.accounts.roles import Role
 
 D = dt.date
@@ -191,3 +192,25 @@ def test_a_refused_hearing_keeps_what_was_typed(w, verified_client):
     response = director.post(f"/discipline/{case.pk}/etapes/hearing/", {"on": "2026-03-09", "place": "Amphithéâtre B"})
     assert response.status_code == 400 and "l&#x27;heure et le lieu" in response.content.decode()
     assert DisciplinaryCase.objects.get().hearing_on is None
+
+
+def test_a_refused_opinion_keeps_its_date_and_sanction_with_the_error_at_the_top_of_its_form(w, verified_client):
+    """Issue 25 item 1: a proposed temporary exclusion without its last day is refused; the form
+    comes back open with the date and the sanction typed (not today and "avertissement"), the
+    reason at the top of that form."""
+    director = verified_client(w.director)
+    case = w.case()
+    step(director, case, "file", on="2026-03-02")
+    step(director, case, "hearing", on="2026-03-09", **HOUR_AND_ROOM)
+    step(director, case, "refer", on="2026-03-05", rapporteur="Pr Amrani")
+    response = director.post(f"/discipline/{case.pk}/etapes/opinion/",
+                             {"on": "2026-03-20", "sanction": "temporary_exclusion", "start": "2026-04-01"})
+    assert response.status_code == 400
+    form = form_with_errors(response.content.decode())
+    assert form.action.endswith("/etapes/opinion/") and form.first == "summary"
+    assert "premier et son dernier jour" in form.summary
+    assert shows(form, "on", "2026-03-20") and shows(form, "sanction", "temporary_exclusion")
+    assert shows(form, "start", "2026-04-01")
+    response = director.post(f"/discipline/{case.pk}/etapes/opinion/", {"on": "20/13/2026", "sanction": "reprimand"})
+    form = form_with_errors(response.content.decode())
+    assert shows(form, "on", "20/13/2026") and shows(form, "sanction", "reprimand")

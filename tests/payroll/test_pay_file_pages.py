@@ -14,6 +14,7 @@ from residanat.rules.rib import with_key
 from tests.accounts.factories import user_with_role
 from tests.payroll.world import PayrollWorld
 from tests.people.factories import PersonFactory
+from tests.formpage import form_with_errors, shows
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -227,7 +228,9 @@ def test_a_missing_holder_and_a_wrong_rib_are_shown_together(w, verified_client)
     response = verified_client(w.officer).post(url(status, "compte/"), {"holder": "", "rib": "0117 80AB"})
     body = text(response)
     assert response.status_code == 200
-    assert "titulaire du compte : Ce champ est obligatoire." in body and "« AB » n&#x27;en sont pas" in body
+    form = form_with_errors(response.content.decode())
+    assert "titulaire du compte : Ce champ est obligatoire." in form.summary and "« AB » n’en sont pas" in form.summary.replace("'", "’")
+    assert shows(form, "rib", "0117 80AB") and "« AB » n&#x27;en sont pas" in body
 
 
 def test_the_pay_file_of_a_seventh_year_student_names_the_gst_from_its_date(w, verified_client):

@@ -68,6 +68,11 @@ def act(allowed, sees):
     return expect(allowed, 302, 403, anonymous=302, scope=sees)
 
 
+def refused(allowed, sees):
+    """A form the matrix posts invalid (or refused): the page again with its errors (issue 25 item 1)."""
+    return expect(allowed, 400, 403, anonymous=302, scope=sees)
+
+
 CREATE_BODY = {"regime": "D93", "track": "medicine", "hospital_centre": LateId(_IDS, "CHU1"), "label": "Matrice",
                "start_date": "2026-11-01", "end_date": "2027-04-30"}
 HAND_BODY = {"chooser": LateId(_IDS, "P1:chooser"), "service": LateId(_IDS, "P1:service")}
@@ -93,8 +98,8 @@ CASES = [
      {"services": []}),
     ("careers:period-wishes", "post", _url("P1", "voeux/"), expect({Role.TRAINEE}, 302, 404, anonymous=302), None),
     ("careers:period-wishes", "post", _url("P2", "voeux/"), expect(set(), None, 404, anonymous=302), None),
-    ("careers:period-seats", "post", _url("P1", "places/"), act(SEATS_P1, SEES_P1), None),
-    ("careers:period-seats", "post", _url("P2", "places/"), act(OFFICE, NATIONAL), None),
+    ("careers:period-seats", "post", _url("P1", "places/"), refused(SEATS_P1, SEES_P1), None),
+    ("careers:period-seats", "post", _url("P2", "places/"), refused(OFFICE, NATIONAL), None),
     ("careers:period-approve", "post", _url("P1", "places/arreter/"), act(APPROVES_P1, SEES_P1), None),
     # RD68: the Ministry approves.
     ("careers:period-approve", "post", _url("P3", "places/arreter/"), act(OFFICE, NATIONAL), None),
@@ -105,7 +110,7 @@ CASES = [
     # Before the deadline: refused with the service's message.
     ("careers:period-assign", "post", _url("P1", "attribuer/"), act(OFFICE_P1, SEES_P1), None),
     ("careers:period-assign", "post", _url("P2", "attribuer/"), act(OFFICE, NATIONAL), None),
-    ("careers:period-assign-by-hand", "post", _url("P1", "attribuer/a-la-main/"), act(OFFICE_P1, SEES_P1), HAND_BODY),
+    ("careers:period-assign-by-hand", "post", _url("P1", "attribuer/a-la-main/"), refused(OFFICE_P1, SEES_P1), HAND_BODY),
     ("careers:period-create", "post", lambda w: "/parcours/periodes/nouvelle/",
      expect(OFFICE_P1, 302, 403, anonymous=302), CREATE_BODY),
 ]

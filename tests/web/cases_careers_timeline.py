@@ -95,6 +95,9 @@ CASES = [
      VALIDATE_A, {"attendance": "on", "knowledge": "on", "practical_skills": "on", "conduct": "on"}),
     ("careers:rotation-validation", "post", lambda w: f"/parcours/stages/{w['rot_B:page'].pk}/validation/",
      VALIDATE_B, {"comment": "Absences"}),
+    # A rotation still to evaluate has no evaluation to correct: 403 to whoever sees it (issue 25 item 2).
+    ("careers:rotation-correction", "post", lambda w: f"/parcours/stages/{w['rot_A:page'].pk}/correction/",
+     expect(set(), None, 403, anonymous=302), {"reason": "x"}),
     ("api:careers-rotation-validation", "post_json",
      lambda w: f"/api/v1/careers/rotations/{w['rot_A:api'].pk}/validation", API_VALIDATE_A, CRITERIA),
     ("api:careers-rotation-validation", "post_json",

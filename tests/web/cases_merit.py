@@ -89,6 +89,7 @@ CASES = [
      {"candidate": "N-1", "test": "ecrit", "value": "12"}),
     # Published: the computation is refused (a message), the revision without a reason too.
     ("concours:merit_compute", "post", lambda w: f"/concours/{w['C3'].slug}/classement/calculer/", CHANGE_POST, None),
-    ("concours:merit_revise", "post", lambda w: f"/concours/{w['C3'].slug}/classement/reviser/", CHANGE_POST,
+    ("concours:merit_revise", "post", lambda w: f"/concours/{w['C3'].slug}/classement/reviser/",
+     expect(CHANGES_F1, 400, 403, anonymous=302, scope=SEES_F1),
      {"reason": ""}),
 ]

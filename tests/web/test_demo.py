@@ -91,7 +91,7 @@ def test_demo_has_an_account_for_every_role_and_is_idempotent(demo, capsys, veri
     assert f'id="rotation-{salma.pk}"' in page
     # The head of service fails one criterion, with the reason: the rotation is to be redone.
     response = office.post(f"/parcours/stages/{salma.pk}/validation/",
-                           {"knowledge": "on", "practical_skills": "on", "conduct": "on",
+                           {"attendance": "no", "knowledge": "yes", "practical_skills": "yes", "conduct": "yes",
                             "comment": "Absences non justifiées en juillet."})
     assert response.status_code in (200, 302)
     salma.refresh_from_db()

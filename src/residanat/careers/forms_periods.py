@@ -29,7 +29,9 @@ class PeriodForm(forms.Form):
     hospital_centre = forms.ModelChoiceField(label=_("Centre hospitalier"), queryset=None, required=False,
                                              help_text=_("Vide pour les hôpitaux de santé publique (RD68)."))
     faculty = forms.ModelChoiceField(label=_("Faculté"), queryset=None, required=False,
-                                     help_text=_("Par défaut, la faculté du centre hospitalier."))
+                                     help_text=_("Vide : la faculté du centre hospitalier pour la filière (médecine dentaire : "
+                                                 "sa faculté de médecine dentaire ; sinon sa faculté de médecine et "
+                                                 "de pharmacie)."))
     label = forms.CharField(label=_("Intitulé"), max_length=120)
     start_date = date_field(_("Début"))
     end_date = date_field(_("Fin"))

@@ -8,12 +8,23 @@ from django.utils.translation import gettext_lazy as _
 CRITERIA = ("attendance", "knowledge", "practical_skills", "conduct")
 
 
+SATISFIED = [("yes", _("satisfait")), ("no", _("non satisfait"))]
+
+
+def _criterion(label):
+    # Issue 25 item 2: no criterion is chosen in advance, each is an explicit choice (an unticked
+    # box used to be a failed criterion: one click recorded a rotation not validated).
+    return forms.TypedChoiceField(label=label, choices=SATISFIED, coerce=lambda value: value == "yes",
+                                  widget=forms.RadioSelect,
+                                  error_messages={"required": _("Choisissez « satisfait » ou « non satisfait ».")})
+
+
 class RotationValidationForm(forms.Form):
-    # An unticked criterion is a failed one: any failure means the rotation is not validated.
-    attendance = forms.BooleanField(label=_("Assiduité"), required=False)
-    knowledge = forms.BooleanField(label=_("Connaissances"), required=False)
-    practical_skills = forms.BooleanField(label=_("Aptitudes pratiques"), required=False)
-    conduct = forms.BooleanField(label=_("Comportement"), required=False)
+    # Any criterion not satisfied means the rotation is not validated (D93 art. 17).
+    attendance = _criterion(_("Assiduité"))
+    knowledge = _criterion(_("Connaissances"))
+    practical_skills = _criterion(_("Aptitudes pratiques"))
+    conduct = _criterion(_("Comportement"))
     comment = forms.CharField(
         label=_("Observation"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -22,6 +33,22 @@ class RotationValidationForm(forms.Form):
 
     def criteria(self) -> dict:
         return {name: self.cleaned_data[name] for name in CRITERIA}
+
+    def criteria_fields(self):
+        return [self[name] for name in CRITERIA]
+
+
+class RotationCorrectionForm(RotationValidationForm):
+    """A recorded evaluation corrected: the four criteria again and the reason, kept in history."""
+
+    reason = forms.CharField(label=_("Motif de la correction"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    @classmethod
+    def of(cls, rotation, data=None):
+        initial = {name: "yes" if getattr(rotation, name) else "no" for name in CRITERIA}
+        initial["comment"] = rotation.comment
+        return cls(data, initial=initial, auto_id=f"fix{rotation.pk}_%s")
 
 
 class DocumentLanguageForm(forms.Form):

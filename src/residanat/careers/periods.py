@@ -29,7 +29,7 @@ from residanat.allocation.seats import do_take_counted_seats
 from residanat.allocation.wishes import distinct, do_replace_wish_list
 from residanat.matching.pipeline import Offer, Program, Wisher
 from residanat.people.models import TraineeStatus
-from residanat.referential.models import HospitalService
+from residanat.referential.models import Faculty, HospitalService, Specialty
 from residanat.rules import rotations as rotation_rules
 from residanat.rules.careers import Chooser, seniority_then_rank
 
@@ -118,6 +118,18 @@ def _art(period) -> str:
 
 # --- creating the period and its seats -----------------------------------------------------------
 
+def default_faculty(hospital_centre, track):
+    """The faculty of a centre's period left blank: the centre's only faculty, else its only one
+    of the track's kind (dental medicine: the faculty of dental medicine; medicine and pharmacy:
+    the faculty of medicine and pharmacy); None when that is still not one."""
+    faculties = list(hospital_centre.faculties.all())
+    if len(faculties) == 1:
+        return faculties[0]
+    kind = Faculty.Kind.FMD if track == Specialty.TrackChoice.DENTAL else Faculty.Kind.FMP
+    of_kind = [f for f in faculties if f.kind == kind]
+    return of_kind[0] if len(of_kind) == 1 else None
+
+
 def do_create_period(*, regime, track, hospital_centre, faculty, label, start, end, by) -> RotationPeriod:
     if regime == Regime.D93:
         if hospital_centre is None:
@@ -126,8 +138,8 @@ def do_create_period(*, regime, track, hospital_centre, faculty, label, start, e
         if not (is_ministry(by) or holds(by, Role.HOSPITAL_DIRECTOR_OFFICE, hospital_centre=hospital_centre.pk)):
             raise PermissionDenied
         faculties = list(hospital_centre.faculties.all())
-        if faculty is None and len(faculties) == 1:
-            faculty = faculties[0]
+        if faculty is None:
+            faculty = default_faculty(hospital_centre, track)
         if faculty is None or faculty not in faculties:
             raise ValidationError(_("Choisissez la faculté liée au centre hospitalier (D93 art. 15 : places "
                                     "arrêtées par le doyen et le directeur)."))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from residanat.accounts.authority import holds, is_ministry
 from residanat.accounts.roles import Role
 from residanat.people.models import TraineeStatus
 from residanat.rules import rotations as rotation_rules
@@ -114,3 +115,63 @@ def do_validate_rotation(rotation: Rotation, *, by, attendance: bool, knowledge:
         rotation.validated_at = timezone.now()
         rotation.save()
     return rotation
+
+
+def may_correct_evaluation(user, rotation: Rotation) -> bool:
+    """A recorded evaluation is corrected by its author (still head of the service) or by the
+    office: the Ministry, or the director's office of the service's hospital centre."""
+    if rotation.outcome == Rotation.Outcome.PENDING or not user.is_authenticated:
+        return False
+    if rotation.validated_by_id == user.pk and heads_service(user, rotation.service_id):
+        return True
+    centre = rotation.service.establishment.hospital_centre_id
+    return is_ministry(user) or (centre is not None and holds(user, Role.HOSPITAL_DIRECTOR_OFFICE,
+                                                               hospital_centre=centre))
+
+
+def do_correct_rotation_evaluation(rotation: Rotation, *, by, attendance: bool, knowledge: bool,
+                                   practical_skills: bool, conduct: bool, comment: str = "",
+                                   reason: str) -> Rotation:
+    """A wrong evaluation corrected, with its reason: the four criteria again (D93 art. 17), the
+    evaluation before kept in the rotation's history with the reason of the change. A rotation
+    found not validated, whose redo has already been assigned, is not turned into a validated one
+    here: the redo must be withdrawn first."""
+    if not may_correct_evaluation(by, rotation):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Une correction doit être motivée.")})
+    criteria = (attendance, knowledge, practical_skills, conduct)
+    if not all(criteria) and not (comment or "").strip():
+        raise ValidationError({"comment": _("Un stage non validé doit être motivé par une observation.")})
+    with transaction.atomic():
+        rotation = Rotation.objects.select_for_update().get(pk=rotation.pk)
+        outcome = Rotation.Outcome.VALIDATED if all(criteria) else Rotation.Outcome.NOT_VALIDATED
+        if (outcome == Rotation.Outcome.VALIDATED and rotation.outcome == Rotation.Outcome.NOT_VALIDATED
+                and Rotation.objects.filter(status=rotation.status_id, is_redo=True,
+                                            start_date__gt=rotation.end_date).exists()):
+            raise ValidationError(_("Le stage refait à la suite de cette évaluation est déjà attribué : il doit "
+                                    "être retiré avant de valider ce stage (D93 art. 17)."))
+        rotation.attendance, rotation.knowledge, rotation.practical_skills, rotation.conduct = criteria
+        rotation.outcome = outcome
+        rotation.comment = (comment or "").strip()
+        rotation.validated_by = by
+        rotation.validated_at = timezone.now()
+        rotation._change_reason = reason  # django-simple-history keeps it with the record
+        rotation.save()
+    return rotation
+
+
+def evaluation_history(rotation: Rotation) -> list:
+    """The rotation's earlier evaluations, newest first, each with the reason it was corrected."""
+    records = list(rotation.history.exclude(outcome=Rotation.Outcome.PENDING)
+                   .select_related("validated_by").order_by("-history_date", "-history_id"))
+    earlier = []
+    for newer, older in zip(records, records[1:]):
+        if (older.outcome, older.attendance, older.knowledge, older.practical_skills, older.conduct, older.comment,
+                older.validated_at) != (newer.outcome, newer.attendance, newer.knowledge, newer.practical_skills,
+                                        newer.conduct, newer.comment, newer.validated_at):
+            older.corrected_because = newer.history_change_reason or ""
+            older.corrected_at, older.corrected_by = newer.validated_at, newer.validated_by
+            earlier.append(older)
+    return earlier

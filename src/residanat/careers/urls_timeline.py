@@ -10,4 +10,5 @@ urlpatterns = [
     path("services/", views_service.service_list, name="services"),
     path("services/<int:pk>/", views_service.service_detail, name="service"),
     path("stages/<int:pk>/validation/", views_service.validate_rotation, name="rotation-validation"),
+    path("stages/<int:pk>/correction/", views_service.correct_evaluation, name="rotation-correction"),
 ]

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_POST
 from residanat.accounts.roles import Role
 from residanat.people.models import TraineeStatus
 from residanat.common.actions import perform
-from residanat.common.feedback import report_form_errors
 
 from . import periods as svc
 from .forms_periods import ByHandForm, OpenWishesForm, PeriodForm, SeatsForm, WishesForm
@@ -83,6 +82,10 @@ def _create_form(user, data=None):
 
 @login_required
 def period_list(request):
+    return _list_page(request, _create_form(request.user))
+
+
+def _list_page(request, form, status=200):
     periods = list(RotationPeriod.objects.visible_to(request.user).select_related("hospital_centre", "faculty")
                    .annotate(total_seats=Sum("seats__seats")))
     staff = staff_period_ids(request.user, periods)
@@ -92,7 +95,7 @@ def period_list(request):
               .filter(period__in=periods, status__person__user=request.user).values_list("period", flat=True))
     for period in periods:
         period.office, period.mine, period.chooser_count = period.pk in staff, period.pk in own, choosers.get(period.pk)
-    return render(request, "careers/periods/list.html", {"periods": periods, "form": _create_form(request.user)})
+    return render(request, "careers/periods/list.html", {"periods": periods, "form": form}, status=status)
 
 
 @login_required
@@ -101,15 +104,16 @@ def period_create(request):
     form = _create_form(request.user, request.POST)
     if form is None:
         raise PermissionDenied
-    if not form.is_valid():
-        report_form_errors(request, form)
-        return redirect("careers:periods")
-    data = form.cleaned_data
-    created = perform(request, svc.do_create_period, regime=data["regime"], track=data["track"],
-                      hospital_centre=data["hospital_centre"], faculty=data["faculty"], label=data["label"],
-                      start=data["start_date"], end=data["end_date"], by=request.user,
-                      success=_("Période créée : saisissez les places par service."))
-    return _back(created.result) if created else redirect("careers:periods")
+    if form.is_valid():
+        data = form.cleaned_data
+        created = perform(request, svc.do_create_period, regime=data["regime"], track=data["track"],
+                          hospital_centre=data["hospital_centre"], faculty=data["faculty"], label=data["label"],
+                          start=data["start_date"], end=data["end_date"], by=request.user, form=form,
+                          success=_("Période créée : saisissez les places par service."))
+        if created:
+            return _back(created.result)
+    # Shown again with what was typed, the errors at the top of the form and beside each field.
+    return _list_page(request, form, status=400)
 
 
 # --- the office's page ---------------------------------------------------------------------------
@@ -139,7 +143,12 @@ def _chooser_rows(request, period) -> list[PeriodChooser]:
 
 @login_required
 def period_detail(request, pk):
-    period = _office_period(request, pk)
+    return _detail_page(request, _office_period(request, pk))
+
+
+def _detail_page(request, period, bound: dict | None = None):
+    """The office's page; after a refused form, `bound` names it (seats_form, open_form or
+    hand_form) with what was typed and its errors, and the page answers 400."""
     user, now = request.user, timezone.now()
     lines = svc.seat_lines(period)
     office = svc.is_office(user, period)
@@ -164,7 +173,8 @@ def period_detail(request, pk):
         context["open_form"] = OpenWishesForm(initial={"deadline": timezone.localtime(deadline) if deadline else None})
     if office and context["unassigned"]:
         context["hand_form"] = _hand_form(period)
-    return render(request, "careers/periods/detail.html", context)
+    context.update(bound or {})
+    return render(request, "careers/periods/detail.html", context, status=400 if bound else 200)
 
 
 def _hand_form(period, data=None):
@@ -181,12 +191,10 @@ def period_seats(request, pk):
     if not svc.can_set_seats(request.user, period):
         raise PermissionDenied
     form = SeatsForm(request.POST, services=svc.seat_services(period), current={})
-    if not form.is_valid():
-        report_form_errors(request, form)
+    if form.is_valid() and perform(request, svc.do_set_seats, period, form.seats(), request.user, form=form,
+                                   success=_("Places enregistrées. Elles doivent être arrêtées de nouveau.")):
         return _back(period)
-    perform(request, svc.do_set_seats, period, form.seats(), request.user,
-            success=_("Places enregistrées. Elles doivent être arrêtées de nouveau."))
-    return _back(period)
+    return _detail_page(request, _office_period(request, pk), {"seats_form": form})
 
 
 @login_required
@@ -204,13 +212,14 @@ def period_open(request, pk):
     if not svc.is_office(request.user, period):
         raise PermissionDenied
     form = OpenWishesForm(request.POST)
-    if not form.is_valid():
-        report_form_errors(request, form)
+    if form.is_valid() and perform(
+            request, svc.do_open_wishes, period, form.cleaned_data["deadline"], request.user, form=form,
+            success=lambda opened: ngettext("Vœux ouverts jusqu'au %(at)s : %(n)s stagiaire appelé à choisir.",
+                                            "Vœux ouverts jusqu'au %(at)s : %(n)s stagiaires appelés à choisir.",
+                                            opened.choosers.count())
+            % {"at": f"{timezone.localtime(opened.wishes_deadline):%d/%m/%Y %H:%M}", "n": opened.choosers.count()}):
         return _back(period)
-    perform(request, svc.do_open_wishes, period, form.cleaned_data["deadline"], request.user,
-            success=lambda opened: _("Vœux ouverts jusqu'au %(at)s : %(n)s stagiaires appelés à choisir.")
-            % {"at": f"{timezone.localtime(opened.wishes_deadline):%d/%m/%Y %H:%M}", "n": opened.choosers.count()})
-    return _back(period)
+    return _detail_page(request, _office_period(request, pk), {"open_form": form})
 
 
 @login_required
@@ -231,14 +240,13 @@ def period_assign_by_hand(request, pk):
     if not svc.is_office(request.user, period):
         raise PermissionDenied
     form = _hand_form(period, request.POST)
-    if not form.is_valid():
-        report_form_errors(request, form)
-        return _back(period)
-    chooser, service = form.cleaned_data["chooser"], form.cleaned_data["service"]
-    perform(request, svc.do_assign_by_hand, period, chooser, service, request.user,
-            success=_("%(who)s affecté(e) au service « %(service)s ».")
-            % {"who": chooser.status.person, "service": service.name})
-    return _back(period)
+    if form.is_valid():
+        chooser, service = form.cleaned_data["chooser"], form.cleaned_data["service"]
+        if perform(request, svc.do_assign_by_hand, period, chooser, service, request.user, form=form,
+                   success=_("%(who)s affecté(e) au service « %(service)s ».")
+                   % {"who": chooser.status.person, "service": service.name}):
+            return _back(period)
+    return _detail_page(request, _office_period(request, pk), {"hand_form": form})
 
 
 # --- the trainee's own wishes --------------------------------------------------------------------
@@ -259,14 +267,12 @@ def period_wishes(request, pk):
     form = WishesForm(request.POST if request.method == "POST" else None, options=options, current=current)
     if request.method == "POST":
         if form.is_valid():
-            saved = perform(request, svc.do_save_wishes, chooser, form.cleaned_data["services"], request.user,
+            saved = perform(request, svc.do_save_wishes, chooser, form.cleaned_data["services"], request.user, form=form,
                             success=lambda wishes: ngettext("Vœux enregistrés (%(n)s service).",
                                                             "Vœux enregistrés (%(n)s services).",
                                                             len(wishes)) % {"n": len(wishes)})
             if saved:
                 return redirect("careers:period-wishes", pk=period.pk)
-        else:
-            report_form_errors(request, form)
     rotation = Rotation.objects.visible_to(request.user).filter(period=period, status=chooser.status).first()
     done = done_rotations(chooser.status)
     return render(request, "careers/periods/wishes.html", {

@@ -9,14 +9,27 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from residanat.common.actions import perform
 
-from .forms_validation import RotationValidationForm
+from .forms_validation import RotationCorrectionForm, RotationValidationForm
 from .models import ExternAssignment, ExternAssignmentBatch, Rotation
-from .rotations import awaiting_evaluation, do_validate_rotation, heads_service, validation_opens
+from .rotations import (
+    awaiting_evaluation,
+    do_correct_rotation_evaluation,
+    do_validate_rotation,
+    evaluation_history,
+    heads_service,
+    may_correct_evaluation,
+    validation_opens,
+)
+
+# The evaluations recorded in the last year stay on the service's page, to be corrected if wrong.
+EVALUATED_SHOWN_DAYS = 365
 from .scope import visible_service, visible_services, with_person_readable
 
 
@@ -50,7 +63,12 @@ def _externs_present(user, service, today):
 
 @login_required
 def service_detail(request, pk):
-    service = visible_service(request.user, pk)
+    return _service_page(request, visible_service(request.user, pk))
+
+
+def _service_page(request, service, *, correcting: Rotation | None = None, correction=None):
+    """The service's page; after a refused correction, `correction` is its form as typed, on the
+    row of `correcting`, and the page answers 400."""
     today = timezone.localdate()
     rotations = with_person_readable(Rotation.objects.visible_to(request.user).filter(service=service).select_related(
         "status__person", "validated_by"), request.user)
@@ -59,8 +77,18 @@ def service_detail(request, pk):
     externs = list(_externs_present(request.user, service, today))
     to_validate = [(r, RotationValidationForm() if can_validate else None, validation_opens(r))
                    for r in rotations.filter(awaiting_evaluation(today)).order_by("end_date", "pk")]
+    evaluated = []
+    for rotation in rotations.exclude(outcome=Rotation.Outcome.PENDING).filter(
+            validated_at__date__gte=today - dt.timedelta(days=EVALUATED_SHOWN_DAYS)).select_related(
+            "service__establishment").order_by("-validated_at", "pk"):
+        rotation.earlier = evaluation_history(rotation)
+        if correcting is not None and rotation.pk == correcting.pk:
+            rotation.correction = correction
+        elif may_correct_evaluation(request.user, rotation):
+            rotation.correction = RotationCorrectionForm.of(rotation)
+        evaluated.append(rotation)
     return render(request, "careers/service/detail.html", {
-        "service": service,
+        "service": service, "evaluated": evaluated,
         "today": today,
         "present": present,
         "externs": externs,
@@ -68,7 +96,7 @@ def service_detail(request, pk):
         "coming": rotations.filter(start_date__gt=today).order_by("start_date", "status__person__last_name"),
         "to_validate": to_validate,
         "can_validate": can_validate,
-    })
+    }, status=400 if correction is not None else 200)
 
 
 @login_required
@@ -78,7 +106,7 @@ def validate_rotation(request, pk):
         Rotation.objects.visible_to(request.user).select_related("status__person", "service"), request.user), pk=pk)
     if not heads_service(request.user, rotation.service_id):
         raise PermissionDenied
-    form = RotationValidationForm(request.POST)
+    form = RotationValidationForm(request.POST, auto_id=f"r{rotation.pk}_%s")
     if form.is_valid():
         validated = perform(request, do_validate_rotation, rotation, by=request.user,
                             comment=form.cleaned_data["comment"], form=form, **form.criteria())
@@ -95,3 +123,21 @@ def validate_rotation(request, pk):
     else:
         messages.success(request, rotation.get_outcome_display())
     return redirect("careers:service", rotation.service_id)
+
+
+@login_required
+@require_POST
+def correct_evaluation(request, pk):
+    """Its author or the office corrects a recorded evaluation, with a reason kept in history."""
+    rotation = get_object_or_404(with_person_readable(Rotation.objects.visible_to(request.user).select_related(
+        "status__person", "service__establishment"), request.user), pk=pk)
+    if not may_correct_evaluation(request.user, rotation):
+        raise PermissionDenied
+    form = RotationCorrectionForm.of(rotation, request.POST)
+    if form.is_valid() and perform(request, do_correct_rotation_evaluation, rotation, by=request.user,
+                                   comment=form.cleaned_data["comment"], reason=form.cleaned_data["reason"],
+                                   form=form, success=_("Évaluation corrigée ; la précédente reste dans l'historique."),
+                                   **form.criteria()):
+        return redirect(f"{reverse('careers:service', args=[rotation.service_id])}#evaluated")
+    return _service_page(request, visible_service(request.user, rotation.service_id), correcting=rotation,
+                         correction=form)

@@ -320,7 +320,7 @@ def laureate_detail(request, slug, order):
         if response is not None:
             return response
     else:
-        draft = None
+        draft = _kept_draft(request, chooser)
     posts = _posts_by_id(session)
     versions = list(WishList.objects.visible_to(request.user).filter(chooser=chooser)
                     .select_related("saved_by").order_by("number"))
@@ -368,6 +368,17 @@ def _editor(chooser, posts, draft, action_url, latest) -> dict:
     }}
 
 
+def _draft_key(chooser) -> str:
+    return f"wish-draft:{chooser.pk}"
+
+
+def _kept_draft(request, chooser):
+    """The unsaved list kept in the session (so that switching language, which reloads the page,
+    does not drop it), as a draft to show; None when there is none."""
+    posts = request.session.get(_draft_key(chooser))
+    return (posts, []) if posts is not None else None
+
+
 def _edit(request, chooser, action_url):
     """Apply a POST of the editor. Returns (response, draft): a response when done (saved, or an
     HTMX fragment), else the draft to show again: (post ids, error messages)."""
@@ -377,6 +388,8 @@ def _edit(request, chooser, action_url):
         return redirect(action_url), None
     op, posts = form.cleaned_data["op"], form.cleaned_data["posts"]
     errors: list[str] = []
+    # The draft lives in the session until saved: a reload (another language) shows it again.
+    request.session[_draft_key(chooser)] = posts
     if op == "what-if":
         return _what_if(request, chooser, posts, action_url)
     if op == "save" or not _window_open(chooser.session):
@@ -390,6 +403,7 @@ def _edit(request, chooser, action_url):
                 return _done(request, action_url), None
             errors = outcome.refusal.messages
         else:
+            request.session.pop(_draft_key(chooser), None)
             saved = outcome.result
             if before is not None and saved.pk == before.pk:
                 messages.info(request, _("Aucun changement : les vœux en vigueur restent ceux de la version %(n)s.")
@@ -451,7 +465,7 @@ def my_wishes(request, slug):
     chooser = own_chooser(request, slug)
     session = chooser.session
     action_url = reverse("choice:my-wishes", args=[slug])
-    draft = None
+    draft = _kept_draft(request, chooser)
     if request.method == "POST":
         response, draft = _edit(request, chooser, action_url)
         if response is not None:

@@ -2,6 +2,7 @@
 day/month/year."""
 
 from django import forms
+from django.forms.renderers import TemplatesSetting
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -16,3 +17,10 @@ class DateInput(forms.DateInput):
 
 def date_field(label, **kwargs):
     return forms.DateField(label=label, widget=DateInput(), input_formats=DATE_FORMATS, **kwargs)
+
+
+class FormRenderer(TemplatesSetting):
+    """`{{ form }}` everywhere: the errors summarised at the top of the form and each beside its
+    field (templates/forms/), with the values typed (issue 25 item 1)."""
+
+    form_template_name = "forms/form.html"

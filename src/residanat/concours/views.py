@@ -10,6 +10,7 @@ from residanat.common.actions import perform
 from .models import Candidate, Competition, PostAllocation
 from .publication import with_results_online
 from .scope import visible_competition
+from .confirmations import steps_with_confirmation
 from .workflow import available_steps, do_transition
 
 PUBLIC_STATES = (Competition.State.REGISTRATION_OPEN, Competition.State.PUBLISHED)
@@ -45,7 +46,7 @@ def competition_detail(request, slug):
         "seats": [(label, seats.get(value, 0)) for value, label in PostAllocation.SeatType.choices],
         "seats_total": sum(seats.values()),
         "candidates": candidates,
-        "steps": available_steps(request.user, competition),
+        "steps": steps_with_confirmation(available_steps(request.user, competition), competition),
         "stepper": [(state, i < current, i == current) for i, state in enumerate(states)],
         "transitions": competition.transitions.select_related("by"),
         "tests": competition.tests.all(),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, Q, Value, When
 from django.http import Http404, HttpResponse
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from residanat.common.actions import Refusal, perform, show_on_form
+from residanat.common.actions import perform, show_on_form
 from residanat.common.feedback import report_error
 from residanat.common.import_page import ImportFlow, import_page
 from residanat.common.listing import Listing, Sort, name_order, person_fields
@@ -31,6 +31,7 @@ from residanat.rules.merit import weighted_total
 
 from . import publication
 from .competition_tests import can_change_tests, do_save_competition_test
+from .confirmations import steps_with_confirmation
 from .forms import ImportForm
 from .merit import current_merit_list, do_compute_merit_list, do_revise_merit_list, explanation
 from .models import Candidate, Competition, CompetitionTest, MeritEntry, MeritList, Score
@@ -292,7 +293,10 @@ def merit_listing(request, rows) -> Listing:
 def merit(request, slug):
     """The merit list: the current version (or `?version=N`), each foreign candidate with the rule
     applied and the threshold, the seats used, every version kept; the jury's actions."""
-    competition = visible_competition(request, slug)
+    return _merit_page(request, visible_competition(request, slug))
+
+
+def _merit_page(request, competition, *, revise_form=None, status=200):
     merit_list = _version(competition, request)
     entries, summary, listing, pools = [], None, None, False
     if merit_list is not None:
@@ -312,7 +316,8 @@ def merit(request, slug):
                 .select_related("created_by", "locked_by").order_by("-version"))
     can_change = can_change_competition(request.user, competition)
     latest = versions[0] if versions else None
-    deliberate_step = next((item for item in available_steps(request.user, competition)
+    deliberate_step = next((item for item in steps_with_confirmation(available_steps(request.user, competition),
+                                                                     competition)
                             if item[0].target == State.DELIBERATED), None)
     return render(request, "concours/merit/merit.html", {
         "competition": competition, "merit_list": merit_list, "entries": entries, "summary": summary,
@@ -322,10 +327,10 @@ def merit(request, slug):
         "can_compute": can_change and competition.state in MERIT_COMPUTE_STATES and not (latest and latest.locked),
         "can_revise": can_change and competition.state in MERIT_REVISE_STATES and latest is not None and latest.locked,
         "deliberate_step": deliberate_step,
-        "tests": competition.tests.all(), "correction_rows": range(1, CORRECTION_ROWS + 1),
+        "revise_form": revise_form or MeritRevisionForm(competition=competition, user=request.user),
         "is_residanat": competition.kind == Competition.Kind.RESIDANAT,
         "pools": pools, "listing": listing,
-    })
+    }, status=status)
 
 
 @login_required
@@ -338,43 +343,69 @@ def merit_compute(request, slug):
     return redirect("concours:merit", slug=competition.slug)
 
 
-def _corrections(request, competition) -> list:
-    """The score corrections typed with a revision: (candidate, test, value, absent) per filled row."""
-    corrections = []
-    for n in range(1, CORRECTION_ROWS + 1):
-        number = (request.POST.get(f"number_{n}") or "").strip()
-        code = (request.POST.get(f"test_{n}") or "").strip()
-        value = (request.POST.get(f"value_{n}") or "").strip()
-        absent = request.POST.get(f"absent_{n}") in ("on", "1")
-        if not (number or value or absent):
-            continue
-        candidate = Candidate.objects.visible_to(request.user).filter(competition=competition, number=number).first()
-        if candidate is None:
-            raise ValidationError(_("Correction %(n)s : aucun candidat n° %(number)s dans ce concours.")
-                                  % {"n": n, "number": number or "—"})
-        test = competition.tests.filter(code=code).first()
-        if test is None:
-            raise ValidationError(_("Correction %(n)s : choisissez l'épreuve.") % {"n": n})
-        corrections.append((candidate, test, None if absent else value, absent))
-    return corrections
+class MeritRevisionForm(forms.Form):
+    """A new version after the deliberation: its mandatory reason and up to CORRECTION_ROWS score
+    corrections (candidate number, test, score or absent)."""
+
+    reason = forms.CharField(label=gettext_lazy("Motif (obligatoire)"), widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+                             error_messages={"required": gettext_lazy(
+                                 "Une nouvelle version de la liste de mérite doit être motivée.")})
+
+    def __init__(self, *args, competition, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.competition, self.user = competition, user
+        tests = [("", "")] + [(t.code, t.name) for t in competition.tests.all()]
+        for n in range(1, CORRECTION_ROWS + 1):
+            self.fields[f"number_{n}"] = forms.CharField(label=gettext_lazy("N° de candidat"), required=False,
+                                                         max_length=30, widget=forms.TextInput(attrs={"size": 10}))
+            self.fields[f"test_{n}"] = forms.ChoiceField(label=gettext_lazy("Épreuve"), choices=tests, required=False)
+            self.fields[f"value_{n}"] = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=12,
+                                                        widget=forms.TextInput(attrs={"size": 6, "inputmode": "decimal"}))
+            self.fields[f"absent_{n}"] = forms.BooleanField(label=gettext_lazy("absent"), required=False)
+
+    def rows(self):
+        return [[self[f"{name}_{n}"] for name in ("number", "test", "value", "absent")]
+                for n in range(1, CORRECTION_ROWS + 1)]
+
+    def clean(self):
+        """The corrections typed: (candidate, test, value, absent) per filled row, each problem
+        beside its field."""
+        data = super().clean()
+        corrections = []
+        for n in range(1, CORRECTION_ROWS + 1):
+            number = (data.get(f"number_{n}") or "").strip()
+            code, value, absent = data.get(f"test_{n}") or "", (data.get(f"value_{n}") or "").strip(), data.get(f"absent_{n}")
+            if not (number or value or absent):
+                continue
+            candidate = Candidate.objects.visible_to(self.user).filter(competition=self.competition,
+                                                                       number=number).first()
+            if candidate is None:
+                self.add_error(f"number_{n}", _("Aucun candidat n° %(number)s dans ce concours.")
+                               % {"number": number or "—"})
+            test = self.competition.tests.filter(code=code).first()
+            if test is None:
+                self.add_error(f"test_{n}", _("Choisissez l'épreuve."))
+            if candidate is not None and test is not None:
+                corrections.append((candidate, test, None if absent else value, bool(absent)))
+        data["corrections"] = corrections
+        return data
 
 
 @login_required
 @require_POST
 def merit_revise(request, slug):
     """After the deliberation: a new version, locked at once, with its mandatory reason and, if
-    any, the score corrections it is made for."""
+    any, the score corrections it is made for. Refused, the merit page comes back with the form as
+    typed and its errors at its top."""
     competition = changeable_competition(request, slug)
-    reason = (request.POST.get("reason") or "").strip()
-
-    def revise():
-        if not reason:
-            raise Refusal(_("Une nouvelle version de la liste de mérite doit être motivée."))
-        return do_revise_merit_list(competition, request.user, reason, corrections=_corrections(request, competition))
-
-    perform(request, revise, success=lambda merit_list: _(
-        "Version %(version)s de la liste de mérite enregistrée et arrêtée.") % {"version": merit_list.version})
-    return redirect("concours:merit", slug=competition.slug)
+    form = MeritRevisionForm(request.POST, competition=competition, user=request.user)
+    if form.is_valid() and perform(
+            request, do_revise_merit_list, competition, request.user, form.cleaned_data["reason"],
+            corrections=form.cleaned_data["corrections"], form=form,
+            success=lambda merit_list: _("Version %(version)s de la liste de mérite enregistrée et arrêtée.")
+            % {"version": merit_list.version}):
+        return redirect("concours:merit", slug=competition.slug)
+    return _merit_page(request, competition, revise_form=form, status=400)
 
 
 # --- publication ---------------------------------------------------------------------------------

@@ -27,7 +27,6 @@ from residanat.accounts.authority import is_ministry
 from residanat.documents import kinds
 from residanat.documents.http import document_language, issued_pdf_response
 from residanat.common.actions import perform
-from residanat.common.feedback import report_form_errors
 from residanat.common.forms import date_field
 from residanat.people.models import Person, TraineeStatus
 from residanat.referential.models import Faculty, HospitalService
@@ -132,12 +131,22 @@ def case_detail(request, pk):
     case = _case(request, pk)
     if case.status.person.user_id == request.user.pk and case.file_opened_on:
         cases.do_record_file_read(request.user, case)  # D93 art. 32, RD68 ch. 10: the reading is logged
-    return _case_page(request, case, StepForm(initial={"on": timezone.localdate()}))
+    return _case_page(request, case)
 
 
-def _case_page(request, case, form, *, open_step: str = "", status: int = 200):
+def _step_forms(case, bound=None, open_step: str = "") -> dict:
+    """One form per step, dated today (the hearing's with the hour and place already fixed); after
+    a refused step, its form is `bound`, with what was typed and the errors."""
+    initial = {"on": timezone.localdate(), "time": case.hearing_time, "place": case.hearing_place}
+    step_forms = {name: StepForm(initial=initial, auto_id=f"{name}_%s") for name in STEPS}
+    if bound is not None:
+        step_forms[open_step] = bound
+    return step_forms
+
+
+def _case_page(request, case, form=None, *, open_step: str = "", status: int = 200):
     """The case with the step forms; after a refused step, `form` holds what was typed and
-    `open_step` is the form shown open again."""
+    `open_step` is the form shown open again, its errors at its top."""
     own = case.status.person.user_id == request.user.pk
     office = cases.may_open(request.user, case.status)
     drawn = case.committee.get("representatives", []) if case.committee.get("kind") == "committee" else []
@@ -146,7 +155,7 @@ def _case_page(request, case, form, *, open_step: str = "", status: int = 200):
         "representatives": [names.get(str(i), i) for i in drawn],
         "case": case, "own": own, "office": office, "events": case.events.order_by("seq"),
         "show_file": office or not own or bool(case.file_opened_on),
-        "verification": cases.verify(case), "form": form, "open_step": open_step, "today": timezone.localdate(),
+        "verification": cases.verify(case), "step_forms": _step_forms(case, form, open_step), "open_step": open_step, "today": timezone.localdate(),
         "late": rules.is_late(case.opinion_due_on, timezone.localdate(), case.opinion_on),
         "earliest_hearing": case.file_opened_on and rules.earliest_hearing(case.status.kind, case.file_opened_on)[0],
         "letters": letters.available(case), "documents": case.documents.all(),
@@ -159,11 +168,11 @@ def case_step(request, pk, step):
     case = _case(request, pk)
     if step not in STEPS:
         raise Http404
-    form = StepForm(request.POST)
+    form = StepForm(request.POST, auto_id=f"{step}_%s")
     if not form.is_valid():
-        report_form_errors(request, form)
         return _case_page(request, case, form, open_step=step, status=400)
-    if not perform(request, STEPS[step], request.user, case, form.cleaned_data, success=_("Étape enregistrée.")):
+    if not perform(request, STEPS[step], request.user, case, form.cleaned_data, form=form,
+                   success=_("Étape enregistrée.")):
         # Shown again with what was typed, so that one wrong field does not cost the others.
         return _case_page(request, _case(request, pk), form, open_step=step, status=400)
     return redirect(reverse("discipline:case", args=[case.pk]))

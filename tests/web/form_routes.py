@@ -1,0 +1,35 @@
+"""The site's routes that take a POST from a page (every form of the site), found from the URL
+conf: a view whose code reads `request.POST`, checks for a POST or is marked `require_POST`. The
+JSON API (`api:`) and Django's admin are not pages of ours."""
+
+from __future__ import annotations
+
+import inspect
+
+from django.urls import URLResolver, get_resolver
+
+
+def _takes_post(view) -> bool:
+    while hasattr(view, "__wrapped__"):
+        view = view.__wrapped__
+    view = getattr(view, "view_class", view)
+    try:
+        source = inspect.getsource(view)
+    except (OSError, TypeError):
+        return False
+    return "POST" in source or "require_POST" in source or "import_page(" in source
+
+
+def _walk(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or namespace
+            if ns in ("admin", "api"):
+                continue
+            yield from _walk(pattern.url_patterns, ns)
+        elif pattern.name:
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern.callback
+
+
+def post_routes() -> set[str]:
+    return {name for name, view in _walk(get_resolver().url_patterns) if _takes_post(view)}
