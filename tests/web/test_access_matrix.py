@@ -40,6 +40,7 @@ from tests.web import (
     cases_payroll_runs,
     cases_posts,
 )
+from tests.web.links import menu_links, targets_on
 from tests.web.matrix import ALL, LOGGED_IN, NATIONAL, ROLES, STAFF, LateId, expect
 
 SEES_A = LOGGED_IN
@@ -84,6 +85,8 @@ CASES = [
     ("documents:verify", "get", lambda w: "/documents/verifier/", PUBLIC, None),
     # The health URL of probes (issue 22 item 5): no personal data, no login.
     ("health", "get", lambda w: "/sante/", PUBLIC, None),
+    # The icon browsers ask for at the root (issue 25 item 6).
+    ("favicon", "get", lambda w: "/favicon.ico", PUBLIC, None),
     # An attestation is read by the person and those who manage the file (decision 0021); every
     # other kind of document is in cases_documents.
     ("documents:download", "get", lambda w: f"/documents/{w['doc_A'].pk}/telecharger/",
@@ -253,3 +256,36 @@ def test_the_people_list_shows_only_the_scope(verified_client):
     own.force_login(world["trainee"])
     page = own.get("/personnes/").content.decode()
     assert world["A"].full_name in page and world["B"].full_name not in page
+
+
+# The forms of every page that are not the page's own: switching language, logging out.
+EVERY_PAGE = ("/lang/", "/compte/deconnexion/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "anonymous"], ids=str)
+def test_the_menu_checks_no_link_or_button_shown_to_a_role_answers_403(role):
+    """Issue 25 item 6: a button shown to a role that may not use it is a bare refusal behind it.
+    From the dashboard and each app page of the role's menu, every link, form and htmx request is
+    followed (a form is posted empty: the view decides who may act before reading the fields); none
+    answers 403. A page decides whether to show a button by asking the rule its view applies."""
+    world = build_world()
+    client = client_for(role, world)
+    dashboard = client.get("/")
+    assert dashboard.status_code == 200
+    starts = ["/"] + [url for url in menu_links(dashboard.content.decode()) if url != "/"]
+    refused, followed = [], set()
+    for start in starts:
+        response = client.get(start)
+        if response.status_code != 200:
+            refused.append(f"menu → {start}: {response.status_code}")
+            continue
+        for method, url in targets_on(response.content.decode(), start):
+            if url.startswith(EVERY_PAGE) or (method, url) in followed:
+                continue
+            followed.add((method, url))
+            status = (client.post(url) if method == "post" else client.get(url)).status_code
+            if status == 403:
+                refused.append(f"{start} → {method.upper()} {url}: 403")
+    assert len(followed) > len(starts), followed
+    assert not refused, "\n".join(refused)
