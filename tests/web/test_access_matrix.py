@@ -262,15 +262,11 @@ def test_the_people_list_shows_only_the_scope(verified_client):
 EVERY_PAGE = ("/lang/", "/compte/deconnexion/")
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("role", [role for role in ROLES if role != "anonymous"], ids=str)
-def test_the_menu_checks_no_link_or_button_shown_to_a_role_answers_403(role):
-    """Issue 25 item 6: a button shown to a role that may not use it is a bare refusal behind it.
-    From the dashboard and each app page of the role's menu, every link, form and htmx request is
-    followed (a form is posted empty: the view decides who may act before reading the fields); none
-    answers 403. A page decides whether to show a button by asking the rule its view applies."""
-    world = build_world()
-    client = client_for(role, world)
+def refused_from_the_menu(client) -> tuple[list[str], set]:
+    """Issue 25 item 6: from the dashboard and each app page of the user's menu, every link, form
+    and htmx request is followed (a form is posted empty: the view decides who may act before it
+    reads the fields). The targets that answer 403 are a button shown to a user who may not use
+    it; a page decides whether to show one by asking the rule its view applies."""
     dashboard = client.get("/")
     assert dashboard.status_code == 200
     starts = ["/"] + [url for url in menu_links(dashboard.content.decode()) if url != "/"]
@@ -288,4 +284,26 @@ def test_the_menu_checks_no_link_or_button_shown_to_a_role_answers_403(role):
             if status == 403:
                 refused.append(f"{start} → {method.upper()} {url}: 403")
     assert len(followed) > len(starts), followed
+    return refused, followed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "anonymous"], ids=str)
+def test_the_menu_checks_no_link_or_button_shown_to_a_role_answers_403(role):
+    refused, _followed = refused_from_the_menu(client_for(role, build_world()))
+    assert not refused, "\n".join(refused)
+
+
+@pytest.mark.django_db
+def test_no_demo_account_is_shown_a_link_or_button_that_answers_403(verified_client):
+    """The same walk for every account of `make demo`, whose data shows the buttons a small world
+    does not (sessions, runs, cases, campaigns)."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("load_demo")
+    refused = []
+    for user in get_user_model().objects.filter(is_active=True).order_by("username"):
+        found, _followed = refused_from_the_menu(verified_client(user))
+        refused += [f"{user.username}: {line}" for line in found]
     assert not refused, "\n".join(refused)
