@@ -10,15 +10,9 @@ import pytest
 from residanat.accounts.roles import Role
 from residanat.discipline.models import Buyback, Commitment, DisciplinaryCase
 from tests.accounts.factories import user_with_role
-from tests.discipline.test_cases import World
 
 D = dt.date
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def w():
-    return World()
 
 
 def test_the_person_page_lists_the_open_case_and_the_commitment_with_their_links(w, verified_client):
