@@ -91,3 +91,12 @@ def test_the_favicon_answers_at_the_root_and_is_referenced_by_every_page():
     assert "public" in response["Cache-Control"]
     page = html(Client().get("/"))
     assert 'rel="icon" href="/static/favicon.svg"' in page and 'href="/static/favicon.ico"' in page
+
+
+def test_a_form_sent_without_its_token_gets_our_refusal_saying_what_to_do():
+    client = Client(enforce_csrf_checks=True)
+    for prefix, words in (("", "Ce formulaire a expiré"), ("/ar", "انتهت صلاحية هذه الاستمارة")):
+        response = client.post(f"{prefix}/compte/connexion/", {"username": "x", "password": "y"})
+        page = html(response)
+        assert response.status_code == 403 and words in page and "403 Forbidden" not in page
+        assert 'id="back-home"' in page

@@ -13,6 +13,7 @@ from django.contrib.staticfiles import finders
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import cache_control
 
@@ -42,6 +43,14 @@ def _message(exception) -> str:
 
 def forbidden(request, exception=None):
     return render(request, "403.html", {"message": _message(exception), "back": previous_page(request)}, status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its token, or with an outdated one (a page left open across a logout,
+    a session expired): our 403, saying what to do, instead of Django's English page."""
+    message = _("Ce formulaire a expiré (session terminée ou page trop ancienne) : rechargez la page et "
+                "recommencez. Rien n'a été enregistré.")
+    return render(request, "403.html", {"message": message, "back": previous_page(request)}, status=403)
 
 
 def not_found(request, exception=None):
