@@ -5,6 +5,7 @@ from django.urls import include, path
 from residanat.accounts.views import set_language
 from residanat.api.urls import api
 from residanat.ops.health import health
+from residanat.web.errors import favicon
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -12,6 +13,8 @@ urlpatterns = [
     # For probes, in no language: outside i18n_patterns.
     path("sante/", health, name="health"),
     path("health/", health, name="health"),
+    # Browsers ask for it whatever the page says (issue 25 item 6).
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 # French without prefix, Arabic under /ar/.
@@ -31,3 +34,8 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
+
+# Our pages, in the page's language and with the menu (issue 25 item 6; residanat/web/errors.py).
+handler403 = "residanat.web.errors.forbidden"
+handler404 = "residanat.web.errors.not_found"
+handler500 = "residanat.web.errors.server_error"

@@ -467,5 +467,7 @@ def test_rd68_ch_14_the_run_page_lists_a_month_not_priced_as_an_error_for_the_pe
     page = verified_client(world.officer).get(f"{prefix}/paie/{run.pk}/")
     html = text(page)
     assert page.status_code == 200 and 'id="problems"' in html
-    assert str(seventh.person) in html and "seventh_year.lump_sum" in html and "RD68 ch. 14" in html
+    # The person's name in the page's language (the Arabic one on an Arabic page, when recorded).
+    name = (seventh.person.full_name_ar if prefix else "") or str(seventh.person)
+    assert name in html and "seventh_year.lump_sum" in html and "RD68 ch. 14" in html
     assert ("2024-12" in html) and (("أشهر لم يتم احتسابها" in html) if prefix else ("Mois non calculés" in html))

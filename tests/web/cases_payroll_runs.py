@@ -84,6 +84,11 @@ CASES = [
     ("payroll:run-differences", "get", _run_url("pay_chu1", "differences/"), CHU1, None),
     ("payroll:run-differences", "get", _run_url("pay_chu2", "differences/"), ELSEWHERE, None),
     ("payroll:run-differences", "get", _run_url("pay_msps", "differences/"), ELSEWHERE, None),
+    # The Excel exports: the readers of the run page, in the same scope (issue 25 item 5).
+    ("payroll:run-lines-export", "get", _run_url("pay_chu1", "lignes.xlsx"), CHU1, None),
+    ("payroll:run-lines-export", "get", _run_url("pay_chu2", "lignes.xlsx"), ELSEWHERE, None),
+    ("payroll:run-differences-export", "get", _run_url("pay_chu1", "differences.xlsx"), CHU1, None),
+    ("payroll:run-differences-export", "get", _run_url("pay_msps_closed", "differences.xlsx"), ELSEWHERE, None),
     # Writes last. The Ministry's January: computed by the operators, approved by whoever may
     # (refused by the service for the one who just computed it, or while it is open: 302 too).
     ("payroll:run-compute", "post", _run_url("pay_msps", "calculer/"), _action(OPERATORS, SCOPE_ELSEWHERE), None),

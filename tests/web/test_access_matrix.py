@@ -40,6 +40,7 @@ from tests.web import (
     cases_payroll_runs,
     cases_posts,
 )
+from tests.web.links import menu_links, targets_on
 from tests.web.matrix import ALL, LOGGED_IN, NATIONAL, ROLES, STAFF, LateId, expect
 
 SEES_A = LOGGED_IN
@@ -84,6 +85,8 @@ CASES = [
     ("documents:verify", "get", lambda w: "/documents/verifier/", PUBLIC, None),
     # The health URL of probes (issue 22 item 5): no personal data, no login.
     ("health", "get", lambda w: "/sante/", PUBLIC, None),
+    # The icon browsers ask for at the root (issue 25 item 6).
+    ("favicon", "get", lambda w: "/favicon.ico", PUBLIC, None),
     # An attestation is read by the person and those who manage the file (decision 0021); every
     # other kind of document is in cases_documents.
     ("documents:download", "get", lambda w: f"/documents/{w['doc_A'].pk}/telecharger/",
@@ -253,3 +256,54 @@ def test_the_people_list_shows_only_the_scope(verified_client):
     own.force_login(world["trainee"])
     page = own.get("/personnes/").content.decode()
     assert world["A"].full_name in page and world["B"].full_name not in page
+
+
+# The forms of every page that are not the page's own: switching language, logging out.
+EVERY_PAGE = ("/lang/", "/compte/deconnexion/")
+
+
+def refused_from_the_menu(client) -> tuple[list[str], set]:
+    """Issue 25 item 6: from the dashboard and each app page of the user's menu, every link, form
+    and htmx request is followed (a form is posted empty: the view decides who may act before it
+    reads the fields). The targets that answer 403 are a button shown to a user who may not use
+    it; a page decides whether to show one by asking the rule its view applies."""
+    dashboard = client.get("/")
+    assert dashboard.status_code == 200
+    starts = ["/"] + [url for url in menu_links(dashboard.content.decode()) if url != "/"]
+    refused, followed = [], set()
+    for start in starts:
+        response = client.get(start)
+        if response.status_code != 200:
+            refused.append(f"menu → {start}: {response.status_code}")
+            continue
+        for method, url in targets_on(response.content.decode(), start):
+            if url.startswith(EVERY_PAGE) or (method, url) in followed:
+                continue
+            followed.add((method, url))
+            status = (client.post(url) if method == "post" else client.get(url)).status_code
+            if status == 403:
+                refused.append(f"{start} → {method.upper()} {url}: 403")
+    assert len(followed) > len(starts), followed
+    return refused, followed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "anonymous"], ids=str)
+def test_the_menu_checks_no_link_or_button_shown_to_a_role_answers_403(role):
+    refused, _followed = refused_from_the_menu(client_for(role, build_world()))
+    assert not refused, "\n".join(refused)
+
+
+@pytest.mark.django_db
+def test_no_demo_account_is_shown_a_link_or_button_that_answers_403(verified_client):
+    """The same walk for every account of `make demo`, whose data shows the buttons a small world
+    does not (sessions, runs, cases, campaigns)."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("load_demo")
+    refused = []
+    for user in get_user_model().objects.filter(is_active=True).order_by("username"):
+        found, _followed = refused_from_the_menu(verified_client(user))
+        refused += [f"{user.username}: {line}" for line in found]
+    assert not refused, "\n".join(refused)

@@ -66,6 +66,22 @@ def acts_as(user, authority: str, status: TraineeStatus) -> bool:
     return False
 
 
+def nominating_faculties(user):
+    """D93 art. 32: the faculties whose council's nomination of the committee `user` records: the
+    dean's office its own, the Ministry all."""
+    from residanat.referential.models import Faculty
+
+    if is_ministry(user):
+        return Faculty.objects.order_by("name_fr")
+    ids = [a.faculty_id for a in user.active_roles() if a.role == Role.DEAN_OFFICE and a.faculty_id]
+    return Faculty.objects.filter(pk__in=ids).order_by("name_fr")
+
+
+def may_nominate(user) -> bool:
+    """Whether the committee nominations page is open to `user` (the page and its button ask here)."""
+    return user.is_authenticated and nominating_faculties(user).exists()
+
+
 def may_open(user, status: TraineeStatus) -> bool:
     """The hospital centre's director or the dean (D93), the Ministry (both regimes)."""
     if rules.REGIME.get(status.kind) == rules.RD68:

@@ -82,6 +82,10 @@ class CaseQuerySet(ScopedQuerySet):
     }
 
 
+# A case is under way until it is decided or dismissed.
+OPEN_CASE_STATES = ("open", "referred", "proposed")
+
+
 class DisciplinaryCase(models.Model):
     class State(models.TextChoices):
         OPEN = "open", _("ouvert")
@@ -141,6 +145,10 @@ class DisciplinaryCase(models.Model):
 
     def __str__(self):
         return f"{self.status.person} — {self.get_state_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_CASE_STATES
 
     def proposal_label(self):
         return sanction_label(self.proposal, self.regime) if self.proposal else ""
@@ -226,10 +234,18 @@ class Commitment(models.Model):
 
     objects = CommitmentQuerySet.as_manager()
 
+    @property
+    def in_force(self) -> bool:
+        # A release waiting for its payment is still in force (D93 art. 32 bis: effective on payment).
+        return self.state in COMMITMENT_IN_FORCE
+
     class Meta:
         ordering = ["-signed_on", "-pk"]
         verbose_name = _("engagement de servir")
         verbose_name_plural = _("engagements de servir")
+
+
+COMMITMENT_IN_FORCE = (Commitment.State.IN_PROGRESS, Commitment.State.RELEASE_PENDING)
 
 
 class CommitmentServiceQuerySet(ScopedQuerySet):

@@ -22,8 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from residanat.accounts.roles import Role
-from residanat.accounts.authority import is_ministry
 from residanat.documents import kinds
 from residanat.documents.http import document_language, issued_pdf_response
 from residanat.common.actions import perform
@@ -33,7 +31,7 @@ from residanat.referential.models import Faculty, HospitalService
 from residanat.rules import discipline as rules
 
 from . import cases, letters
-from .models import SANCTIONS, CaseDocument, CommitteeNomination, DisciplinaryCase
+from .models import OPEN_CASE_STATES, SANCTIONS, CaseDocument, CommitteeNomination, DisciplinaryCase
 
 
 def _cases(user):
@@ -51,10 +49,9 @@ def index(request):
     the count of open cases per hospital centre."""
     today = timezone.localdate()
     found = list(_cases(request.user).order_by("state", "-opened_at"))
-    open_states = {DisciplinaryCase.State.OPEN, DisciplinaryCase.State.REFERRED, DisciplinaryCase.State.PROPOSED}
     rows = [{"case": case, "late": rules.is_late(case.opinion_due_on, today, case.opinion_on),
-             "open": case.state in open_states} for case in found]
-    per_centre = Counter(str(case.status.hospital_centre or "—") for case in found if case.state in open_states)
+             "open": case.is_open} for case in found]
+    per_centre = Counter(str(case.status.hospital_centre or "—") for case in found if case.is_open)
     return render(request, "discipline/index.html", {
         "rows": rows, "per_centre": sorted(per_centre.items()), "late": sum(1 for r in rows if r["late"] and r["open"]),
     })
@@ -62,6 +59,26 @@ def index(request):
 
 class OpenForm(forms.Form):
     facts = forms.CharField(label=gettext_lazy("Faits reprochés"), widget=forms.Textarea(attrs={"rows": 4}))
+    # Asked only when the person already has a case under way (issue 25 item 5).
+    second = forms.BooleanField(label=gettext_lazy("Ouvrir tout de même un second dossier"), required=False)
+
+    def __init__(self, *args, already_open, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.already_open = already_open
+        if not already_open:
+            del self.fields["second"]
+
+    def clean(self):
+        data = super().clean()
+        if self.already_open and not data.get("second"):
+            self.add_error("second", _("Un dossier est déjà en cours pour cette personne : consultez-le, ou cochez "
+                                       "cette case pour en ouvrir un second."))
+        return data
+
+
+def open_cases_of(user, person) -> list[DisciplinaryCase]:
+    """The person's cases under way that `user` may read (on any of their statuses)."""
+    return list(_cases(user).filter(status__person=person, state__in=OPEN_CASE_STATES).order_by("-opened_at"))
 
 
 @login_required
@@ -69,12 +86,13 @@ def open_case(request, status_pk):
     status = get_object_or_404(TraineeStatus.objects.visible_to(request.user).select_related("person"), pk=status_pk)
     if status.kind not in rules.REGIME or not cases.may_open(request.user, status):
         raise PermissionDenied
-    form = OpenForm(request.POST or None)
+    already_open = open_cases_of(request.user, status.person)
+    form = OpenForm(request.POST or None, already_open=already_open)
     if request.method == "POST" and form.is_valid():
         case = cases.do_open_case(request.user, status, form.cleaned_data["facts"], timezone.localdate())
         messages.success(request, _("Dossier ouvert."))
         return redirect("discipline:case", case.pk)
-    return render(request, "discipline/open.html", {"status": status, "form": form,
+    return render(request, "discipline/open.html", {"status": status, "form": form, "already_open": already_open,
                                                     "regime": rules.regime_of(status.kind)})
 
 
@@ -243,20 +261,12 @@ class NominationForm(forms.Form):
                  "service": data[f"{group}{n}_service"].pk if data[f"{group}{n}_service"] else None} for n in (1, 2, 3)]
 
 
-def _nominating_faculties(user):
-    """The faculties whose council's nomination the user records: the dean's, or all for the Ministry."""
-    if is_ministry(user):
-        return Faculty.objects.order_by("name_fr")
-    ids = [a.faculty_id for a in user.active_roles() if a.role == Role.DEAN_OFFICE and a.faculty_id]
-    return Faculty.objects.filter(pk__in=ids).order_by("name_fr")
-
-
 @login_required
 def nominations(request):
     """D93 art. 32: the 3 professors and 3 alternates the faculty council names each year."""
-    faculties = _nominating_faculties(request.user)
-    if not faculties.exists():
+    if not cases.may_nominate(request.user):
         raise PermissionDenied
+    faculties = cases.nominating_faculties(request.user)
     form = NominationForm(request.POST or None, faculties=faculties, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         names = [p["name"] for p in form.people("member") + form.people("alternate")]

@@ -54,11 +54,9 @@ def commitment_list(request):
         in_progress = commitment.state == Commitment.State.IN_PROGRESS
         rows.append({"commitment": commitment, "progress": progress,
                      "ending": in_progress and progress.expected_end is not None and progress.expected_end <= horizon})
-    # A release waiting for its payment is still in force (D93 art. 32 bis: effective on payment).
-    in_force = (Commitment.State.IN_PROGRESS, Commitment.State.RELEASE_PENDING)
     groups = {
-        "in_progress": [r for r in rows if r["commitment"].state in in_force],
-        "ended": [r for r in rows if r["commitment"].state not in in_force],
+        "in_progress": [r for r in rows if r["commitment"].in_force],
+        "ended": [r for r in rows if not r["commitment"].in_force],
     }
     return render(request, "discipline/commitments/list.html", {
         "groups": groups, "ending": sum(1 for r in rows if r["ending"]), "months": ENDING_MONTHS})

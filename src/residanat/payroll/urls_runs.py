@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:pk>/cloturer/", views.run_close, name="run-close"),
     path("<int:pk>/lignes/", views.run_lines, name="run-lines"),
     path("<int:pk>/differences/", views.run_differences, name="run-differences"),
+    path("<int:pk>/lignes.xlsx", views.run_lines_export, name="run-lines-export"),
+    path("<int:pk>/differences.xlsx", views.run_differences_export, name="run-differences-export"),
 ]

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 
 from residanat.documents.http import document_language, document_response
 
-from . import authority, documents, payslips, transfer
+from . import authority, documents, links, payslips, transfer
 from .models import PayrollRun
 
 
@@ -45,8 +45,12 @@ def run_withheld(request, pk):
     """Who the transfer file leaves out and why: no valid RIB, a negative net to recover, nothing due."""
     run = _run(request, pk)
     order = transfer.transfer_order(run)
+    # Each name links to the pay file, where its RIB is corrected (when the reader may open it).
+    files = links.files_of(request.user, [run], [w.person_id for w in order.withheld])
     return render(request, "payroll/outputs/withheld.html", {
         "run": run, "payer": _payer(run), "order": order, "payable": transfer.refusal(run) is None,
+        **{group: [(w, files.get(w.person_id)) for w in getattr(order, group)]
+           for group in ("unpaid", "to_recover", "nothing")},
         # Amounts as the transfer file writes them (two decimals, a dot), to compare one with the other.
         "paid_total": f"{order.total:.2f}",
         "unpaid_total": f"{order.sum(order.unpaid):.2f}",

@@ -21,11 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from residanat.documents.excel import workbook_response
+from residanat.formats import amount_text, isolate
 from residanat.people.models import Person
 from residanat.common.actions import perform
 from residanat.common.feedback import report_form_errors
 
-from . import authority, runs
+from . import authority, exports, links, runs
 from .differences import REASON_CODES, Differences, differences, explain, previous_run
 from .forms_runs import LineFilterForm, OpenRunForm, RunFilterForm, operated_payers
 from .models import Payer, PayLine, PayrollRun
@@ -181,12 +183,14 @@ def _output_links(run) -> list[dict]:
     return links
 
 
-def _problems(run) -> list[dict]:
+def _problems(run, user) -> list[dict]:
     """The months the run could not price (decision 0001), with the person's name (1 query)."""
     if not run.problems:
         return []
     people = Person.objects.in_bulk({p["person"] for p in run.problems})
-    return [{**p, "who": people.get(p["person"]), "adjustment": p.get("kind") == PayLine.Kind.ADJUSTMENT}
+    files = links.readable_files(user, [p["status"] for p in run.problems if p.get("status")])
+    return [{**p, "who": people.get(p["person"]), "adjustment": p.get("kind") == PayLine.Kind.ADJUSTMENT,
+             "file": p.get("status") if p.get("status") in files else None}
             for p in sorted(run.problems, key=lambda p: (p["month"], p["person"]))]
 
 
@@ -198,7 +202,7 @@ def run_detail(request, pk):
     return render(request, "payroll/runs/detail.html", {
         "run": run, "name": run.payer_name(_language()), "stale": stale, "signatures": _signatures(run),
         "history": history, "totals": run_totals(run) if run.state != State.OPEN else None,
-        "outputs": _output_links(run), "problems": _problems(run), **_actions(request.user, run, stale),
+        "outputs": _output_links(run), "problems": _problems(run, request.user), **_actions(request.user, run, stale),
         "computing": runs.computing(run),
     })
 
@@ -260,9 +264,9 @@ def _search(request, lines, q: str):
     return lines
 
 
-@login_required
-def run_lines(request, pk):
-    run = _run(request, pk)
+def _lines(request, run):
+    """The run's lines the user sees, filtered as the lines page's form says (the page and its
+    Excel export list the same lines), and the form."""
     form = LineFilterForm(request.GET, establishments=_establishments(run))
     filters = form.filters()
     lines = PayLine.objects.visible_to(request.user).filter(run=run)
@@ -277,9 +281,18 @@ def run_lines(request, pk):
     # 30,000 lines: the database pages them; only the person is joined (shown on each line).
     lines = lines.select_related("person").order_by("person__last_name", "person__first_name", "person_id", "kind",
                                                     "month_corrected", "code", "pk")
+    return lines, form
+
+
+@login_required
+def run_lines(request, pk):
+    run = _run(request, pk)
+    lines, form = _lines(request, run)
     page = Paginator(lines, LINE_PAGE_SIZE).get_page(request.GET.get("page"))
+    files = links.readable_files(request.user, [line.status_id for line in page.object_list])
     for line in page.object_list:
         line.label = code_label(line.code)
+        line.file = line.status_id if line.status_id in files else None
     context = {"run": run, "name": run.payer_name(_language()), "page": page, "form": form,
                "query": _query(request)}
     template = "payroll/runs/_lines.html" if request.htmx else "payroll/runs/lines.html"
@@ -302,8 +315,10 @@ def run_differences(request, pk):
     page = Paginator(rows, DIFFERENCE_PAGE_SIZE).get_page(request.GET.get("page"))
     explain(result, [row for row in page.object_list if not row.explained])
     people = Person.objects.visible_to(request.user).in_bulk([r.person_id for r in page.object_list])
+    files = links.files_of(request.user, [run, result.previous], [r.person_id for r in page.object_list])
     for row in page.object_list:
         row.person = people.get(row.person_id)
+        row.file = files.get(row.person_id)
     return render(request, "payroll/runs/differences.html", {
         "run": run, "name": run.payer_name(_language()), "result": result, "summary": result.summary(),
         "page": page, "reason": reason, "reasons": _reason_choices(), "query": _query(request),
@@ -319,3 +334,21 @@ def _reason_choices() -> list[tuple[str, str]]:
         ("line_added", _("rubrique apparue")), ("line_removed", _("rubrique disparue")),
         ("adjustment", _("régularisation")), ("previous_adjustment", _("régularisation le mois précédent")),
     ]
+
+
+# --- the Excel exports (same readers and scope as the pages) ------------------------------------
+
+@login_required
+def run_lines_export(request, pk):
+    """The lines of the run, filtered as on the lines page, in one workbook."""
+    run = _run(request, pk)
+    lines, _form = _lines(request, run)
+    return workbook_response(exports.filename(run, "lignes"), exports.lines_sheets(run, lines, _language()))
+
+
+@login_required
+def run_differences_export(request, pk):
+    """Every trainee whose total changed since the month before, with the worded reasons."""
+    run = _run(request, pk)
+    return workbook_response(exports.filename(run, "ecarts"),
+                             exports.differences_sheets(run, request.user, _language()))
