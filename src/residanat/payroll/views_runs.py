@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from residanat.documents.excel import workbook_response
-from residanat.formats import amount_text, isolate
 from residanat.people.models import Person
 from residanat.common.actions import perform
 from residanat.common.feedback import report_form_errors
