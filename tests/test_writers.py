@@ -69,6 +69,11 @@ NAMING_ALLOWED: dict[str, str] = {
     "concours/eligibility.py:check_candidate": "a check first, which stores its verdict only when asked "
                                                "(save=True): the candidates' import and the office's page "
                                                "call it to read the verdict",
+    # A long export is a job (issue 22 item 2): the decorator declares the job kind that writes the
+    # file, and the pages answer with the file or with the job's page; the Job row is written by
+    # ops.jobs.do_start_job, the only writer of jobs.
+    "documents/export_jobs.py:export_kind": "a decorator declaring an export's job kind (see above)",
+    "documents/export_jobs.py:export_response": "a page's answer: the file, or the job started for it (see above)",
 }
 
 # Which modules are service modules: the domain apps' and the ground floor's modules that change

@@ -5,6 +5,7 @@ JSON API (`api:`) and Django's admin are not pages of ours."""
 from __future__ import annotations
 
 import inspect
+import re
 
 from django.urls import URLResolver, get_resolver
 
@@ -17,7 +18,11 @@ def _takes_post(view) -> bool:
         source = inspect.getsource(view)
     except (OSError, TypeError):
         return False
-    return "POST" in source or "require_POST" in source or "import_page(" in source
+    return bool(_POST.search(source))
+
+
+# Reading the body, checking the method, or the decorator; not any word holding POST (POST_SORTS).
+_POST = re.compile(r"request\.POST\b|[\"']POST[\"']|\brequire_POST\b|import_page\(")
 
 
 def _walk(patterns, namespace=None):

@@ -327,6 +327,7 @@ def _merit_page(request, competition, *, revise_form=None, status=200):
         "can_compute": can_change and competition.state in MERIT_COMPUTE_STATES and not (latest and latest.locked),
         "can_revise": can_change and competition.state in MERIT_REVISE_STATES and latest is not None and latest.locked,
         "deliberate_step": deliberate_step,
+        "tests": competition.tests.all(),
         "revise_form": revise_form or MeritRevisionForm(competition=competition, user=request.user),
         "is_residanat": competition.kind == Competition.Kind.RESIDANAT,
         "pools": pools, "listing": listing,
