@@ -83,6 +83,8 @@ ACT_F2 = expect(CHANGES_F2, 302, 403, anonymous=302, scope=SEES_F2)
 OWN_WISHES = expect({Role.TRAINEE}, 200, 404, anonymous=302)
 SAVE_OWN_WISHES = expect({Role.TRAINEE}, 302, 404, anonymous=302)
 NOBODYS_WISHES = expect(set(), None, 404, anonymous=302)
+OWN_API = expect({Role.TRAINEE}, 200, 404, anonymous=401)
+NOBODYS_API = expect(set(), None, 404, anonymous=401)
 
 CASES = [
     ("choice:sessions", "get", lambda w: "/choix/", LIST, None),
@@ -96,10 +98,23 @@ CASES = [
     ("choice:laureate", "get", _url("V2", "laureats/2/"), OFFICE_F2, None),
     ("choice:my-wishes", "get", _url("V1", "mes-voeux/"), OWN_WISHES, None),
     ("choice:my-wishes", "get", _url("V2", "mes-voeux/"), NOBODYS_WISHES, None),
+    ("choice:my-call", "get", _url("V1", "mes-voeux/appel/"), OWN_WISHES, None),
+    ("choice:my-call", "get", _url("V2", "mes-voeux/appel/"), NOBODYS_WISHES, None),
+    ("choice:provisional", "get", _url("V1", "provisoire/"), OFFICE_F1, None),
+    ("choice:provisional", "get", _url("V2", "provisoire/"), OFFICE_F2, None),
+    # The laureate's own API: nobody else's list is found (404), whoever asks.
+    ("api:choice-me-what-if", "post_json", lambda w: f"/api/v1/choice/sessions/{SLUGS['V1']}/me/what-if",
+     OWN_API, {"posts": []}),
+    ("api:choice-me-what-if", "post_json", lambda w: f"/api/v1/choice/sessions/{SLUGS['V2']}/me/what-if",
+     NOBODYS_API, {"posts": []}),
     # Writes last; for those allowed each one succeeds (or is refused with a message) and redirects.
     ("choice:my-wishes", "post", _url("V1", "mes-voeux/"), SAVE_OWN_WISHES,
      {"posts": [LateId(_IDS, "V1:post")], "op": "save"}),
     ("choice:my-wishes", "post", _url("V2", "mes-voeux/"), NOBODYS_WISHES, {"posts": [LateId(_IDS, "V2:post")], "op": "save"}),
+    ("api:choice-me-wishes", "put", lambda w: f"/api/v1/choice/sessions/{SLUGS['V1']}/me/wishes", OWN_API,
+     {"posts": []}),
+    ("api:choice-me-wishes", "put", lambda w: f"/api/v1/choice/sessions/{SLUGS['V2']}/me/wishes", NOBODYS_API,
+     {"posts": []}),
     ("choice:laureate", "post", _url("V1", "laureats/2/"), ACT_F1, {"posts": [LateId(_IDS, "V1:post")], "op": "save"}),
     ("choice:laureate", "post", _url("V2", "laureats/2/"), ACT_F2, {"posts": [LateId(_IDS, "V2:post")], "op": "save"}),
     ("choice:open-wishes", "post", _url("V1", "voeux/ouvrir/"), ACT_F1, {"deadline": "2099-06-25T18:00"}),
