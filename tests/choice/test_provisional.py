@@ -235,6 +235,10 @@ def test_wishes_page_shows_the_live_post_and_the_what_if(world):
     page = client.get(url).content.decode()
     as_of = timezone.localtime(Provisional.objects.get(session=world.session).as_of).strftime("%H:%M:%S")
     assert as_of in page and "Neuro" in page
+    assert f"à <strong>{as_of}</strong>, sur votre liste" in page
+    # In Arabic the clauses are joined by the Arabic comma, not the Latin one.
+    arabic = client.get(f"/ar{url}").content.decode()
+    assert f"<strong>{as_of}</strong>، " in arabic and f"<strong>{as_of}</strong>, " not in arabic
     fragment = client.post(url, {"op": "what-if", "posts": [neuro.pk, pedia.pk]}, headers={"HX-Request": "true"})
     assert fragment.status_code == 200
     text = fragment.content.decode()
